@@ -1,0 +1,1 @@
+"""Shared building blocks: text normalisation, optimistic versioning."""

@@ -1,0 +1,214 @@
+"""The access rule: who may see or change what. Every view and API endpoint asks here.
+
+A person belongs to agencies with a role (:class:`~gemis.orgs.models.Membership`).
+Each membership opens the agency's administrative unit and every unit below it,
+plus the former (pre-2025) units whose territory now lies in it, so a province
+officer can read the history reported under the old districts and communes.
+
+What the membership allows there depends on the role:
+
+====================  =======================================================
+action                who
+====================  =======================================================
+``VIEW``              every role
+``CHANGE``            admin and coordinator anywhere in the subtree; a focal
+                      point only for objects of its own agency
+``APPROVE``           leader and coordinator in the subtree (issue plans, reports)
+``MANAGE``            admin in the subtree (people, memberships, catalogs)
+====================  =======================================================
+
+Superusers may do everything. Objects declare how to reach their unit through
+``ACCESS_UNIT_FIELD`` (a lookup to an :class:`OrgUnit`, "" for a unit itself)
+and, if they belong to an agency, ``ACCESS_AGENCY_FIELD``.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from gemis.orgs.models import Membership, OrgUnit, Role, UnitSuccession
+
+M = TypeVar("M", bound=models.Model)
+
+
+class Action(enum.Enum):
+    VIEW = "view"
+    CHANGE = "change"
+    APPROVE = "approve"
+    MANAGE = "manage"
+
+
+_SUBTREE_ROLES = {
+    Action.VIEW: set(Role),
+    Action.CHANGE: {Role.ADMIN, Role.COORDINATOR},
+    Action.APPROVE: {Role.LEADER, Role.COORDINATOR},
+    Action.MANAGE: {Role.ADMIN},
+}
+# Roles that act on their own agency's objects only.
+_OWN_AGENCY_ROLES = {Action.CHANGE: {Role.FOCAL_POINT}}
+
+
+@dataclass
+class Scope:
+    """What one person's memberships open up, computed once per request."""
+
+    is_superuser: bool = False
+    # role → unit path prefixes opened by that role (with predecessor territories)
+    prefixes_by_role: dict[str, set[str]] = field(default_factory=dict)
+    # role → agency ids held directly
+    agencies_by_role: dict[str, set[int]] = field(default_factory=dict)
+
+    def prefixes(self, action: Action) -> set[str]:
+        found: set[str] = set()
+        for role in _SUBTREE_ROLES[action]:
+            found |= self.prefixes_by_role.get(role, set())
+        return _outermost(found)
+
+    def own_agencies(self, action: Action) -> set[int]:
+        found: set[int] = set()
+        for role in _OWN_AGENCY_ROLES.get(action, ()):
+            found |= self.agencies_by_role.get(role, set())
+        return found
+
+    @property
+    def is_member(self) -> bool:
+        return self.is_superuser or bool(self.prefixes_by_role)
+
+
+def _outermost(prefixes: set[str]) -> set[str]:
+    """Drop prefixes already covered by a shorter one (fewer OR terms in queries)."""
+    kept: list[str] = []
+    for prefix in sorted(prefixes, key=len):
+        if not any(prefix.startswith(k) for k in kept):
+            kept.append(prefix)
+    return set(kept)
+
+
+def scope_for(user: Any) -> Scope:
+    """The person's scope, cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    cached = getattr(user, "_gemis_scope", None)
+    if cached is not None:
+        return cached
+    scope = Scope(is_superuser=user.is_superuser)
+    # Memberships of agencies since dissolved still open what they covered (to read history).
+    rows = list(
+        Membership.objects.filter(user=user).values_list(
+            "role", "agency_id", "agency__org_unit_id", "agency__org_unit__path"
+        )
+    )
+    unit_ids = {unit_id for _, _, unit_id, _ in rows}
+    predecessor_paths: dict[int, set[str]] = {}
+    for successor_id, path in UnitSuccession.objects.filter(successor_id__in=unit_ids).values_list(
+        "successor_id", "predecessor__path"
+    ):
+        predecessor_paths.setdefault(successor_id, set()).add(path)
+    for role, agency_id, unit_id, path in rows:
+        scope.prefixes_by_role.setdefault(role, set()).update({path, *predecessor_paths.get(unit_id, ())})
+        scope.agencies_by_role.setdefault(role, set()).add(agency_id)
+    user._gemis_scope = scope
+    return scope
+
+
+def _unit_lookup(model: type[models.Model]) -> str:
+    field_name = getattr(model, "ACCESS_UNIT_FIELD", None)
+    if field_name is None:
+        raise TypeError(f"{model.__name__} does not declare ACCESS_UNIT_FIELD; the access rule cannot place it")
+    return f"{field_name}__path" if field_name else "path"
+
+
+def _agency_lookup(model: type[models.Model]) -> str | None:
+    field_name = getattr(model, "ACCESS_AGENCY_FIELD", None)
+    if field_name is None:
+        return None
+    return f"{field_name}_id" if field_name else "pk"
+
+
+def condition(user: Any, model: type[models.Model], action: Action = Action.VIEW) -> Q:
+    """A ``Q`` selecting the rows of ``model`` the user may act on."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Q()
+    path_lookup = _unit_lookup(model)
+    q = Q(pk__in=[])
+    for prefix in scope.prefixes(action):
+        q |= Q(**{f"{path_lookup}__startswith": prefix})
+    agency_lookup = _agency_lookup(model)
+    own = scope.own_agencies(action)
+    if agency_lookup and own:
+        q |= Q(**{f"{agency_lookup}__in": own})
+    return q
+
+
+def filter_for(user: Any, queryset: QuerySet[M], action: Action = Action.VIEW) -> QuerySet[M]:
+    """The rows of ``queryset`` the user may act on. Use it for every list."""
+    return queryset.filter(condition(user, queryset.model, action))
+
+
+def unit_path_of(obj: models.Model) -> str:
+    target: Any = obj
+    field_name = getattr(type(obj), "ACCESS_UNIT_FIELD", None)
+    if field_name is None:
+        raise TypeError(f"{type(obj).__name__} does not declare ACCESS_UNIT_FIELD")
+    for part in filter(None, field_name.split("__")):
+        target = getattr(target, part)
+    return target.path
+
+
+def agency_id_of(obj: models.Model) -> int | None:
+    field_name = getattr(type(obj), "ACCESS_AGENCY_FIELD", None)
+    if field_name is None:
+        return None
+    if field_name == "":
+        return obj.pk
+    return getattr(obj, f"{field_name}_id", None)
+
+
+def may(user: Any, action: Action, obj: models.Model) -> bool:
+    """May ``user`` perform ``action`` on ``obj``?"""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return True
+    path = unit_path_of(obj)
+    if any(path.startswith(prefix) for prefix in scope.prefixes(action)):
+        return True
+    agency_id = agency_id_of(obj)
+    return agency_id is not None and agency_id in scope.own_agencies(action)
+
+
+def may_view(user: Any, obj: models.Model) -> bool:
+    return may(user, Action.VIEW, obj)
+
+
+def may_change(user: Any, obj: models.Model) -> bool:
+    return may(user, Action.CHANGE, obj)
+
+
+def get_for(user: Any, queryset: QuerySet[M] | type[M], action: Action = Action.VIEW, **lookup: Any) -> M:
+    """Fetch one object the user may act on, or 404 — never 403, so existence does not leak."""
+    qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
+    try:
+        obj = qs.get(**lookup)
+    except (qs.model.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    if not may(user, action, obj):
+        raise Http404
+    return obj
+
+
+def visible_units(user: Any) -> QuerySet[OrgUnit]:
+    return filter_for(user, OrgUnit.objects.all())
+
+
+def top_units(user: Any) -> QuerySet[OrgUnit]:
+    """The units a person's memberships name directly (their "home" units)."""
+    if scope_for(user).is_superuser:
+        return OrgUnit.objects.filter(parent__isnull=True, valid_to__isnull=True)
+    return OrgUnit.objects.filter(agencies__memberships__user=user).distinct()
