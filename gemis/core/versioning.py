@@ -13,6 +13,8 @@ from django import forms
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from gemis.core.forms import BootstrapFormMixin
+
 
 class ConflictError(Exception):
     """The row changed since the editor loaded it."""
@@ -50,7 +52,7 @@ CONFLICT_MESSAGE = _(
 )
 
 
-class VersionedModelForm(forms.ModelForm):
+class VersionedModelForm(BootstrapFormMixin, forms.ModelForm):
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -201,7 +201,7 @@ class AgencyAlias(models.Model):
         super().save(*args, **kwargs)
 
 
-class User(AbstractUser):
+class User(VersionedModel, AbstractUser):
     """A person who signs in. Login accepts the username or the e-mail address."""
 
     full_name = models.CharField(_("full name"), max_length=150, blank=True)

@@ -1,7 +1,32 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from gemis.orgs import views
+from gemis.orgs.forms import GemisPasswordChangeForm, LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(form_class=GemisPasswordChangeForm),
+        name="password_change",
+    ),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("units/", views.unit_list, name="unit-list"),
+    path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
+    path("units/<int:pk>/standing-agency/", views.unit_standing_agency, name="unit-standing-agency"),
+    path("agencies/", views.agency_list, name="agency-list"),
+    path("agencies/<int:pk>/", views.agency_detail, name="agency-detail"),
+    path("manage/users/", views.user_list, name="user-list"),
+    path("manage/users/new/", views.user_create, name="user-create"),
+    path("manage/users/<int:pk>/", views.user_detail, name="user-detail"),
+    path("manage/users/<int:pk>/memberships/", views.membership_add, name="membership-add"),
+    path("manage/memberships/<int:pk>/remove/", views.membership_remove, name="membership-remove"),
+    path("manage/agency-options/", views.agency_options, name="agency-options"),
 ]

@@ -1,8 +1,275 @@
+"""Screens of the orgs app: home, units, agencies, people. Every query goes through ``access``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gemis.core.text import fold
+from gemis.core.versioning import ConflictError
+from gemis.orgs import access
+from gemis.orgs.access import Action
+from gemis.orgs.forms import MembershipForm, NewUserForm, StandingAgencyForm, UserForm, manageable_agencies
+from gemis.orgs.models import Agency, Membership, OrgUnit, Scheme, Tier, User
+
+PAGE_SIZE = 50
+AGENCY_OPTIONS_LIMIT = 100
+
+
+def _search(queryset, text: str):
+    """Accent-insensitive search: every word must appear in the folded name."""
+    for word in fold(text).split():
+        queryset = queryset.filter(search_name__contains=word)
+    return queryset
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "orgs/home.html", {})
+    user = request.user
+    memberships = (
+        Membership.objects.filter(user=user).select_related("agency__org_unit").order_by("agency__org_unit__path")
+    )
+    units = access.visible_units(user)
+    tier_counts = dict(units.values_list("tier").annotate(n=Count("id")).values_list("tier", "n"))
+    context = {
+        "memberships": memberships,
+        "unit_count": units.count(),
+        "current_unit_count": units.filter(valid_to__isnull=True).count(),
+        "tier_counts": [(label, tier_counts.get(value, 0)) for value, label in Tier.choices],
+        "agency_count": access.filter_for(user, Agency.objects.filter(valid_to__isnull=True)).count(),
+        "people_count": access.filter_for(user, Membership.objects.all()).values("user").distinct().count(),
+        "may_manage": bool(access.scope_for(user).prefixes(Action.MANAGE)) or user.is_superuser,
+    }
+    return render(request, "orgs/home.html", context)
+
+
+@login_required
+def unit_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    scheme = request.GET.get("scheme", Scheme.CURRENT)
+    tier = request.GET.get("tier", "")
+    units = access.visible_units(request.user).select_related("parent")
+    if scheme in Scheme.values:
+        units = units.filter(scheme=scheme)
+    if tier in Tier.values:
+        units = units.filter(tier=tier)
+    if q:
+        units = _search(units, q)
+    elif not tier:
+        # Without a search, start from the units the person belongs to.
+        top = access.top_units(request.user).filter(scheme=scheme) if scheme in Scheme.values else None
+        if top is not None and top.exists():
+            units = units.filter(pk__in=top.values("pk"))
+    page = Paginator(units.order_by("path"), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "q": q, "scheme": scheme, "tier": tier, "schemes": Scheme.choices, "tiers": Tier.choices}
+    template = "orgs/_unit_rows.html" if request.htmx and request.htmx.target == "unit-results" else "orgs/unit_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = access.get_for(request.user, OrgUnit.objects.select_related("parent", "standing_agency"), pk=pk)
+    visible = access.visible_units(request.user)
+    children = visible.filter(parent=unit).annotate(agency_total=Count("agencies"))
+    child_q = request.GET.get("q", "").strip()
+    if child_q:
+        children = _search(children, child_q)
+    page = Paginator(children.order_by("code"), PAGE_SIZE).get_page(request.GET.get("page"))
+    form = None
+    if access.may(request.user, Action.CHANGE, unit):
+        form = StandingAgencyForm(instance=unit)
+    context = {
+        "unit": unit,
+        "ancestors": [u for u in unit.ancestors() if access.may_view(request.user, u)],
+        "page": page,
+        "child_q": child_q,
+        "agencies": unit.agencies.order_by("valid_to", "name"),
+        "successors": visible.filter(predecessions__predecessor=unit).distinct(),
+        "predecessors": visible.filter(successions__successor=unit).distinct().order_by("path"),
+        "standing_form": form,
+    }
+    return render(request, "orgs/unit_detail.html", context)
+
+
+@login_required
+@require_POST
+def unit_standing_agency(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = access.get_for(request.user, OrgUnit, Action.CHANGE, pk=pk)
+    form = StandingAgencyForm(request.POST, instance=unit)
+    if form.is_valid():
+        try:
+            form.save()
+        except ConflictError:
+            pass
+        else:
+            messages.success(request, _("The standing agency has been saved."))
+            return redirect("unit-detail", pk=unit.pk)
+    unit.refresh_from_db()
+    status = 409 if form.non_field_errors() else 400
+    return render(request, "orgs/unit_standing_form.html", {"unit": unit, "standing_form": form}, status=status)
+
+
+@login_required
+def agency_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    show_former = request.GET.get("former") == "1"
+    agencies = access.filter_for(request.user, Agency.objects.select_related("org_unit"))
+    unit_id = request.GET.get("unit", "")
+    unit = None
+    if unit_id.isdigit():
+        unit = access.get_for(request.user, OrgUnit, pk=int(unit_id))
+        agencies = agencies.filter(org_unit__path__startswith=unit.path)
+    if not show_former:
+        agencies = agencies.filter(valid_to__isnull=True)
+    if q:
+        agencies = _search(agencies, q)
+    page = Paginator(agencies.order_by("org_unit__path", "name"), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "q": q, "unit": unit, "show_former": show_former}
+    template = (
+        "orgs/_agency_rows.html" if request.htmx and request.htmx.target == "agency-results" else "orgs/agency_list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = access.get_for(request.user, Agency.objects.select_related("org_unit"), pk=pk)
+    context = {
+        "agency": agency,
+        "aliases": agency.aliases.order_by("alias"),
+        "successors": access.filter_for(request.user, agency.successors.select_related("org_unit")),
+        "predecessors": access.filter_for(request.user, agency.predecessors.select_related("org_unit")),
+        "members": access.filter_for(request.user, agency.memberships.select_related("user"))
+        .filter(user__is_active=True)
+        .order_by("role", "user__full_name"),
+    }
+    return render(request, "orgs/agency_detail.html", context)
+
+
+# People: administrators manage the accounts of their own units.
+
+
+def _managed_users(manager: User):
+    if manager.is_superuser:
+        return User.objects.all()
+    memberships = access.filter_for(manager, Membership.objects.all(), Action.MANAGE)
+    return User.objects.filter(pk__in=memberships.values("user_id"))
+
+
+def _fetch_managed(manager: User, pk: int) -> User:
+    user = _managed_users(manager).filter(pk=pk).first()
+    if user is None:
+        raise Http404
+    return user
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not (request.user.is_superuser or access.scope_for(request.user).prefixes(Action.MANAGE)):
+        raise Http404
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    q = request.GET.get("q", "").strip()
+    users = _managed_users(request.user).prefetch_related("memberships__agency__org_unit")
+    if q:
+        for word in q.split():
+            users = users.filter(
+                Q(username__icontains=word) | Q(full_name__icontains=word) | Q(email__icontains=word)
+            )
+    page = Paginator(users.order_by("username"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "manage/user_list.html", {"page": page, "q": q})
+
+
+@login_required
+def user_create(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    form = NewUserForm(request.POST or None, manager=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        messages.success(request, _("Account %(username)s has been created.") % {"username": user.username})
+        return redirect("user-detail", pk=user.pk)
+    return render(
+        request, "manage/user_form.html", {"form": form, "agency_options": _agency_options(request.user, "")}
+    )
+
+
+@login_required
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    person = _fetch_managed(request.user, pk)
+    form = UserForm(request.POST or None, instance=person)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                form.save()
+            except ConflictError:
+                status = 409
+            else:
+                messages.success(request, _("The account has been saved."))
+                return redirect("user-detail", pk=person.pk)
+        else:
+            status = 400
+    memberships = person.memberships.select_related("agency__org_unit")
+    context = {
+        "person": person,
+        "form": form,
+        "memberships": [(m, access.may(request.user, Action.MANAGE, m)) for m in memberships],
+        "membership_form": MembershipForm(manager=request.user),
+        "agency_options": _agency_options(request.user, ""),
+        "history": person.history.order_by("-history_date")[:20],
+    }
+    return render(request, "manage/user_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    person = _fetch_managed(request.user, pk)
+    form = MembershipForm(request.POST, manager=request.user, instance=Membership(user=person))
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The role has been added."))
+    else:
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+    return redirect("user-detail", pk=person.pk)
+
+
+@login_required
+@require_POST
+def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = access.get_for(request.user, Membership.objects.select_related("user"), Action.MANAGE, pk=pk)
+    person = membership.user
+    if person == request.user and membership.role == "admin":
+        messages.error(request, _("You cannot remove your own administrator role."))
+    else:
+        membership.delete()
+        messages.success(request, _("The role has been removed."))
+    return redirect("user-detail", pk=person.pk)
+
+
+def _agency_options(manager: User, q: str):
+    agencies = manageable_agencies(manager)
+    if q:
+        agencies = _search(agencies, q)
+    else:
+        agencies = agencies.filter(org_unit__depth__lte=2)
+    return agencies[:AGENCY_OPTIONS_LIMIT]
+
+
+@login_required
+def agency_options(request: HttpRequest) -> HttpResponse:
+    """Options for the agency picker, filtered as the administrator types."""
+    _require_manager(request)
+    options = _agency_options(request.user, request.GET.get("agency_q", "").strip())
+    return render(request, "manage/_agency_options.html", {"agency_options": options})

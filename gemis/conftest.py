@@ -1,0 +1,92 @@
+"""Fixtures shared by every app's tests: a small unit tree with people in it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from gemis.orgs.models import Agency, OrgUnit, Role, Scheme, User
+from gemis.orgs.testing import make_agency, make_unit, make_user
+
+SHARED_DIR = Path(__file__).resolve().parent.parent.parent / "shared"
+
+
+@dataclass
+class World:
+    """Two districts of one province, and another province; people with every role."""
+
+    province: OrgUnit
+    district_a: OrgUnit
+    district_b: OrgUnit
+    commune_a: OrgUnit
+    other_province: OrgUnit
+    province_agency: Agency
+    district_a_agency: Agency
+    district_b_agency: Agency
+    commune_a_agency: Agency
+    other_agency: Agency
+    province_coordinator: User
+    district_a_coordinator: User
+    district_b_coordinator: User
+    district_a_focal: User
+    district_a_viewer: User
+    province_leader: User
+    province_admin: User
+    other_coordinator: User
+    nobody: User
+
+
+@pytest.fixture
+def world(db) -> World:
+    province = make_unit("Tỉnh Thử Nghiệm", code="91", scheme=Scheme.LEGACY)
+    district_a = make_unit("Huyện An Bình", code="911", parent=province)
+    district_b = make_unit("Huyện Bắc Sơn", code="912", parent=province)
+    commune_a = make_unit("Xã Hòa Lạc", code="91101", parent=district_a)
+    other = make_unit("Tỉnh Khác", code="92", scheme=Scheme.LEGACY)
+    p_agency = make_agency(province, "Sở Lao động - Thương binh và Xã hội", "Sở LĐTBXH")
+    a_agency = make_agency(district_a, "Phòng Lao động - Thương binh và Xã hội", "Phòng LĐTBXH")
+    b_agency = make_agency(district_b, "Phòng Lao động - Thương binh và Xã hội", "Phòng LĐTBXH")
+    c_agency = make_agency(commune_a, "Ủy ban nhân dân xã Hòa Lạc", "UBND xã")
+    o_agency = make_agency(other, "Sở Lao động - Thương binh và Xã hội", "Sở LĐTBXH")
+    ubnd = make_agency(province, "Ủy ban nhân dân tỉnh Thử Nghiệm", "UBND tỉnh")
+    return World(
+        province=province,
+        district_a=district_a,
+        district_b=district_b,
+        commune_a=commune_a,
+        other_province=other,
+        province_agency=p_agency,
+        district_a_agency=a_agency,
+        district_b_agency=b_agency,
+        commune_a_agency=c_agency,
+        other_agency=o_agency,
+        province_coordinator=make_user("tinh", p_agency, Role.COORDINATOR, full_name="Nguyễn Thị Tỉnh"),
+        district_a_coordinator=make_user("huyen.a", a_agency, Role.COORDINATOR),
+        district_b_coordinator=make_user("huyen.b", b_agency, Role.COORDINATOR),
+        district_a_focal=make_user("dau.moi.a", a_agency, Role.FOCAL_POINT),
+        district_a_viewer=make_user("xem.a", a_agency, Role.VIEWER),
+        province_leader=make_user("lanh.dao", ubnd, Role.LEADER),
+        province_admin=make_user("quan.tri", ubnd, Role.ADMIN),
+        other_coordinator=make_user("khac", o_agency, Role.COORDINATOR),
+        nobody=make_user("khong.ai"),
+    )
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    if not SHARED_DIR.is_dir():
+        pytest.skip(f"../shared is not beside the project ({SHARED_DIR}); these tests read its documents")
+    return SHARED_DIR
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    """Fast password hashing (the real hasher costs ~0.3 s a user); Vietnamese default."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.LANGUAGE_CODE = "vi"
+
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop

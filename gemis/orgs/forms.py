@@ -1,0 +1,113 @@
+"""Forms of the orgs screens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from gemis.core.forms import BootstrapFormMixin
+from gemis.core.versioning import VersionedModelForm
+from gemis.orgs import access
+from gemis.orgs.models import Agency, Membership, OrgUnit, Role, User
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("Username or e-mail"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "The username/e-mail or password is not correct. Check that Caps Lock is off and try again."
+        ),
+        "inactive": _("This account has been deactivated. Contact your unit's administrator."),
+    }
+
+
+class GemisPasswordChangeForm(BootstrapFormMixin, PasswordChangeForm):
+    pass
+
+
+class StandingAgencyForm(VersionedModelForm):
+    class Meta:
+        model = OrgUnit
+        fields = ["standing_agency"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["standing_agency"].queryset = Agency.objects.filter(
+            org_unit=self.instance, valid_to__isnull=True
+        ).order_by("name")
+
+
+class UserForm(VersionedModelForm):
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "email", "position", "phone", "is_active"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if email and User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another account already uses this e-mail address."))
+        return email
+
+
+class NewUserForm(UserForm):
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters. The person can change it after signing in."),
+    )
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.FOCAL_POINT)
+
+    class Meta(UserForm.Meta):
+        fields = ["username", "full_name", "email", "position", "phone"]
+
+    def __init__(self, *args: Any, manager: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = manageable_agencies(manager)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        password_validation.validate_password(password, User(username=self.data.get("username", "")))
+        return password
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        user.set_password(self.cleaned_data["password"])
+        user.save()
+        Membership.objects.create(user=user, agency=self.cleaned_data["agency"], role=self.cleaned_data["role"])
+        return user
+
+
+class MembershipForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["agency", "role"]
+
+    def __init__(self, *args: Any, manager: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = manageable_agencies(manager)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (
+            self.instance.user_id
+            and Membership.objects.filter(
+                user_id=self.instance.user_id, agency=data.get("agency"), role=data.get("role")
+            ).exists()
+        ):
+            raise forms.ValidationError(_("This person already has that role in that agency."))
+        return data
+
+
+def manageable_agencies(manager: User):
+    return access.filter_for(
+        manager, Agency.objects.filter(valid_to__isnull=True).select_related("org_unit"), access.Action.MANAGE
+    ).order_by("org_unit__path", "name")
