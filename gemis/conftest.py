@@ -41,6 +41,16 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def live_world(transactional_db) -> World:
+    """The same world for tests that drive a browser against ``live_server``."""
+    return build_world()
+
+
+def build_world() -> World:
     province = make_unit("Tỉnh Thử Nghiệm", code="91", scheme=Scheme.LEGACY)
     district_a = make_unit("Huyện An Bình", code="911", parent=province)
     district_b = make_unit("Huyện Bắc Sơn", code="912", parent=province)
@@ -89,4 +99,49 @@ def _test_settings(settings):
     settings.LANGUAGE_CODE = "vi"
 
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there otherwise.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's headless Chromium driven by Playwright (no browser download)."""
+    if not CHROMIUM.exists():
+        if os.environ.get("GEMIS_REQUIRE_BROWSER"):
+            pytest.fail("/usr/bin/chromium is missing (apt-get install chromium chromium-driver)")
+        pytest.skip("/usr/bin/chromium is missing: install Debian's chromium to run the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    """A fresh browser tab (Vietnamese, laptop size); ``page.base_url`` is the live server."""
+    context = chromium.new_context(locale="vi-VN", viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    tab.base_url = live_server.url
+    yield tab
+    context.close()
+
+
+def screenshot(tab, name: str) -> Path:
+    """Save a full-page screenshot under test-artifacts/screenshots/ for people to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    tab.screenshot(path=str(path), full_page=True)
+    return path

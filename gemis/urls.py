@@ -8,4 +8,3 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("gemis.orgs.urls")),
 ]
-

@@ -13,13 +13,29 @@ import unicodedata
 # Old-style tone placement → new-style (Quy định chính tả 1984/2018 variants).
 # Only the pairs that differ are listed; applied after NFC on lower-case text.
 _TONE_PLACEMENT = {
-    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
-    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
-    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+    "oà": "òa",
+    "oá": "óa",
+    "oả": "ỏa",
+    "oã": "õa",
+    "oạ": "ọa",
+    "oè": "òe",
+    "oé": "óe",
+    "oẻ": "ỏe",
+    "oẽ": "õe",
+    "oẹ": "ọe",
+    "uỳ": "ùy",
+    "uý": "úy",
+    "uỷ": "ủy",
+    "uỹ": "ũy",
+    "uỵ": "ụy",
 }
 # "qu" + vowel keeps the mark on the vowel after "u": "quý", "quả" are already right,
 # and "qu" + "ỳ/ý" must not move; guard with a negative look-behind on "q".
-_OLD_TONE_RE = re.compile(r"(?<!q)(" + "|".join(map(re.escape, _TONE_PLACEMENT)) + r")(?![a-zàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ])")
+_OLD_TONE_RE = re.compile(
+    r"(?<!q)("
+    + "|".join(map(re.escape, _TONE_PLACEMENT))
+    + r")(?![a-zàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ])"
+)
 
 _SPACE_RE = re.compile(r"[\s\u00a0\u200b\u2009\u202f\ufeff]+")
 _NON_WORD_RE = re.compile(r"[^0-9a-z]+")

@@ -34,7 +34,8 @@ class VersionedModel(models.Model):
         """Save only if the stored row still has ``expected_version``; bump the version."""
         with transaction.atomic():
             current = (
-                type(self)._default_manager.select_for_update()
+                type(self)
+                ._default_manager.select_for_update()
                 .filter(pk=self.pk)
                 .values_list("version", flat=True)
                 .first()

@@ -120,7 +120,9 @@ def scope_for(user: Any) -> Scope:
 def _unit_lookup(model: type[models.Model]) -> str:
     field_name = getattr(model, "ACCESS_UNIT_FIELD", None)
     if field_name is None:
-        raise TypeError(f"{model.__name__} does not declare ACCESS_UNIT_FIELD; the access rule cannot place it")
+        raise TypeError(
+            f"{model.__name__} does not declare ACCESS_UNIT_FIELD; the access rule cannot place it"
+        )
     return f"{field_name}__path" if field_name else "path"
 
 

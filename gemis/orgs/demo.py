@@ -65,7 +65,13 @@ def build_units(province_code: str, stdout: Any = None) -> DemoContext:
 
 
 def _login(
-    ctx: DemoContext, username: str, full_name: str, position: str, agency: Agency, role: str, superuser: bool = False
+    ctx: DemoContext,
+    username: str,
+    full_name: str,
+    position: str,
+    agency: Agency,
+    role: str,
+    superuser: bool = False,
 ) -> None:
     user, created = User.objects.get_or_create(
         username=username,
@@ -85,23 +91,57 @@ def build_users(ctx: DemoContext) -> None:
     province = ctx.province
     commune = _pick_child(province, "Cẩm Thành", Tier.COMMUNE)
     _login(ctx, "quantri", "Quản trị hệ thống", "Quản trị viên", _agency(province, "ubnd"), Role.ADMIN, True)
-    _login(ctx, "noivu", "Nguyễn Thị Thu Hà", "Chuyên viên Phòng Bình đẳng giới", _agency(province, "so-noi-vu"),
-           Role.COORDINATOR)
+    _login(
+        ctx,
+        "noivu",
+        "Nguyễn Thị Thu Hà",
+        "Chuyên viên Phòng Bình đẳng giới",
+        _agency(province, "so-noi-vu"),
+        Role.COORDINATOR,
+    )
     _login(ctx, "lanhdao", "Trần Văn Minh", "Phó Chủ tịch UBND tỉnh", _agency(province, "ubnd"), Role.LEADER)
     _login(ctx, "yte", "Lê Thị Hồng", "Chuyên viên Sở Y tế", _agency(province, "so-y-te"), Role.FOCAL_POINT)
-    _login(ctx, "phunu", "Phạm Thị Mai", "Cán bộ Hội LHPN tỉnh", _agency(province, "hoi-lhpn"), Role.FOCAL_POINT)
-    _login(ctx, "xem", "Đỗ Văn Nam", "Chuyên viên Văn phòng UBND tỉnh", _agency(province, "ubnd"), Role.VIEWER)
-    _login(ctx, "quantri.tinh", "Hoàng Văn Sơn", "Quản trị hệ thống cấp tỉnh", _agency(province, "so-noi-vu"),
-           Role.ADMIN)
-    _login(ctx, "vhxh.xa", "Võ Thị Lan", f"Công chức Văn hóa - Xã hội {commune.name}",
-           _agency(commune, "phong-vh-xh"), Role.FOCAL_POINT)
+    _login(
+        ctx, "phunu", "Phạm Thị Mai", "Cán bộ Hội LHPN tỉnh", _agency(province, "hoi-lhpn"), Role.FOCAL_POINT
+    )
+    _login(
+        ctx, "xem", "Đỗ Văn Nam", "Chuyên viên Văn phòng UBND tỉnh", _agency(province, "ubnd"), Role.VIEWER
+    )
+    _login(
+        ctx,
+        "quantri.tinh",
+        "Hoàng Văn Sơn",
+        "Quản trị hệ thống cấp tỉnh",
+        _agency(province, "so-noi-vu"),
+        Role.ADMIN,
+    )
+    _login(
+        ctx,
+        "vhxh.xa",
+        "Võ Thị Lan",
+        f"Công chức Văn hóa - Xã hội {commune.name}",
+        _agency(commune, "phong-vh-xh"),
+        Role.FOCAL_POINT,
+    )
     for legacy in ctx.legacy_provinces:
         district = _pick_child(legacy, "Đăk Hà", Tier.DISTRICT)
         slug = legacy.search_name.replace("tinh ", "").replace("thanh pho ", "").replace(" ", "")
-        _login(ctx, f"ldtbxh.{slug}", f"Cán bộ Sở LĐTBXH {legacy.short_name}", "Chuyên viên (trước 2025)",
-               _agency(legacy, "so-ldtbxh"), Role.COORDINATOR)
-        _login(ctx, f"ldtbxh.{slug}.huyen", f"Cán bộ Phòng LĐTBXH {district.name}", "Chuyên viên (trước 2025)",
-               _agency(district, "phong-ldtbxh"), Role.COORDINATOR)
+        _login(
+            ctx,
+            f"ldtbxh.{slug}",
+            f"Cán bộ Sở LĐTBXH {legacy.short_name}",
+            "Chuyên viên (trước 2025)",
+            _agency(legacy, "so-ldtbxh"),
+            Role.COORDINATOR,
+        )
+        _login(
+            ctx,
+            f"ldtbxh.{slug}.huyen",
+            f"Cán bộ Phòng LĐTBXH {district.name}",
+            "Chuyên viên (trước 2025)",
+            _agency(district, "phong-ldtbxh"),
+            Role.COORDINATOR,
+        )
 
 
 def build(ctx: DemoContext) -> None:

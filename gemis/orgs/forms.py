@@ -82,7 +82,9 @@ class NewUserForm(UserForm):
         user = super().save(commit=False)
         user.set_password(self.cleaned_data["password"])
         user.save()
-        Membership.objects.create(user=user, agency=self.cleaned_data["agency"], role=self.cleaned_data["role"])
+        Membership.objects.create(
+            user=user, agency=self.cleaned_data["agency"], role=self.cleaned_data["role"]
+        )
         return user
 
 

@@ -44,7 +44,12 @@ class OrgUnit(VersionedModel):
     tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices)
     depth = models.PositiveSmallIntegerField(_("depth"))
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(max_length=255, unique=True, editable=False)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
@@ -68,7 +73,9 @@ class OrgUnit(VersionedModel):
         verbose_name = _("administrative unit")
         verbose_name_plural = _("administrative units")
         ordering = ["scheme", "path"]
-        constraints = [models.UniqueConstraint(fields=["scheme", "code"], name="orgunit_code_unique_in_scheme")]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "code"], name="orgunit_code_unique_in_scheme")
+        ]
         indexes = [models.Index(fields=["scheme", "tier"])]
 
     def __str__(self) -> str:
@@ -160,7 +167,9 @@ class Agency(VersionedModel):
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
         ordering = ["org_unit__path", "name"]
-        constraints = [models.UniqueConstraint(fields=["org_unit", "code"], name="agency_code_unique_in_unit")]
+        constraints = [
+            models.UniqueConstraint(fields=["org_unit", "code"], name="agency_code_unique_in_unit")
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -234,7 +243,9 @@ class Role(models.TextChoices):
 
 
 class Membership(VersionedModel):
-    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="memberships"
     )

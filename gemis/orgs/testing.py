@@ -8,7 +8,10 @@ import itertools
 from gemis.orgs.models import Agency, AgencyKind, Membership, OrgUnit, Role, Scheme, Tier, User
 
 _counter = itertools.count(1)
-_TIER_BY_DEPTH = {Scheme.CURRENT: [Tier.PROVINCE, Tier.COMMUNE], Scheme.LEGACY: [Tier.PROVINCE, Tier.DISTRICT, Tier.COMMUNE]}
+_TIER_BY_DEPTH = {
+    Scheme.CURRENT: [Tier.PROVINCE, Tier.COMMUNE],
+    Scheme.LEGACY: [Tier.PROVINCE, Tier.DISTRICT, Tier.COMMUNE],
+}
 
 
 def make_unit(
@@ -38,7 +41,9 @@ def make_unit(
     )
 
 
-def make_agency(unit: OrgUnit, name: str, short_name: str = "", kind: str = AgencyKind.DEPARTMENT, **fields) -> Agency:
+def make_agency(
+    unit: OrgUnit, name: str, short_name: str = "", kind: str = AgencyKind.DEPARTMENT, **fields
+) -> Agency:
     return Agency.objects.create(
         org_unit=unit,
         code=fields.pop("code", f"a{next(_counter)}"),
@@ -51,7 +56,9 @@ def make_agency(unit: OrgUnit, name: str, short_name: str = "", kind: str = Agen
 
 def make_user(username: str, agency: Agency | None = None, role: str = Role.FOCAL_POINT, **fields) -> User:
     fields.setdefault("email", f"{username}@example.vn")
-    user = User.objects.create_user(username=username, password=fields.pop("password", "Mat-khau-2026!"), **fields)
+    user = User.objects.create_user(
+        username=username, password=fields.pop("password", "Mat-khau-2026!"), **fields
+    )
     if agency is not None:
         Membership.objects.create(user=user, agency=agency, role=role)
     return user

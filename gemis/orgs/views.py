@@ -33,7 +33,9 @@ def _search(queryset, text: str):
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     memberships = (
-        Membership.objects.filter(user=user).select_related("agency__org_unit").order_by("agency__org_unit__path")
+        Membership.objects.filter(user=user)
+        .select_related("agency__org_unit")
+        .order_by("agency__org_unit__path")
     )
     units = access.visible_units(user)
     tier_counts = dict(units.values_list("tier").annotate(n=Count("id")).values_list("tier", "n"))
@@ -67,8 +69,19 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         if top is not None and top.exists():
             units = units.filter(pk__in=top.values("pk"))
     page = Paginator(units.order_by("path"), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "q": q, "scheme": scheme, "tier": tier, "schemes": Scheme.choices, "tiers": Tier.choices}
-    template = "orgs/_unit_rows.html" if request.htmx and request.htmx.target == "unit-results" else "orgs/unit_list.html"
+    context = {
+        "page": page,
+        "q": q,
+        "scheme": scheme,
+        "tier": tier,
+        "schemes": Scheme.choices,
+        "tiers": Tier.choices,
+    }
+    template = (
+        "orgs/_unit_rows.html"
+        if request.htmx and request.htmx.target == "unit-results"
+        else "orgs/unit_list.html"
+    )
     return render(request, template, context)
 
 
@@ -112,7 +125,9 @@ def unit_standing_agency(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("unit-detail", pk=unit.pk)
     unit.refresh_from_db()
     status = 409 if form.non_field_errors() else 400
-    return render(request, "orgs/unit_standing_form.html", {"unit": unit, "standing_form": form}, status=status)
+    return render(
+        request, "orgs/unit_standing_form.html", {"unit": unit, "standing_form": form}, status=status
+    )
 
 
 @login_required
@@ -132,7 +147,9 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(agencies.order_by("org_unit__path", "name"), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "q": q, "unit": unit, "show_former": show_former}
     template = (
-        "orgs/_agency_rows.html" if request.htmx and request.htmx.target == "agency-results" else "orgs/agency_list.html"
+        "orgs/_agency_rows.html"
+        if request.htmx and request.htmx.target == "agency-results"
+        else "orgs/agency_list.html"
     )
     return render(request, template, context)
 

@@ -63,7 +63,11 @@ def test_password_change(client, world):
     client.force_login(world.province_coordinator)
     response = client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "Binh-dang-gioi-2030", "new_password2": "Binh-dang-gioi-2030"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Binh-dang-gioi-2030",
+            "new_password2": "Binh-dang-gioi-2030",
+        },
     )
     assert response.status_code == 302
     world.province_coordinator.refresh_from_db()

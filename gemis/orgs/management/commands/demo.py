@@ -23,8 +23,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--province", default="51", help=_("Code of a 2025 province (default 51, Quảng Ngãi)."))
-        parser.add_argument("--no-serve", action="store_true", help=_("Load the data and print the logins only."))
+        parser.add_argument(
+            "--province", default="51", help=_("Code of a 2025 province (default 51, Quảng Ngãi).")
+        )
+        parser.add_argument(
+            "--no-serve", action="store_true", help=_("Load the data and print the logins only.")
+        )
         parser.add_argument("--addrport", default="127.0.0.1:8000", help=_("Address and port to serve on."))
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -44,20 +48,29 @@ class Command(BaseCommand):
             if hasattr(module, "build"):
                 self.stdout.write(_("Demo data: %(app)s") % {"app": app.verbose_name})
                 module.build(ctx)
-        self.stdout.write(self.style.SUCCESS(_("Demo ready in %(s).1f s.") % {"s": time.monotonic() - started}))
+        self.stdout.write(
+            self.style.SUCCESS(_("Demo ready in %(s).1f s.") % {"s": time.monotonic() - started})
+        )
         self._print_logins(ctx)
         if not options["no_serve"]:
-            self.stdout.write(_("Open http://%(addr)s/ in a browser. Ctrl+C stops the server.") % {
-                "addr": options["addrport"]})
+            self.stdout.write(
+                _("Open http://%(addr)s/ in a browser. Ctrl+C stops the server.")
+                % {"addr": options["addrport"]}
+            )
             call_command("runserver", options["addrport"], use_reloader=False)
 
     def _print_logins(self, ctx: orgs_demo.DemoContext) -> None:
         self.stdout.write("")
-        self.stdout.write(self.style.MIGRATE_HEADING(
-            _("Demo logins (password for all: %(password)s)") % {"password": orgs_demo.DEMO_PASSWORD}))
+        self.stdout.write(
+            self.style.MIGRATE_HEADING(
+                _("Demo logins (password for all: %(password)s)") % {"password": orgs_demo.DEMO_PASSWORD}
+            )
+        )
         width = max(len(login.username) for login in ctx.logins)
         for login in ctx.logins:
             role = _("system administrator") if login.superuser else str(orgs_demo.Role(login.role).label)
-            self.stdout.write(f"  {login.username.ljust(width)}  {role:<22} {login.agency.name} — "
-                              f"{login.agency.org_unit.name}")
+            self.stdout.write(
+                f"  {login.username.ljust(width)}  {role:<22} {login.agency.name} — "
+                f"{login.agency.org_unit.name}"
+            )
         self.stdout.write("")
