@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "simple_history",
     "gemis.core",
     "gemis.orgs",
+    "gemis.documents",
+    "gemis.plans",
 ]
 
 MIDDLEWARE = [

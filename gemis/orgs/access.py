@@ -10,7 +10,8 @@ What the membership allows there depends on the role:
 ====================  =======================================================
 action                who
 ====================  =======================================================
-``VIEW``              every role
+``VIEW``              every role in the subtree; any member of the object's
+                      own agency (lead or partner of a task), wherever it is
 ``CHANGE``            admin and coordinator anywhere in the subtree; a focal
                       point only for objects of its own agency
 ``APPROVE``           leader and coordinator in the subtree (issue plans, reports)
@@ -19,7 +20,11 @@ action                who
 
 Superusers may do everything. Objects declare how to reach their unit through
 ``ACCESS_UNIT_FIELD`` (a lookup to an :class:`OrgUnit`, "" for a unit itself)
-and, if they belong to an agency, ``ACCESS_AGENCY_FIELD``.
+and, if they belong to an agency, ``ACCESS_AGENCY_FIELD`` (the agency that acts
+on them); ``ACCESS_VIEW_AGENCY_FIELDS`` lists further agencies whose members may
+read them (a task's partners). Shared catalogs with no unit (national legal
+documents) set ``ACCESS_PUBLIC = True``: every member reads them, coordinators
+and administrators anywhere edit them.
 """
 
 from __future__ import annotations
@@ -50,8 +55,8 @@ _SUBTREE_ROLES = {
     Action.APPROVE: {Role.LEADER, Role.COORDINATOR},
     Action.MANAGE: {Role.ADMIN},
 }
-# Roles that act on their own agency's objects only.
-_OWN_AGENCY_ROLES = {Action.CHANGE: {Role.FOCAL_POINT}}
+# Roles that act on their own agency's objects wherever they sit in the tree.
+_OWN_AGENCY_ROLES = {Action.VIEW: set(Role), Action.CHANGE: {Role.FOCAL_POINT}}
 
 
 @dataclass
@@ -126,11 +131,12 @@ def _unit_lookup(model: type[models.Model]) -> str:
     return f"{field_name}__path" if field_name else "path"
 
 
-def _agency_lookup(model: type[models.Model]) -> str | None:
+def _agency_lookups(model: type[models.Model], action: Action) -> list[str]:
     field_name = getattr(model, "ACCESS_AGENCY_FIELD", None)
-    if field_name is None:
-        return None
-    return f"{field_name}_id" if field_name else "pk"
+    names = [] if field_name is None else [field_name]
+    if action == Action.VIEW:
+        names += [n for n in getattr(model, "ACCESS_VIEW_AGENCY_FIELDS", ()) if n not in names]
+    return [f"{name}__pk" if name else "pk" for name in names]
 
 
 def condition(user: Any, model: type[models.Model], action: Action = Action.VIEW) -> Q:
@@ -138,39 +144,58 @@ def condition(user: Any, model: type[models.Model], action: Action = Action.VIEW
     scope = scope_for(user)
     if scope.is_superuser:
         return Q()
+    if getattr(model, "ACCESS_PUBLIC", False):
+        allowed = scope.is_member if action == Action.VIEW else bool(scope.prefixes(action))
+        return Q() if allowed else Q(pk__in=[])
     path_lookup = _unit_lookup(model)
     q = Q(pk__in=[])
     for prefix in scope.prefixes(action):
         q |= Q(**{f"{path_lookup}__startswith": prefix})
-    agency_lookup = _agency_lookup(model)
     own = scope.own_agencies(action)
-    if agency_lookup and own:
-        q |= Q(**{f"{agency_lookup}__in": own})
+    if own:
+        for lookup in _agency_lookups(model, action):
+            q |= Q(**{f"{lookup}__in": own})
     return q
 
 
 def filter_for(user: Any, queryset: QuerySet[M], action: Action = Action.VIEW) -> QuerySet[M]:
     """The rows of ``queryset`` the user may act on. Use it for every list."""
-    return queryset.filter(condition(user, queryset.model, action))
+    model = queryset.model
+    if action == Action.VIEW and getattr(model, "ACCESS_VIEW_AGENCY_FIELDS", ()):
+        # A multi-valued lookup (partners) can match a row twice; select by id to stay distinct.
+        allowed = model._default_manager.filter(condition(user, model, action)).values("pk")
+        return queryset.filter(pk__in=allowed)
+    return queryset.filter(condition(user, model, action))
+
+
+def _follow(obj: Any, lookup: str) -> Any:
+    for part in filter(None, lookup.split("__")):
+        if obj is None:
+            return None
+        obj = getattr(obj, part)
+    return obj
 
 
 def unit_path_of(obj: models.Model) -> str:
-    target: Any = obj
     field_name = getattr(type(obj), "ACCESS_UNIT_FIELD", None)
     if field_name is None:
         raise TypeError(f"{type(obj).__name__} does not declare ACCESS_UNIT_FIELD")
-    for part in filter(None, field_name.split("__")):
-        target = getattr(target, part)
-    return target.path
+    return _follow(obj, field_name).path
 
 
-def agency_id_of(obj: models.Model) -> int | None:
-    field_name = getattr(type(obj), "ACCESS_AGENCY_FIELD", None)
-    if field_name is None:
-        return None
-    if field_name == "":
-        return obj.pk
-    return getattr(obj, f"{field_name}_id", None)
+def agency_ids_of(obj: models.Model, action: Action) -> set[int]:
+    """The agencies whose members act on ``obj`` for ``action`` (its own, plus partners for VIEW)."""
+    ids: set[int] = set()
+    for lookup in _agency_lookups(type(obj), action):
+        name = lookup.removesuffix("__pk").removesuffix("pk").rstrip("_")
+        target = _follow(obj, name) if name else obj
+        if target is None:
+            continue
+        if isinstance(target, models.Manager):
+            ids.update(target.values_list("pk", flat=True))
+        else:
+            ids.add(target.pk)
+    return ids
 
 
 def may(user: Any, action: Action, obj: models.Model) -> bool:
@@ -178,11 +203,13 @@ def may(user: Any, action: Action, obj: models.Model) -> bool:
     scope = scope_for(user)
     if scope.is_superuser:
         return True
+    if getattr(type(obj), "ACCESS_PUBLIC", False):
+        return scope.is_member if action == Action.VIEW else bool(scope.prefixes(action))
     path = unit_path_of(obj)
     if any(path.startswith(prefix) for prefix in scope.prefixes(action)):
         return True
-    agency_id = agency_id_of(obj)
-    return agency_id is not None and agency_id in scope.own_agencies(action)
+    own = scope.own_agencies(action)
+    return bool(own) and not own.isdisjoint(agency_ids_of(obj, action))
 
 
 def may_view(user: Any, obj: models.Model) -> bool:

@@ -1,0 +1,320 @@
+"""Plans, their sections and tasks, progress with evidence, reminders and calendar feeds.
+
+A plan (kế hoạch, chương trình công tác, công văn hướng dẫn) is issued by a unit;
+its tasks are given to a lead agency with partners and a deadline of one of
+the shapes in :mod:`gemis.plans.deadlines`. A district or department builds its
+own plan from the province's by *cascade*: the tasks addressed to it become
+tasks of its draft plan, linked to the parent task, whose progress rolls up.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from gemis.core.versioning import VersionedModel
+from gemis.documents.models import LegalDocument
+from gemis.orgs.models import Agency, OrgUnit
+
+
+class PlanKind(models.TextChoices):
+    PLAN = "plan", _("Plan")
+    WORK_PROGRAMME = "work_programme", _("Work programme")
+    GUIDANCE_LETTER = "guidance_letter", _("Guidance letter")
+    STRATEGY = "strategy", _("Strategy or multi-year plan")
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ISSUED = "issued", _("Issued")
+    CLOSED = "closed", _("Closed")
+
+
+class Plan(VersionedModel):
+    kind = models.CharField(_("kind"), max_length=20, choices=PlanKind.choices, default=PlanKind.PLAN)
+    number = models.CharField(
+        _("number and symbol"), max_length=80, blank=True, help_text=_("e.g. 1889/KH-UBND")
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("issuing unit"), on_delete=models.PROTECT, related_name="plans"
+    )
+    issuing_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("issuing agency"),
+        on_delete=models.PROTECT,
+        related_name="issued_plans",
+        null=True,
+        blank=True,
+    )
+    signer = models.CharField(_("signer"), max_length=150, blank=True)
+    signer_title = models.CharField(
+        _("signer's title"), max_length=150, blank=True, help_text=_("e.g. KT. CHỦ TỊCH / PHÓ CHỦ TỊCH")
+    )
+    place = models.CharField(
+        _("place"), max_length=100, blank=True, help_text=_("For the place-and-date line.")
+    )
+    issue_date = models.DateField(_("issue date"), null=True, blank=True)
+    period_start = models.PositiveSmallIntegerField(_("first year covered"))
+    period_end = models.PositiveSmallIntegerField(_("last year covered"))
+    subject = models.TextField(_("subject"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    budget = models.TextField(_("budget"), blank=True, help_text=_("The funding part of the plan."))
+    legal_bases = models.ManyToManyField(
+        LegalDocument, verbose_name=_("legal bases"), blank=True, related_name="cited_by_plans"
+    )
+    parent_plan = models.ForeignKey(
+        "self",
+        verbose_name=_("built from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cascaded_plans",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    ACCESS_UNIT_FIELD = "org_unit"
+    ACCESS_AGENCY_FIELD = "issuing_agency"
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-period_start", "-issue_date", "-created_at"]
+        indexes = [models.Index(fields=["org_unit", "status", "period_start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")), name="plan_period_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = f"{self.get_kind_display()} {self.number}".strip() if self.number else self.get_kind_display()
+        return f"{label}: {self.subject[:80]}"
+
+    @property
+    def period_label(self) -> str:
+        if self.period_start == self.period_end:
+            return str(self.period_start)
+        return f"{self.period_start}–{self.period_end}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == PlanStatus.DRAFT
+
+
+class PlanSection(VersionedModel):
+    """A numbered part of a plan (I., 1., a), -) with its text; sections nest."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    number = models.CharField(_("numbering"), max_length=20, blank=True, help_text=_("I, 1, a, -"))
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    ACCESS_UNIT_FIELD = "plan__org_unit"
+    ACCESS_AGENCY_FIELD = "plan__issuing_agency"
+
+    class Meta:
+        verbose_name = _("plan section")
+        verbose_name_plural = _("plan sections")
+        ordering = ["plan", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}".strip(". ")
+
+
+class TaskStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# "Quá hạn" is not stored: a task is overdue when it is open and its due date has passed,
+# which changes with the calendar, not with an edit (see plans/tasks.py).
+OPEN_STATUSES = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS)
+
+
+class Task(VersionedModel):
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="tasks")
+    section = models.ForeignKey(
+        PlanSection,
+        verbose_name=_("section"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    text = models.TextField(_("task"))
+    lead_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("lead agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_tasks",
+    )
+    partners = models.ManyToManyField(
+        Agency, verbose_name=_("partner agencies"), blank=True, related_name="partner_tasks"
+    )
+    addressed_units = models.ManyToManyField(
+        OrgUnit,
+        verbose_name=_("addressed units"),
+        blank=True,
+        related_name="addressed_tasks",
+        help_text=_(
+            "Units asked to carry the task out themselves (UBND các huyện…); cascade copies it to them."
+        ),
+    )
+    addressed_text = models.CharField(_("addressed to (as written)"), max_length=300, blank=True)
+    deadline = models.JSONField(_("deadline"), default=dict, blank=True)
+    deadline_text = models.CharField(_("deadline (as written)"), max_length=300, blank=True)
+    due_date = models.DateField(_("next due date"), null=True, blank=True, db_index=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    last_done_on = models.DateField(null=True, blank=True, editable=False)
+    parent_task = models.ForeignKey(
+        "self",
+        verbose_name=_("parent task"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="child_tasks",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    ACCESS_UNIT_FIELD = "plan__org_unit"
+    ACCESS_AGENCY_FIELD = "lead_agency"
+    ACCESS_VIEW_AGENCY_FIELDS = ("lead_agency", "partners")
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["plan", "order", "pk"]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["lead_agency", "status", "due_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="task_progress_at_most_100"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:100]
+
+
+def evidence_path(instance: Attachment, filename: str) -> str:
+    """Random stored name; the original name is kept in the row, never used on disk."""
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class ProgressUpdate(models.Model):
+    """What was done, by whom, when; the history of a task stays as these rows."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    note = models.TextField(_("what was done"))
+    progress = models.PositiveSmallIntegerField(_("progress (%)"))
+    status = models.CharField(_("status"), max_length=12, choices=TaskStatus.choices)
+
+    ACCESS_UNIT_FIELD = "task__plan__org_unit"
+    ACCESS_AGENCY_FIELD = "task__lead_agency"
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.progress}%"
+
+
+class Attachment(models.Model):
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=evidence_path, max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    ACCESS_UNIT_FIELD = "update__task__plan__org_unit"
+    ACCESS_AGENCY_FIELD = "update__task__lead_agency"
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Notification(models.Model):
+    """In-app notice; ``key`` makes sending idempotent (one digest per person per day)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    key = models.CharField(max_length=120)
+    title = models.CharField(max_length=255)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_unique_key")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """A subscribable iCalendar address; the token is the only credential, so it can be revoked."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.agency or ''}".strip()
