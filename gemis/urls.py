@@ -7,4 +7,5 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("", include("gemis.orgs.urls")),
+    path("", include("gemis.plans.urls")),
 ]

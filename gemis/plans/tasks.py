@@ -1,0 +1,148 @@
+"""Task rules: due dates, overdue and due-soon, progress roll-up.
+
+``Task.due_date`` is the date by which the *current* obligation is due, kept in
+the row so that lists filter and sort on an index:
+
+* one-shot deadlines (a date, a month, a quarter, a range): the last day;
+* recurring ones: the first occurrence not yet completed — the next anchor after
+  the day the task last reached 100 % (or after the start of the plan period).
+  A missed occurrence therefore stays as the due date, and the task is overdue
+  until someone reports it done;
+* "thường xuyên", events without a date, no deadline: no due date.
+
+"Quá hạn" (overdue) is never stored: an open task whose due date has passed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Avg, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gemis.plans.deadlines import Deadline, DeadlineKind, next_due, parse_deadline
+from gemis.plans.models import OPEN_STATUSES, Task, TaskStatus
+
+DUE_SOON_DAYS = 7
+
+OVERDUE = "overdue"
+DISPLAY_LABELS = {
+    TaskStatus.NOT_STARTED: _("Not started"),
+    TaskStatus.IN_PROGRESS: _("In progress"),
+    TaskStatus.DONE: _("Done"),
+    TaskStatus.CANCELLED: _("Cancelled"),
+    OVERDUE: _("Overdue"),
+}
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def deadline_of(task: Task) -> Deadline:
+    if task.deadline:
+        return Deadline.from_dict(task.deadline)
+    if task.deadline_text:
+        return parse_deadline(task.deadline_text, task.plan.period_start if task.plan_id else None)
+    return Deadline.none()
+
+
+def set_deadline(task: Task, deadline: Deadline) -> None:
+    """Store a deadline on the task (not saved) and recompute its due date."""
+    task.deadline = deadline.to_dict()
+    task.deadline_text = deadline.display
+    task.due_date = compute_due_date(task, deadline)
+
+
+def compute_due_date(task: Task, deadline: Deadline | None = None) -> dt.date | None:
+    deadline = deadline or deadline_of(task)
+    if deadline.kind == DeadlineKind.RECURRING:
+        if task.last_done_on:
+            reference = task.last_done_on + dt.timedelta(days=1)
+        else:
+            reference = dt.date(task.plan.period_start, 1, 1)
+        return next_due(deadline, reference)
+    # One-shot deadlines do not depend on the reference day.
+    return next_due(deadline, dt.date(1900, 1, 1))
+
+
+def is_open(task: Task) -> bool:
+    return task.status in OPEN_STATUSES
+
+
+def is_overdue(task: Task, on: dt.date | None = None) -> bool:
+    return is_open(task) and task.due_date is not None and task.due_date < (on or today())
+
+
+def is_due_soon(task: Task, on: dt.date | None = None, days: int = DUE_SOON_DAYS) -> bool:
+    on = on or today()
+    return is_open(task) and task.due_date is not None and on <= task.due_date <= on + dt.timedelta(days=days)
+
+
+def display_status(task: Task, on: dt.date | None = None) -> str:
+    """The status a person sees: the stored one, or "overdue"."""
+    return OVERDUE if is_overdue(task, on) else task.status
+
+
+def display_label(task: Task, on: dt.date | None = None) -> str:
+    return str(DISPLAY_LABELS[display_status(task, on)])
+
+
+def overdue_q(on: dt.date | None = None) -> Q:
+    return Q(status__in=OPEN_STATUSES, due_date__lt=on or today())
+
+
+def due_within_q(days: int, on: dt.date | None = None) -> Q:
+    on = on or today()
+    return Q(status__in=OPEN_STATUSES, due_date__gte=on, due_date__lte=on + dt.timedelta(days=days))
+
+
+def status_q(display: str, on: dt.date | None = None) -> Q:
+    """Filter by the displayed status; open tasks past due count as overdue only."""
+    if display == OVERDUE:
+        return overdue_q(on)
+    if display in OPEN_STATUSES:
+        on = on or today()
+        return Q(status=display) & (Q(due_date__isnull=True) | Q(due_date__gte=on))
+    return Q(status=display)
+
+
+def roll_up(task: Task | None) -> None:
+    """Recompute a parent task's progress and status from its children, up the chain."""
+    seen: set[int] = set()
+    while task is not None and task.pk not in seen:
+        seen.add(task.pk)
+        children = task.child_tasks.exclude(status=TaskStatus.CANCELLED)
+        if not children.exists():
+            break
+        average = children.aggregate(avg=Avg("progress"))["avg"] or 0
+        all_done = not children.exclude(status=TaskStatus.DONE).exists()
+        progress = 100 if all_done else min(99, round(average))
+        status = TaskStatus.DONE if all_done else (TaskStatus.IN_PROGRESS if average > 0 else task.status)
+        if status == TaskStatus.DONE and task.status != TaskStatus.DONE:
+            task.last_done_on = today()
+        if (task.progress, task.status) != (progress, status):
+            task.progress, task.status = progress, status
+            task.due_date = compute_due_date(task)
+            task.version += 1
+            task.save(
+                update_fields=["progress", "status", "last_done_on", "due_date", "version", "updated_at"]
+            )
+        task = task.parent_task
+
+
+def refresh_recurring_due_dates(tasks: Iterable[Task] | None = None) -> int:
+    """Recompute stored due dates (run daily: events get dates, plans change). Returns rows changed."""
+    queryset = tasks if tasks is not None else Task.objects.filter(status__in=OPEN_STATUSES)
+    changed = []
+    for task in queryset.select_related("plan") if hasattr(queryset, "select_related") else queryset:
+        due = compute_due_date(task)
+        if due != task.due_date:
+            task.due_date = due
+            changed.append(task)
+    with transaction.atomic():
+        Task.objects.bulk_update(changed, ["due_date"], batch_size=500)
+    return len(changed)
