@@ -173,6 +173,9 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 
+# Absolute address of GEMIS, for links in e-mails and calendar feeds.
+GEMIS_BASE_URL = os.environ.get("GEMIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
