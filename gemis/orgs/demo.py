@@ -39,6 +39,11 @@ class DemoContext:
         return User.objects.get(username=username)
 
 
+def unit_slug(unit: OrgUnit) -> str:
+    """ "Tỉnh Kon Tum" → "kontum", for demo usernames."""
+    return unit.search_name.replace("tinh ", "").replace("thanh pho ", "").replace(" ", "")
+
+
 def _agency(unit: OrgUnit, code: str) -> Agency:
     return Agency.objects.get(org_unit=unit, code=code)
 
@@ -125,7 +130,7 @@ def build_users(ctx: DemoContext) -> None:
     )
     for legacy in ctx.legacy_provinces:
         district = _pick_child(legacy, "Đăk Hà", Tier.DISTRICT)
-        slug = legacy.search_name.replace("tinh ", "").replace("thanh pho ", "").replace(" ", "")
+        slug = unit_slug(legacy)
         _login(
             ctx,
             f"ldtbxh.{slug}",

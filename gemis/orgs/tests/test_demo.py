@@ -24,7 +24,10 @@ def test_demo_loads_a_province_in_both_schemes_with_logins():
     output = _run_demo()
     province = OrgUnit.objects.get(scheme=Scheme.CURRENT, code="51")
     assert OrgUnit.objects.filter(scheme=Scheme.CURRENT, parent=province).count() > 90
-    assert set(OrgUnit.objects.filter(scheme=Scheme.LEGACY, depth=1).values_list("code", flat=True)) == {"51", "62"}
+    assert set(OrgUnit.objects.filter(scheme=Scheme.LEGACY, depth=1).values_list("code", flat=True)) == {
+        "51",
+        "62",
+    }
     assert OrgUnit.objects.filter(scheme=Scheme.LEGACY, depth=2).count() > 20
     assert province.standing_agency is not None or OrgUnit.objects.get(pk=province.pk).standing_agency
     assert DEMO_PASSWORD in output
@@ -40,6 +43,16 @@ def test_demo_loads_a_province_in_both_schemes_with_logins():
     commune_officer = User.objects.get(username="vhxh.xa")
     assert not access.may_view(commune_officer, province)
 
-    counts = (OrgUnit.objects.count(), Agency.objects.count(), User.objects.count(), Membership.objects.count())
+    counts = (
+        OrgUnit.objects.count(),
+        Agency.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+    )
     _run_demo()
-    assert (OrgUnit.objects.count(), Agency.objects.count(), User.objects.count(), Membership.objects.count()) == counts
+    assert (
+        OrgUnit.objects.count(),
+        Agency.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+    ) == counts
