@@ -4,8 +4,9 @@
 the row so that lists filter and sort on an index:
 
 * one-shot deadlines (a date, a month, a quarter, a range): the last day;
-* recurring ones: the first occurrence not yet completed — the next anchor after
-  the day the task last reached 100 % (or after the start of the plan period).
+* recurring ones: the first occurrence not yet completed — the one after the
+  occurrence nearest to the day the task last reached 100 % (or the first one of
+  the plan period).
   A missed occurrence therefore stays as the due date, and the task is overdue
   until someone reports it done;
 * "thường xuyên", events without a date, no deadline: no due date.
@@ -23,7 +24,7 @@ from django.db.models import Avg, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gemis.plans.deadlines import Deadline, DeadlineKind, next_due, parse_deadline
+from gemis.plans.deadlines import Deadline, DeadlineKind, next_due, parse_deadline, previous_due
 from gemis.plans.models import OPEN_STATUSES, Task, TaskStatus
 
 DUE_SOON_DAYS = 7
@@ -60,11 +61,18 @@ def set_deadline(task: Task, deadline: Deadline) -> None:
 def compute_due_date(task: Task, deadline: Deadline | None = None) -> dt.date | None:
     deadline = deadline or deadline_of(task)
     if deadline.kind == DeadlineKind.RECURRING:
-        if task.last_done_on:
-            reference = task.last_done_on + dt.timedelta(days=1)
-        else:
-            reference = dt.date(task.plan.period_start, 1, 1)
-        return next_due(deadline, reference)
+        done = task.last_done_on
+        if done is None:
+            return next_due(deadline, dt.date(task.plan.period_start, 1, 1))
+        # A completion clears the occurrence nearest to it: a half-year report sent on 10/11 or on 18/11
+        # both settle the 15/11 occurrence, and the next one becomes due.
+        following = next_due(deadline, done)
+        preceding = previous_due(deadline, done)
+        if following is None:
+            return None
+        if preceding is not None and (done - preceding) < (following - done):
+            return following
+        return next_due(deadline, following + dt.timedelta(days=1))
     # One-shot deadlines do not depend on the reference day.
     return next_due(deadline, dt.date(1900, 1, 1))
 
