@@ -22,7 +22,10 @@ Superusers may do everything. Objects declare how to reach their unit through
 ``ACCESS_UNIT_FIELD`` (a lookup to an :class:`OrgUnit`, "" for a unit itself)
 and, if they belong to an agency, ``ACCESS_AGENCY_FIELD`` (the agency that acts
 on them); ``ACCESS_VIEW_AGENCY_FIELDS`` lists further agencies whose members may
-read them (a task's partners). Shared catalogs with no unit (national legal
+read them (a task's partners). ``ACCESS_PUBLISHED_DOWN = (lookup, values)`` makes
+rows in that state readable by the units *below* theirs as well: an issued
+provincial plan is read by the districts and communes that must carry it out.
+Shared catalogs with no unit (national legal
 documents) set ``ACCESS_PUBLIC = True``: every member reads them, coordinators
 and administrators anywhere edit them.
 """
@@ -154,18 +157,48 @@ def condition(user: Any, model: type[models.Model], action: Action = Action.VIEW
     own = scope.own_agencies(action)
     if own:
         for lookup in _agency_lookups(model, action):
-            q |= Q(**{f"{lookup}__in": own})
+            if _is_multi_valued(model, lookup):
+                # A subquery, not a join: the join would repeat rows and slow every list down.
+                q |= Q(pk__in=model._default_manager.filter(**{f"{lookup}__in": own}).values("pk"))
+            else:
+                q |= Q(**{f"{lookup}__in": own})
+    published = getattr(model, "ACCESS_PUBLISHED_DOWN", None)
+    if action == Action.VIEW and published:
+        ancestors = _ancestor_paths(scope.prefixes(Action.VIEW))
+        if ancestors:
+            state_lookup, states = published
+            q |= Q(**{f"{path_lookup}__in": ancestors, f"{state_lookup}__in": states})
     return q
+
+
+def _ancestor_paths(prefixes: set[str]) -> set[str]:
+    """Paths of the units above the given ones ("2025/51/21025/" → {"2025/51/"})."""
+    found: set[str] = set()
+    for prefix in prefixes:
+        parts = prefix.strip("/").split("/")
+        for end in range(2, len(parts)):
+            found.add("/".join(parts[:end]) + "/")
+    return found
 
 
 def filter_for(user: Any, queryset: QuerySet[M], action: Action = Action.VIEW) -> QuerySet[M]:
     """The rows of ``queryset`` the user may act on. Use it for every list."""
-    model = queryset.model
-    if action == Action.VIEW and getattr(model, "ACCESS_VIEW_AGENCY_FIELDS", ()):
-        # A multi-valued lookup (partners) can match a row twice; select by id to stay distinct.
-        allowed = model._default_manager.filter(condition(user, model, action)).values("pk")
-        return queryset.filter(pk__in=allowed)
-    return queryset.filter(condition(user, model, action))
+    return queryset.filter(condition(user, queryset.model, action))
+
+
+def _is_multi_valued(model: type[models.Model], lookup: str) -> bool:
+    """Does ``lookup`` cross a many-to-many or reverse relation (e.g. a task's partners)?"""
+    current = model
+    for part in lookup.split("__"):
+        if part == "pk":
+            return False
+        field = current._meta.get_field(part)
+        if field.many_to_many or field.one_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        current = field.related_model
+    return False
 
 
 def _follow(obj: Any, lookup: str) -> Any:
@@ -209,7 +242,13 @@ def may(user: Any, action: Action, obj: models.Model) -> bool:
     if any(path.startswith(prefix) for prefix in scope.prefixes(action)):
         return True
     own = scope.own_agencies(action)
-    return bool(own) and not own.isdisjoint(agency_ids_of(obj, action))
+    if own and not own.isdisjoint(agency_ids_of(obj, action)):
+        return True
+    published = getattr(type(obj), "ACCESS_PUBLISHED_DOWN", None)
+    if action == Action.VIEW and published and path in _ancestor_paths(scope.prefixes(Action.VIEW)):
+        state_lookup, states = published
+        return _follow(obj, state_lookup) in states
+    return False
 
 
 def may_view(user: Any, obj: models.Model) -> bool:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from gemis.documents.models import DocumentKind, LegalDocument, number_key
 from gemis.orgs.models import Agency, OrgUnit, User
 from gemis.plans.models import Plan, PlanKind, PlanSection, PlanStatus, Task
+from gemis.plans.tasks import compute_due_date
 
 _KIND_TO_DOCUMENT = {
     PlanKind.PLAN: DocumentKind.PLAN,
@@ -55,7 +56,7 @@ def targets(plan: Plan) -> list[CascadeTarget]:
     for unit in units:
         found[(unit.pk, None)] = CascadeTarget(unit, None, tasks_for(plan, unit, None).count())
     agencies = (
-        Agency.objects.filter(Q(led_tasks__plan=plan) | Q(partner_tasks__plan=plan))
+        _named_agencies(plan)
         .exclude(pk=plan.issuing_agency_id)
         .select_related("org_unit")
         .distinct()
@@ -68,8 +69,21 @@ def targets(plan: Plan) -> list[CascadeTarget]:
     return list(found.values())
 
 
+def _named_agencies(plan: Plan) -> QuerySet[Agency]:
+    return Agency.objects.filter(Q(led_tasks__plan=plan) | Q(partner_tasks__plan=plan))
+
+
 def existing_cascade(plan: Plan, unit: OrgUnit, agency: Agency | None) -> Plan | None:
-    return plan.cascaded_plans.filter(org_unit=unit, issuing_agency=agency).first()
+    """The draft already built for this target, even if its writers have since set its issuing agency.
+
+    A unit's own plan starts without an issuing agency and the district may then
+    name its People's Committee; it is still the unit's plan, unlike the plan of
+    an agency the parent plan names (which stays that agency's).
+    """
+    children = plan.cascaded_plans.filter(org_unit=unit).order_by("pk")
+    if agency is not None:
+        return children.filter(issuing_agency=agency).first()
+    return children.exclude(issuing_agency__in=_named_agencies(plan).values("pk")).first()
 
 
 def citation_of(plan: Plan) -> LegalDocument | None:
@@ -95,6 +109,8 @@ def cascade(plan: Plan, unit: OrgUnit, agency: Agency | None, user: User | None)
     """Create (or return) the draft plan of ``unit``/``agency`` built from ``plan``: (plan, created)."""
     if plan.status != PlanStatus.ISSUED:
         raise ValidationError(_("Only an issued plan can be cascaded."))
+    # Two people pressing the button at once get one draft: cascades of a plan run one at a time.
+    Plan.objects.select_for_update().filter(pk=plan.pk).first()
     existing = existing_cascade(plan, unit, agency)
     if existing is not None:
         return existing, False
@@ -132,7 +148,7 @@ def cascade(plan: Plan, unit: OrgUnit, agency: Agency | None, user: User | None)
         return section_copies[section.pk]
 
     for order, source in enumerate(source_tasks, start=1):
-        Task.objects.create(
+        task = Task(
             plan=child,
             section=copy_section(source.section),
             order=order,
@@ -140,7 +156,10 @@ def cascade(plan: Plan, unit: OrgUnit, agency: Agency | None, user: User | None)
             lead_agency=lead,
             deadline=source.deadline,
             deadline_text=source.deadline_text,
-            due_date=source.due_date,
             parent_task=source,
         )
+        # The child has done nothing yet: a recurring deadline starts from its first occurrence,
+        # exactly as the daily refresh would compute it, not from where the parent has got to.
+        task.due_date = compute_due_date(task)
+        task.save()
     return child, True

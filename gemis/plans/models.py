@@ -92,6 +92,8 @@ class Plan(VersionedModel):
 
     ACCESS_UNIT_FIELD = "org_unit"
     ACCESS_AGENCY_FIELD = "issuing_agency"
+    # Issued plans are read by the units below, which carry them out and cascade them.
+    ACCESS_PUBLISHED_DOWN = ("status", ("issued", "closed"))
 
     class Meta:
         verbose_name = _("plan")
@@ -134,6 +136,7 @@ class PlanSection(VersionedModel):
 
     ACCESS_UNIT_FIELD = "plan__org_unit"
     ACCESS_AGENCY_FIELD = "plan__issuing_agency"
+    ACCESS_PUBLISHED_DOWN = ("plan__status", ("issued", "closed"))
 
     class Meta:
         verbose_name = _("plan section")
@@ -212,6 +215,7 @@ class Task(VersionedModel):
     ACCESS_UNIT_FIELD = "plan__org_unit"
     ACCESS_AGENCY_FIELD = "lead_agency"
     ACCESS_VIEW_AGENCY_FIELDS = ("lead_agency", "partners")
+    ACCESS_PUBLISHED_DOWN = ("plan__status", ("issued", "closed"))
 
     class Meta:
         verbose_name = _("task")
@@ -293,6 +297,7 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_unique_key")]
+        indexes = [models.Index(fields=["key"])]  # the daily "already sent?" check filters by key alone
 
     def __str__(self) -> str:
         return self.title

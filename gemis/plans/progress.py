@@ -13,6 +13,7 @@ from gemis.core.uploads import MAX_FILES_PER_UPDATE, check_upload
 from gemis.core.versioning import ConflictError
 from gemis.orgs.models import Agency, User
 from gemis.plans import tasks as task_rules
+from gemis.plans.deadlines import Deadline, DeadlineKind, Recurrence
 from gemis.plans.models import Attachment, ProgressUpdate, Task, TaskStatus
 
 
@@ -39,6 +40,7 @@ def record_progress(
         raise ValidationError(_("Progress must be between 0 and 100%."))
     if len(files) > MAX_FILES_PER_UPDATE:
         raise ValidationError(_("Attach at most %(n)d files at a time.") % {"n": MAX_FILES_PER_UPDATE})
+    explicit_status = status
     if status is None:
         status = TaskStatus.DONE if progress == 100 else (TaskStatus.IN_PROGRESS if progress else task.status)
     if status not in TaskStatus.values:
@@ -74,8 +76,13 @@ def record_progress(
             locked.last_done_on = task_rules.today()
         locked.progress = progress
         locked.status = status
-        if task_rules.deadline_of(locked).kind == "recurring" and status == TaskStatus.DONE:
-            # One occurrence of a recurring obligation is done; the task stays open for the next.
+        if (
+            explicit_status is None
+            and status == TaskStatus.DONE
+            and _is_periodic(task_rules.deadline_of(locked))
+        ):
+            # 100 % on a periodic obligation closes this occurrence; the task stays open for the next one.
+            # Choosing "done" explicitly ends the whole obligation.
             locked.status = TaskStatus.IN_PROGRESS
             locked.progress = 0
         locked.due_date = task_rules.compute_due_date(locked)
@@ -83,3 +90,7 @@ def record_progress(
         task_rules.roll_up(locked.parent_task)
     task.refresh_from_db()
     return update
+
+
+def _is_periodic(deadline: Deadline) -> bool:
+    return deadline.kind == DeadlineKind.RECURRING and deadline.recurrence != Recurrence.CONTINUOUS

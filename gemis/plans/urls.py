@@ -4,4 +4,5 @@ urlpatterns = [
     path("", include("gemis.plans.urls_plans")),
     path("", include("gemis.plans.urls_tasks")),
     path("", include("gemis.plans.urls_feeds")),
+    path("", include("gemis.plans.urls_notifications")),
 ]

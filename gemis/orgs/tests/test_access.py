@@ -132,3 +132,37 @@ def test_models_without_placement_are_refused():
 
     with pytest.raises(TypeError):
         access.unit_path_of(Unplaced())  # type: ignore[arg-type]
+
+
+def test_issued_plans_of_the_units_above_are_read_below_not_drafts(world):
+    from gemis.plans.models import Plan, PlanStatus, Task
+    from gemis.plans.testing import make_plan, make_task
+
+    issued = make_plan(world.province, world.province_agency, status=PlanStatus.ISSUED)
+    draft = make_plan(world.province, world.province_agency)
+    issued_task, draft_task = make_task(issued), make_task(draft)
+    district = world.district_a_coordinator
+    assert access.may_view(district, issued) and access.may_view(district, issued_task)
+    assert not access.may_view(district, draft) and not access.may_view(district, draft_task)
+    assert not access.may_change(district, issued)
+    assert set(access.filter_for(district, Plan.objects.all())) == {issued}
+    assert set(access.filter_for(district, Task.objects.all())) == {issued_task}
+    # Another province's officers see neither; a district's plan is not read by its sibling.
+    assert not access.filter_for(world.other_coordinator, Plan.objects.all()).exists()
+    sibling = make_plan(world.district_b, status=PlanStatus.ISSUED)
+    assert not access.may_view(district, sibling)
+
+
+def test_partner_agency_members_read_the_task_but_do_not_change_it(world):
+    from gemis.plans.models import Task
+    from gemis.plans.testing import make_plan, make_task
+
+    draft = make_plan(world.province, world.province_agency)
+    task = make_task(
+        draft, lead=world.province_agency, partners=[world.district_b_agency, world.district_a_agency]
+    )
+    partner = world.district_b_coordinator  # a district coordinator, partner on a provincial draft
+    assert access.may_view(partner, task)
+    assert not access.may_change(partner, task)
+    assert list(access.filter_for(partner, Task.objects.all())) == [task]  # once, though two partners match
+    assert not access.filter_for(world.other_coordinator, Task.objects.all()).exists()

@@ -1,0 +1,198 @@
+"""The task table as a spreadsheet: XLSX for people who keep working in Excel, CSV for everything else.
+
+One generator (:func:`task_rows`) turns a filtered queryset into rows of plain
+values (dates stay dates), and one writer per format turns the rows into bytes.
+CSV is streamed and starts with a byte-order mark, without which Excel opens
+UTF-8 as the local code page and Vietnamese turns to mojibake.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator
+from types import SimpleNamespace
+from typing import Any
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from gemis.plans import tasks as task_rules
+from gemis.plans.models import ProgressUpdate, Task
+
+Row = tuple[Any, ...]
+# Rows are read in chunks so that 20,000 tasks never sit in memory at once.
+CHUNK_SIZE = 1000
+# Column widths in characters, in the order of headers().
+COLUMN_WIDTHS = (6, 70, 18, 30, 40, 28, 16, 16, 10, 18)
+DATE_COLUMN = 6
+DATETIME_COLUMN = 9
+WRAP_COLUMNS = (1, 4)
+EXCEL_DATE_FORMAT = "dd/mm/yyyy"
+EXCEL_DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+
+
+def headers() -> list[str]:
+    # "Lead unit"/"Partner units": the official column titles say "Đơn vị chủ trì/phối hợp".
+    return [
+        _("No."),
+        _("Task"),
+        _("Plan"),
+        _("Lead unit"),
+        _("Partner units"),
+        _("Deadline"),
+        _("Due date (dd/mm/yyyy)"),
+        _("Status"),
+        _("Progress (%)"),
+        _("Last update"),
+    ]
+
+
+_FIELDS = (
+    "pk",
+    "text",
+    "plan__number",
+    "plan__subject",
+    "lead_agency__name",
+    "deadline_text",
+    "due_date",
+    "status",
+    "progress",
+    "last_update_at",
+)
+
+
+def export_values(queryset: QuerySet[Task]) -> QuerySet:
+    """The columns as plain values (no model instances: an export may hold 20,000 tasks)."""
+    latest = (
+        ProgressUpdate.objects.filter(task=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+    )
+    return queryset.annotate(last_update_at=Subquery(latest)).values_list(*_FIELDS)
+
+
+def _partner_names(task_ids: list[int]) -> dict[int, str]:
+    names: dict[int, list[str]] = {}
+    links = Task.partners.through.objects.filter(task_id__in=task_ids).values_list("task_id", "agency__name")
+    for task_id, name in links:
+        names.setdefault(task_id, []).append(name)
+    return {task_id: "; ".join(sorted(found)) for task_id, found in names.items()}
+
+
+def _chunks(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
+    chunk: list[tuple] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def task_rows(queryset: QuerySet[Task], today: dt.date | None = None) -> Iterator[Row]:
+    """One row per task, numbered from 1, in the queryset's order; two queries per thousand tasks."""
+    today = today or task_rules.today()
+    number = 0
+    values = export_values(queryset).iterator(chunk_size=CHUNK_SIZE)
+    for chunk in _chunks(values, CHUNK_SIZE):
+        partners = _partner_names([row[0] for row in chunk])
+        for pk, text, plan_number, subject, lead, deadline_text, due, status, progress, last_update in chunk:
+            number += 1
+            if last_update is not None:
+                # Excel has no time zones: write the local wall-clock time without tzinfo.
+                last_update = timezone.localtime(last_update).replace(tzinfo=None, microsecond=0)
+            shown = task_rules.display_status(SimpleNamespace(status=status, due_date=due), today)
+            yield (
+                number,
+                text,
+                plan_number or subject[:60],
+                lead or "",
+                partners.get(pk, ""),
+                deadline_text,
+                due,
+                str(task_rules.DISPLAY_LABELS[shown]),
+                progress,
+                last_update,
+            )
+
+
+# A cell starting with one of these is read by spreadsheets as a formula ("CSV injection"): a task
+# text "=HYPERLINK(…)" must stay text, and so must Vietnamese bullets "- Tổ chức…".
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return "" if value is None else value
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
+    """The CSV file line by line: BOM, header, rows (dates as dd/mm/yyyy text)."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(headers())
+    for row in rows:
+        yield writer.writerow([_text_value(v) for v in row])
+
+
+def xlsx_bytes(rows: Iterable[Row]) -> bytes:
+    """The XLSX workbook: bold frozen header, set widths, real Excel dates shown dd/mm/yyyy."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("Tasks")[:31])
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(COLUMN_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    bold = Font(bold=True)
+    header_cells = []
+    for title in headers():
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    wrap = Alignment(vertical="top", wrap_text=True)
+    for row in rows:
+        cells: list[Any] = []
+        for index, value in enumerate(row):
+            if value is None:
+                cells.append(None)
+                continue
+            formats = {DATE_COLUMN: EXCEL_DATE_FORMAT, DATETIME_COLUMN: EXCEL_DATETIME_FORMAT}
+            is_formula_like = isinstance(value, str) and value.startswith("=")
+            if index not in formats and index not in WRAP_COLUMNS and not is_formula_like:
+                cells.append(value)  # a plain value costs less than a styled cell
+                continue
+            cell = WriteOnlyCell(sheet, value=value)
+            if index in formats:
+                cell.number_format = formats[index]
+            if index in WRAP_COLUMNS:
+                cell.alignment = wrap
+            if is_formula_like:
+                cell.data_type = "s"  # text that starts with "=", never a formula
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def file_name(extension: str, today: dt.date | None = None) -> str:
+    """ "nhiem-vu-2026-11-22.xlsx": ASCII, dated, the same in every language."""
+    return f"nhiem-vu-{(today or task_rules.today()):%Y-%m-%d}.{extension}"

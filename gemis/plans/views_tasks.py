@@ -1,0 +1,613 @@
+"""Task screens: a task with its progress, "my tasks", the coordinators' table, board and calendar, exports.
+
+Every list starts from ``access.filter_for(user, Task…)``; the table, the board,
+the calendar and the exports share one filter form so that what a coordinator
+sees is what they download.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gemis.core.forms import BootstrapFormMixin
+from gemis.core.text import nfc
+from gemis.core.uploads import ALLOWED, MAX_FILES_PER_UPDATE, TEXT_TYPES
+from gemis.core.versioning import ConflictError
+from gemis.orgs import access
+from gemis.orgs.access import Action
+from gemis.orgs.models import Agency, Membership, OrgUnit, User
+from gemis.plans import calendar as task_calendar
+from gemis.plans import exports
+from gemis.plans import tasks as task_rules
+from gemis.plans.models import OPEN_STATUSES, Attachment, Plan, PlanKind, PlanStatus, Task, TaskStatus
+from gemis.plans.progress import record_progress
+
+PAGE_SIZE = 50
+BOARD_COLUMN_LIMIT = 50
+DUE_WINDOWS = {"7": 7, "30": 30}
+DISPLAY_STATUSES = (
+    TaskStatus.NOT_STARTED,
+    TaskStatus.IN_PROGRESS,
+    task_rules.OVERDUE,
+    TaskStatus.DONE,
+    TaskStatus.CANCELLED,
+)
+PROGRESS_CONFLICT = gettext_lazy(
+    "Someone else recorded progress on this task after you opened it. Your update has not been saved: "
+    "it is still in the form below. Read the latest updates, then send it again (attach the files again)."
+)
+
+
+# --- shared helpers ----------------------------------------------------------------------------------
+
+
+@dataclass
+class TaskRow:
+    """A task with what the lists show about it today."""
+
+    task: Task
+    status: str
+    label: str
+    days_left: int | None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == task_rules.OVERDUE
+
+    @property
+    def is_open(self) -> bool:
+        return self.task.status in OPEN_STATUSES
+
+    @property
+    def overdue_days(self) -> int:
+        return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
+
+    @property
+    def is_due_soon(self) -> bool:
+        return (
+            self.task.status in OPEN_STATUSES
+            and self.days_left is not None
+            and 0 <= self.days_left <= task_rules.DUE_SOON_DAYS
+        )
+
+
+def task_rows(tasks: Any, today: dt.date) -> list[TaskRow]:
+    rows = []
+    for task in tasks:
+        status = task_rules.display_status(task, today)
+        days_left = (task.due_date - today).days if task.due_date else None
+        rows.append(TaskRow(task, status, str(task_rules.DISPLAY_LABELS[status]), days_left))
+    return rows
+
+
+def _status_choices() -> list[tuple[str, Any]]:
+    return [(s, task_rules.DISPLAY_LABELS[s]) for s in DISPLAY_STATUSES]
+
+
+SORT_FIELDS = {
+    "due": gettext_lazy("Due date"),
+    "status": gettext_lazy("Status"),
+    "agency": gettext_lazy("Lead agency"),
+    "progress": gettext_lazy("Progress"),
+    "plan": gettext_lazy("Plan"),
+}
+
+SORT_OPTIONS = (
+    ("due", gettext_lazy("Due date, earliest first")),
+    ("-due", gettext_lazy("Due date, latest first")),
+    ("status", gettext_lazy("Status, overdue first")),
+    ("agency", gettext_lazy("Lead agency")),
+    ("progress", gettext_lazy("Progress, lowest first")),
+    ("-progress", gettext_lazy("Progress, highest first")),
+    ("plan", gettext_lazy("Plan")),
+)
+
+
+def sort_tasks(tasks: QuerySet[Task], key: str, today: dt.date) -> QuerySet[Task]:
+    """Order by a whitelisted key ("due", "-progress"…); ties by due date, then the plan's order."""
+    descending = key.startswith("-")
+    name = key.lstrip("-")
+    if name not in SORT_FIELDS:
+        name, descending = "due", False
+    due = (
+        F("due_date").desc(nulls_last=True)
+        if descending and name == "due"
+        else F("due_date").asc(nulls_last=True)
+    )
+    if name == "status":
+        tasks = tasks.annotate(
+            status_rank=Case(
+                When(task_rules.overdue_q(today), then=Value(0)),
+                When(status=TaskStatus.IN_PROGRESS, then=Value(1)),
+                When(status=TaskStatus.NOT_STARTED, then=Value(2)),
+                When(status=TaskStatus.DONE, then=Value(3)),
+                default=Value(4),
+                output_field=IntegerField(),
+            )
+        )
+    primary = {
+        "due": [],
+        "status": ["status_rank"],
+        "agency": ["lead_agency__name"],
+        "progress": ["progress"],
+        "plan": ["plan__period_start", "plan__number", "plan_id", "order"],
+    }[name]
+    if descending:
+        primary = [f"-{p}" for p in primary]
+    return tasks.order_by(*primary, due, "pk")
+
+
+def _paths_above(user: User) -> set[str]:
+    """Paths of the units above the person's own ("legacy/91/911/" → {"legacy/91/"})."""
+    found = set()
+    for prefix in access.scope_for(user).prefixes(Action.VIEW):
+        parts = prefix.strip("/").split("/")
+        found.update("/".join(parts[:end]) + "/" for end in range(2, len(parts)))
+    return found
+
+
+class TaskFilterForm(BootstrapFormMixin, forms.Form):
+    """The filters of the task table, board, calendar and exports (read from the address)."""
+
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
+    agency = forms.ModelChoiceField(
+        label=gettext_lazy("Lead agency"),
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("All agencies"),
+    )
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("Unit"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("All units"),
+    )
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+    due = forms.ChoiceField(
+        label=gettext_lazy("Due"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Any time")),
+            ("7", gettext_lazy("In the next 7 days")),
+            ("30", gettext_lazy("In the next 30 days")),
+        ],
+    )
+    overdue = forms.BooleanField(label=gettext_lazy("Overdue only"), required=False)
+    plan = forms.ModelChoiceField(
+        label=gettext_lazy("Plan"),
+        queryset=Plan.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("All plans"),
+    )
+    due_from = forms.DateField(
+        label=gettext_lazy("Due from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_to = forms.DateField(
+        label=gettext_lazy("Due until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    drafts = forms.BooleanField(label=gettext_lazy("Include draft plans"), required=False)
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data: Any, *, user: User) -> None:
+        super().__init__(data)
+        plans = access.filter_for(user, Plan.objects.all())
+        self.fields["status"].choices = [("", _("All statuses")), *_status_choices()]
+        # Only what can match: agencies that lead tasks here, and units that issued plans.
+        # (Not "lead agencies of the visible tasks": that scans every task on each page view.)
+        leading = Exists(Task.objects.filter(lead_agency=OuterRef("pk")))
+        in_scope = access.filter_for(user, Agency.objects.filter(leading)).values("pk")
+        # Issued plans of the units above are read below (the province's plan in a district).
+        above = Agency.objects.filter(leading, org_unit__path__in=_paths_above(user)).values("pk")
+        own = Membership.objects.filter(user=user).values("agency_id")
+        shared_with_me = Task.objects.filter(partners__in=own).values("lead_agency_id")
+        self.fields["agency"].queryset = (
+            Agency.objects.filter(Q(pk__in=in_scope) | Q(pk__in=above) | Q(pk__in=shared_with_me))
+            .select_related("org_unit")
+            .order_by("org_unit__path", "name")
+        )
+        self.fields["unit"].queryset = OrgUnit.objects.filter(pk__in=plans.values("org_unit_id")).order_by(
+            "path"
+        )
+        self.fields["plan"].queryset = plans.order_by("-period_start", "number", "pk")
+        for name, field in self.fields.items():
+            field.widget.attrs["id"] = f"filter-{name}"
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select form-select-sm"
+        self.full_clean()
+
+    def _choices(self, name: str) -> list[tuple[Any, Any]]:
+        """The choices of a select, read as plain values: hundreds of agencies need no model instances."""
+        field = self.fields[name]
+        if not isinstance(field, forms.ModelChoiceField):
+            return list(field.choices)
+        rows = [("", field.empty_label)]
+        if name == "agency":
+            found = field.queryset.values_list("pk", "name", "org_unit__name")
+            rows += [(pk, f"{agency} ({unit})") for pk, agency, unit in found]
+        elif name == "plan":
+            found = field.queryset.values_list("pk", "number", "kind", "subject")
+            rows += [
+                (pk, f"{number or PlanKind(kind).label} — {subject[:70]}")
+                for pk, number, kind, subject in found
+            ]
+        else:
+            rows += list(field.queryset.values_list("pk", "name"))
+        return rows
+
+    @cached_property
+    def options(self) -> dict[str, str]:
+        """``<option>`` lists of the select fields, built here: widget templates cost ~1 ms per option."""
+        rendered = {}
+        for name, field in self.fields.items():
+            if not isinstance(field.widget, forms.Select):
+                continue
+            selected = str(self.data.get(name, "")) if self.is_bound else ""
+            parts = []
+            for value, label in self._choices(name):
+                mark = " selected" if str(value) == selected else ""
+                parts.append(f'<option value="{escape(value)}"{mark}>{escape(label)}</option>')
+            rendered[name] = mark_safe("".join(parts))  # every value and label is escaped above
+        return rendered
+
+    def value(self, name: str) -> Any:
+        """The cleaned value, or nothing for a field that did not validate (a stale link is not an error)."""
+        return self.cleaned_data.get(name) if hasattr(self, "cleaned_data") else None
+
+    @property
+    def sort_key(self) -> str:
+        """The chosen order if it is one of ours, else by due date."""
+        key = self.value("sort") or ""
+        return key if key.lstrip("-") in SORT_FIELDS else "due"
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(self.value(n) for n in self.fields if n != "sort")
+
+    def apply(self, tasks: QuerySet[Task], today: dt.date, *, use_status: bool = True) -> QuerySet[Task]:
+        q = nfc(self.value("q") or "")
+        for word in q.split():
+            tasks = tasks.filter(text__icontains=word)
+        if agency := self.value("agency"):
+            tasks = tasks.filter(lead_agency=agency)
+        if unit := self.value("unit"):
+            tasks = tasks.filter(plan__org_unit__path__startswith=unit.path)
+        if use_status and (status := self.value("status")):
+            tasks = tasks.filter(task_rules.status_q(status, today))
+        if due := self.value("due"):
+            tasks = tasks.filter(task_rules.due_within_q(DUE_WINDOWS[due], today))
+        if self.value("overdue"):
+            tasks = tasks.filter(task_rules.overdue_q(today))
+        if plan := self.value("plan"):
+            tasks = tasks.filter(plan=plan)
+        elif not self.value("drafts"):
+            # Drafts are still being written; following up starts when a plan is issued.
+            tasks = tasks.exclude(plan__status=PlanStatus.DRAFT)
+        if due_from := self.value("due_from"):
+            tasks = tasks.filter(due_date__gte=due_from)
+        if due_to := self.value("due_to"):
+            tasks = tasks.filter(due_date__lte=due_to)
+        return tasks
+
+
+def _filtered(request: HttpRequest, today: dt.date, *, use_status: bool = True):
+    visible = access.filter_for(request.user, Task.objects.all())
+    form = TaskFilterForm(request.GET, user=request.user)
+    return form, form.apply(visible, today, use_status=use_status)
+
+
+def _sort_links(form: TaskFilterForm) -> dict[str, dict[str, str]]:
+    """For each sortable column: the key a click asks for and the arrow to show."""
+    current = form.sort_key
+    links = {}
+    for name in SORT_FIELDS:
+        if current == name:
+            links[name] = {"key": f"-{name}", "arrow": "↑", "aria": "ascending"}
+        elif current == f"-{name}":
+            links[name] = {"key": name, "arrow": "↓", "aria": "descending"}
+        else:
+            links[name] = {"key": name, "arrow": "", "aria": "none"}
+    return links
+
+
+# --- the task table, board and calendar ----------------------------------------------------------------
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    today = task_rules.today()
+    form, tasks = _filtered(request, today)
+    tasks = sort_tasks(tasks, form.sort_key, today).select_related("plan", "lead_agency")
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "rows": task_rows(page, today),
+        "sort_links": _sort_links(form),
+        "sort_options": SORT_OPTIONS,
+        "today": today,
+    }
+    partial = request.htmx and request.htmx.target == "task-results"
+    return render(request, "plans/_task_table.html" if partial else "plans/task_list.html", context)
+
+
+@dataclass
+class BoardColumn:
+    status: str
+    label: str
+    total: int
+    rows: list[TaskRow]
+
+    @property
+    def more(self) -> int:
+        return max(0, self.total - len(self.rows))
+
+
+def _board_columns(tasks: QuerySet[Task], today: dt.date, limit: int) -> dict[str, list[Task]]:
+    """The first ``limit`` tasks of every column: open ones by what is due first, closed by last due.
+
+    One small query per column: with an index on (status, due_date) each stops after ``limit`` rows,
+    which measured 3-5× faster than one query with a window function over all of them.
+    """
+    found = {}
+    for status in DISPLAY_STATUSES:
+        closed = status in (TaskStatus.DONE, TaskStatus.CANCELLED)
+        due = F("due_date").desc(nulls_last=True) if closed else F("due_date").asc(nulls_last=True)
+        column = tasks.filter(task_rules.status_q(status, today))
+        found[status] = list(column.order_by(due, "-pk" if closed else "pk")[:limit])
+    return found
+
+
+@login_required
+def task_board(request: HttpRequest) -> HttpResponse:
+    today = task_rules.today()
+    form, tasks = _filtered(request, today, use_status=False)
+    limit = BOARD_COLUMN_LIMIT
+    totals = tasks.aggregate(
+        **{status: Count("pk", filter=task_rules.status_q(status, today)) for status in DISPLAY_STATUSES}
+    )
+    lists = _board_columns(tasks.select_related("plan", "lead_agency"), today, limit)
+    columns = [
+        BoardColumn(
+            status, str(task_rules.DISPLAY_LABELS[status]), totals[status], task_rows(lists[status], today)
+        )
+        for status in DISPLAY_STATUSES
+    ]
+    context = {"form": form, "columns": columns, "today": today, "limit": limit}
+    return render(request, "plans/task_board.html", context)
+
+
+@login_required
+def task_calendar_view(request: HttpRequest) -> HttpResponse:
+    today = task_rules.today()
+    form, tasks = _filtered(request, today)
+    first = task_calendar.parse_month(request.GET.get("month"), today)
+    month = task_calendar.build_month(tasks, first, today)
+    context = {
+        "form": form,
+        "month": month,
+        "today": today,
+        "weekdays": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
+    }
+    return render(request, "plans/calendar.html", context)
+
+
+# --- my tasks ------------------------------------------------------------------------------------------
+
+
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    """The tasks of the person's agencies (led or shared), the ones needing attention first."""
+    today = task_rules.today()
+    agency_ids = list(Membership.objects.filter(user=request.user).values_list("agency_id", flat=True))
+    mine = Task.objects.filter(lead_agency_id__in=agency_ids) | Task.objects.filter(partners__in=agency_ids)
+    tasks = (
+        access.filter_for(request.user, Task.objects.filter(pk__in=mine.values("pk")))
+        .exclude(plan__status=PlanStatus.DRAFT)
+        .select_related("plan", "lead_agency")
+    )
+    show = request.GET.get("show", "open")
+    counts = {
+        "open": tasks.filter(status__in=OPEN_STATUSES).count(),
+        "overdue": tasks.filter(task_rules.overdue_q(today)).count(),
+        "due_soon": tasks.filter(task_rules.due_within_q(task_rules.DUE_SOON_DAYS, today)).count(),
+        "done": tasks.filter(status=TaskStatus.DONE).count(),
+    }
+    if show == "open":
+        tasks = tasks.filter(status__in=OPEN_STATUSES)
+    else:
+        show = "all"
+    # Open before closed; among open ones the earliest due date first, so overdue, then due soon.
+    tasks = tasks.annotate(
+        closed=Case(
+            When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+    ).order_by("closed", F("due_date").asc(nulls_last=True), "pk")
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = task_rows(page, today)
+    for row in rows:
+        row.is_lead = row.task.lead_agency_id in agency_ids  # type: ignore[attr-defined]
+    context = {"page": page, "rows": rows, "counts": counts, "show": show, "has_agency": bool(agency_ids)}
+    return render(request, "plans/task_mine.html", context)
+
+
+# --- one task: its page, progress form and evidence files --------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each one is checked later by ``core.uploads``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        # Empty files get the message from core.uploads, which names the file.
+        kwargs.setdefault("allow_empty_file", True)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class ProgressForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    progress = forms.IntegerField(label=gettext_lazy("Progress (%)"), min_value=0, max_value=100)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+    files = MultipleFileField(
+        label=gettext_lazy("Evidence files"),
+        required=False,
+        help_text=gettext_lazy("Up to 5 files, 20 MB each: PDF, Word, Excel, PowerPoint, images, text."),
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Set from the percentage")), *TaskStatus.choices]
+        self.fields["files"].widget.attrs["accept"] = ",".join(sorted({*ALLOWED, *TEXT_TYPES}))
+        self.fields["progress"].widget.attrs["data-testid"] = "progress-percent"
+
+    def clean_files(self) -> list[Any]:
+        files = self.cleaned_data.get("files") or []
+        if len(files) > MAX_FILES_PER_UPDATE:
+            raise ValidationError(_("Attach at most %(n)d files at a time.") % {"n": MAX_FILES_PER_UPDATE})
+        return files
+
+
+def _task_for(user: User, pk: int) -> Task:
+    queryset = Task.objects.select_related(
+        "plan__org_unit", "section", "lead_agency__org_unit", "parent_task__plan"
+    ).prefetch_related("partners", "addressed_units")
+    return access.get_for(user, queryset, pk=pk)
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task_for(request.user, pk)
+    may_change = access.may(request.user, Action.CHANGE, task)
+    status = 200
+    form = None
+    if request.method == "POST":
+        if not may_change:
+            raise Http404
+        form = ProgressForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                record_progress(
+                    task,
+                    request.user,
+                    note=data["note"],
+                    progress=data["progress"],
+                    status=data["status"] or None,
+                    files=data["files"],
+                    expected_version=data["expected_version"],
+                )
+            except ConflictError:
+                form.add_error(None, PROGRESS_CONFLICT)
+                status = 409
+                task = _task_for(request.user, pk)
+                # The person has now seen the latest state; sending again records the update.
+                form.data = form.data.copy()
+                form.data["expected_version"] = str(task.version)
+            except ValidationError as error:
+                form.add_error("files", error)
+                status = 400
+            else:
+                messages.success(request, _("Your progress update has been saved."))
+                return redirect("task-detail", pk=task.pk)
+        else:
+            status = 400
+    elif may_change:
+        form = ProgressForm(initial={"progress": task.progress, "expected_version": task.version})
+    return render(request, "plans/task_detail.html", _detail_context(request, task, form), status=status)
+
+
+def _detail_context(request: HttpRequest, task: Task, form: ProgressForm | None) -> dict[str, Any]:
+    today = task_rules.today()
+    user = request.user
+    children = access.filter_for(
+        user,
+        task.child_tasks.select_related("plan__org_unit", "lead_agency").prefetch_related("addressed_units"),
+    ).order_by("plan__org_unit__path", "pk")
+    parent = task.parent_task if task.parent_task and access.may_view(user, task.parent_task) else None
+    updates = task.updates.select_related("author", "agency").prefetch_related("attachments")
+    return {
+        "task": task,
+        "row": task_rows([task], today)[0],
+        "deadline": task_rules.deadline_of(task),
+        "parent": parent,
+        "children": task_rows(children, today),
+        "updates": updates,
+        "form": form,
+        "today": today,
+    }
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Evidence files are never served as static files: only here, to people who may see the task."""
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("update__task__plan__org_unit", "update__task__lead_agency"), pk=pk
+    )
+    if not access.may_view(request.user, attachment.update.task):
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    # as_attachment + filename gives RFC 5987 ``filename*=utf-8''…`` for Vietnamese names.
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+# --- exports -------------------------------------------------------------------------------------------
+
+
+@login_required
+def task_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The task table with the same filters and order, as XLSX or CSV."""
+    today = task_rules.today()
+    form, tasks = _filtered(request, today)
+    rows = exports.task_rows(sort_tasks(tasks, form.sort_key, today), today)
+    filename = exports.file_name(fmt, today)
+    if fmt == "csv":
+        response: HttpResponse | StreamingHttpResponse = StreamingHttpResponse(
+            exports.csv_lines(rows), content_type="text/csv; charset=utf-8"
+        )
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            exports.xlsx_bytes(rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
