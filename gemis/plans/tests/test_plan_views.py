@@ -160,8 +160,10 @@ def test_a_person_without_membership_sees_no_plan_and_cannot_create(client, worl
 def test_list_shows_only_visible_plans(client, world, province_plan, district_plan):
     other = make_plan(world.district_b, world.district_b_agency, subject="Kế hoạch huyện Bắc Sơn")
     client.force_login(world.district_a_coordinator)
-    plans = list(client.get(reverse("plan-list")).context["page"])
-    assert plans == [district_plan]
+    plans = set(client.get(reverse("plan-list")).context["page"])
+    # Its own plan, and the province's issued plan it carries out; not the sibling district's.
+    assert plans == {district_plan, province_plan} if province_plan.status == "issued" else {district_plan}
+    assert other not in plans
     client.force_login(world.province_coordinator)
     plans = set(client.get(reverse("plan-list")).context["page"])
     assert plans == {province_plan, district_plan, other}
@@ -335,12 +337,16 @@ def test_detail_shows_cascade_panel_roll_up_and_child_plans(client, world, provi
     assert f"{reverse('plan-detail', args=[province_plan.pk])}#task-{parent_task.pk}" in child_body
 
 
-def test_district_sees_its_cascaded_plan_but_not_the_province_roll_up(client, world, province_plan):
+def test_district_reads_its_cascaded_plan_and_the_issued_province_plan(client, world, province_plan):
     from gemis.plans import cascade
 
     child, _created = cascade.cascade(province_plan, world.district_a, None, world.province_coordinator)
     client.force_login(world.district_a_coordinator)
     assert client.get(reverse("plan-detail", args=[child.pk])).status_code == 200
+    # The province's issued plan is read below (the district carries it out); never changed there.
+    assert client.get(reverse("plan-detail", args=[province_plan.pk])).status_code == 200
+    assert client.get(reverse("plan-edit", args=[province_plan.pk])).status_code == 404
+    client.force_login(world.other_coordinator)
     assert client.get(reverse("plan-detail", args=[province_plan.pk])).status_code == 404
 
 
@@ -442,7 +448,7 @@ def test_issued_plan_cannot_be_edited(client, world, province_plan):
         )
     with translation.override("en"):
         response = client.get(url, follow=True)
-    assert "can no longer be edited or returned to draft" in body_of(response)
+    assert "không thể sửa hoặc đưa về dự thảo nữa" in body_of(response)
 
 
 def test_focal_point_of_the_issuing_agency_edits_but_cannot_move_or_issue(client, world, district_plan):
@@ -842,7 +848,7 @@ def test_issue_needs_number_and_date(client, world, district_plan):
     district_plan.refresh_from_db()
     assert district_plan.status == PlanStatus.DRAFT
     text = " ".join(str(m) for m in response.context["messages"])
-    assert "the number and symbol" in text and "the issue date" in text
+    assert "số, ký hiệu" in text and "ngày ban hành" in text
 
 
 def test_issue_with_a_stale_version_is_refused(client, world, district_plan):
@@ -888,7 +894,7 @@ def test_cascade_creates_then_opens_the_district_draft(client, world, province_p
     with translation.override("en"):
         response = client.post(url, {"unit": world.district_a.pk}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("plan-detail", args=[child.pk])
-    assert "already created" in " ".join(str(m) for m in response.context["messages"])
+    assert "đã được tạo trước đó" in " ".join(str(m) for m in response.context["messages"])
     assert Plan.objects.filter(parent_plan=province_plan).count() == 1
 
 
