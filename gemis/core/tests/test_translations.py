@@ -9,7 +9,12 @@ import pytest
 from django.utils import translation
 from django.utils.formats import date_format
 
-CATALOG = Path(__file__).resolve().parents[2] / "locale" / "vi" / "LC_MESSAGES" / "django.po"
+GEMIS_DIR = Path(__file__).resolve().parents[2]
+# The project catalog and each app's own (an app keeps its strings in gemis/<app>/locale/).
+CATALOGS = sorted(GEMIS_DIR.glob("locale/vi/LC_MESSAGES/django.po")) + sorted(
+    GEMIS_DIR.glob("*/locale/vi/LC_MESSAGES/django.po")
+)
+CATALOG_IDS = [str(path.relative_to(GEMIS_DIR)) for path in CATALOGS]
 
 
 def _entries(text: str):
@@ -21,19 +26,23 @@ def _entries(text: str):
         yield msgid, ["".join(re.findall(r'"(.*)"', s)) for s in strs], "#, fuzzy" in block
 
 
-def test_every_message_has_a_vietnamese_translation():
+def test_the_project_catalog_is_found():
+    assert GEMIS_DIR / "locale" / "vi" / "LC_MESSAGES" / "django.po" in CATALOGS
+
+
+@pytest.mark.parametrize("catalog", CATALOGS, ids=CATALOG_IDS)
+def test_every_message_has_a_vietnamese_translation(catalog):
     untranslated = [
-        msgid for msgid, strs, fuzzy in _entries(CATALOG.read_text("utf-8")) if fuzzy or not all(strs)
+        msgid for msgid, strs, fuzzy in _entries(catalog.read_text("utf-8")) if fuzzy or not all(strs)
     ]
-    assert untranslated == [], "Run makemessages and translate these in gemis/locale/vi: " + repr(
-        untranslated
-    )
+    assert untranslated == [], f"Run scripts/messages and translate these in {catalog}: " + repr(untranslated)
 
 
-def test_compiled_catalog_is_not_older_than_the_source():
-    compiled = CATALOG.with_suffix(".mo")
+@pytest.mark.parametrize("catalog", CATALOGS, ids=CATALOG_IDS)
+def test_compiled_catalog_is_not_older_than_the_source(catalog):
+    compiled = catalog.with_suffix(".mo")
     assert compiled.exists(), "compile the messages (scripts/bootstrap does)"
-    assert compiled.stat().st_mtime >= CATALOG.stat().st_mtime - 1
+    assert compiled.stat().st_mtime >= catalog.stat().st_mtime - 1
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
