@@ -33,7 +33,9 @@ def sign_in(page, username: str) -> None:
     page.wait_for_url(page.base_url + "/")
 
 
-def add_task(page, section_pk: int, text: str, lead_query: str, lead_pk: int, deadline: str, due: str) -> None:
+def add_task(
+    page, section_pk: int, text: str, lead_query: str, lead_pk: int, deadline: str, due: str
+) -> None:
     page.get_by_test_id(f"add-task-{section_pk}").click()
     page.locator("#id_text").fill(text)
     with page.expect_response(lambda r: "agency-options" in r.url):
