@@ -94,9 +94,14 @@ def shared_dir() -> Path:
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    """Fast password hashing (the real hasher costs ~0.3 s a user); Vietnamese default."""
+    """Fast password hashing (the real hasher costs ~0.3 s a user); Vietnamese default.
+
+    Background tasks run at once, inside the test (no worker process); the tests of
+    :mod:`gemis.core.jobs` switch to the database backend to check the queue itself.
+    """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LANGUAGE_CODE = "vi"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 CHROMIUM = Path("/usr/bin/chromium")

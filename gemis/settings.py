@@ -53,10 +53,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "gemis.core",
     "gemis.orgs",
     "gemis.documents",
     "gemis.plans",
+    "gemis.indicators",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +162,17 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# Background work (big exports, imports): django-tasks with its database backend, so the embedded
+# default needs no other server; `gemis db_worker` runs the tasks (`gemis demo` starts one).
+# GEMIS_TASKS_BACKEND=immediate runs them inside the request instead (tests, one-off scripts).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if os.environ.get("GEMIS_TASKS_BACKEND", "database") == "immediate"
+        else "django_tasks_db.DatabaseBackend",
+    }
+}
 
 # Email: console in development, SMTP when GEMIS_EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("GEMIS_EMAIL_HOST", "")

@@ -27,7 +27,9 @@ rows in that state readable by the units *below* theirs as well: an issued
 provincial plan is read by the districts and communes that must carry it out.
 Shared catalogs with no unit (national legal
 documents) set ``ACCESS_PUBLIC = True``: every member reads them, coordinators
-and administrators anywhere edit them.
+and administrators anywhere edit them. Personal objects (a background job and
+the file it produced) set ``ACCESS_OWNER_FIELD``: only that person, whatever
+the action.
 """
 
 from __future__ import annotations
@@ -147,6 +149,10 @@ def condition(user: Any, model: type[models.Model], action: Action = Action.VIEW
     scope = scope_for(user)
     if scope.is_superuser:
         return Q()
+    owner_field = getattr(model, "ACCESS_OWNER_FIELD", None)
+    if owner_field:
+        authenticated = getattr(user, "is_authenticated", False) and user.is_active
+        return Q(**{f"{owner_field}__pk": user.pk}) if authenticated else Q(pk__in=[])
     if getattr(model, "ACCESS_PUBLIC", False):
         allowed = scope.is_member if action == Action.VIEW else bool(scope.prefixes(action))
         return Q() if allowed else Q(pk__in=[])
@@ -236,6 +242,10 @@ def may(user: Any, action: Action, obj: models.Model) -> bool:
     scope = scope_for(user)
     if scope.is_superuser:
         return True
+    owner_field = getattr(type(obj), "ACCESS_OWNER_FIELD", None)
+    if owner_field:
+        authenticated = getattr(user, "is_authenticated", False) and user.is_active
+        return bool(authenticated) and getattr(obj, f"{owner_field}_id", None) == user.pk
     if getattr(type(obj), "ACCESS_PUBLIC", False):
         return scope.is_member if action == Action.VIEW else bool(scope.prefixes(action))
     path = unit_path_of(obj)

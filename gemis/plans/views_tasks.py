@@ -19,12 +19,14 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gemis.core import jobs as background
 from gemis.core.forms import BootstrapFormMixin
 from gemis.core.text import nfc
 from gemis.core.uploads import ALLOWED, MAX_FILES_PER_UPDATE, TEXT_TYPES
@@ -305,10 +307,15 @@ class TaskFilterForm(BootstrapFormMixin, forms.Form):
         return tasks
 
 
-def _filtered(request: HttpRequest, today: dt.date, *, use_status: bool = True):
-    visible = access.filter_for(request.user, Task.objects.all())
-    form = TaskFilterForm(request.GET, user=request.user)
+def filtered_tasks(user: User, query: Any, today: dt.date, *, use_status: bool = True):
+    """The filter form read from ``query`` (a QueryDict or dict) and the tasks it selects for ``user``."""
+    visible = access.filter_for(user, Task.objects.all())
+    form = TaskFilterForm(query, user=user)
     return form, form.apply(visible, today, use_status=use_status)
+
+
+def _filtered(request: HttpRequest, today: dt.date, *, use_status: bool = True):
+    return filtered_tasks(request.user, request.GET, today, use_status=use_status)
 
 
 def _sort_links(form: TaskFilterForm) -> dict[str, dict[str, str]]:
@@ -592,9 +599,26 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def task_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The task table with the same filters and order, as XLSX or CSV."""
+    """The task table with the same filters and order, as XLSX or CSV.
+
+    CSV streams (the download starts at once, whatever the size). A workbook is
+    built whole before it can be sent, so a big one is made in the background
+    and the person watches its progress instead of a spinning tab.
+    """
     today = task_rules.today()
     form, tasks = _filtered(request, today)
+    if fmt == "xlsx" and tasks.count() > exports.XLSX_INLINE_LIMIT:
+        job = background.start(
+            request.user,
+            "plans.task_export",
+            _("Task table as Excel"),
+            {
+                "query": request.GET.urlencode(),
+                "today": today.isoformat(),
+                "language": translation.get_language(),
+            },
+        )
+        return redirect("job-detail", pk=job.pk)
     rows = exports.task_rows(sort_tasks(tasks, form.sort_key, today), today)
     filename = exports.file_name(fmt, today)
     if fmt == "csv":

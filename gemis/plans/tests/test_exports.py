@@ -193,3 +193,52 @@ def test_formula_like_text_stays_text(client, world):
     response = client.get(reverse("task-export", args=["csv"]))
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert {r[1] for r in rows[1:]} == {'\'=HYPERLINK("http://example.com","x")', "'- Tổ chức hội nghị"}
+
+
+# -- big workbooks are built in the background -----------------------------------------------------------
+
+
+def test_a_big_xlsx_export_runs_as_a_job_with_the_same_rows(
+    client, world, export_tasks, monkeypatch, settings
+):
+    from gemis.core.models import BackgroundJob, JobStatus
+
+    settings.MEDIA_ROOT = settings.MEDIA_ROOT.parent / "test-media-jobs"
+    monkeypatch.setattr(exports, "XLSX_INLINE_LIMIT", 1)
+    client.force_login(world.province_coordinator)
+    inline = client.get(reverse("task-export", args=["xlsx"]) + "?overdue=1")  # one task: still inline
+    assert inline.status_code == 200
+    response = client.get(reverse("task-export", args=["xlsx"]) + "?sort=due")
+    job = BackgroundJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("job-detail", args=[job.pk])
+    assert job.status == JobStatus.DONE and job.owner == world.province_coordinator
+    assert job.total == job.done == len(export_tasks_visible(world))
+    download = client.get(reverse("job-download", args=[job.pk]))
+    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    sheet = book.active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == VIETNAMESE_HEADERS
+    direct = load_workbook(
+        io.BytesIO(
+            exports.xlsx_bytes(
+                exports.task_rows(
+                    Task.objects.filter(pk__in=[t.pk for t in export_tasks_visible(world)]).order_by(
+                        "due_date", "pk"
+                    )
+                )
+            )
+        )
+    )
+    assert sorted(r[1] for r in rows[1:]) == sorted(
+        r[1] for r in list(direct.active.iter_rows(values_only=True))[1:]
+    )
+    assert download["Content-Disposition"].endswith(f'{exports.file_name("xlsx", TODAY)}"')
+    # Someone else cannot fetch the coordinator's workbook.
+    client.force_login(world.district_b_coordinator)
+    assert client.get(reverse("job-download", args=[job.pk])).status_code == 404
+
+
+def export_tasks_visible(world) -> list[Task]:
+    from gemis.orgs import access
+
+    return list(access.filter_for(world.province_coordinator, Task.objects.all()))

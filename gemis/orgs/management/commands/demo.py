@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -57,7 +59,20 @@ class Command(BaseCommand):
                 _("Open http://%(addr)s/ in a browser. Ctrl+C stops the server.")
                 % {"addr": options["addrport"]}
             )
-            call_command("runserver", options["addrport"], use_reloader=False)
+            worker = self._start_worker()
+            try:
+                call_command("runserver", options["addrport"], use_reloader=False)
+            finally:
+                if worker is not None:
+                    worker.terminate()
+                    worker.wait(timeout=10)
+
+    def _start_worker(self) -> subprocess.Popen | None:
+        """The background-task worker beside the server, so big exports and imports run in the demo too."""
+        if "DatabaseBackend" not in settings.TASKS["default"]["BACKEND"]:
+            return None
+        self.stdout.write(_("Starting the background worker (gemis db_worker)…"))
+        return subprocess.Popen([sys.executable, "-m", "gemis.cli", "db_worker", "--no-reload", "--verbosity", "0"])
 
     def _print_logins(self, ctx: orgs_demo.DemoContext) -> None:
         self.stdout.write("")
