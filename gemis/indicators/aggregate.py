@@ -1,0 +1,677 @@
+"""The value of any indicator for any unit, level and period, from the values reported below.
+
+Rules (each has a test in ``tests/test_aggregate.py``):
+
+* **Counts are summed.** A unit's figure is its own values plus the values of
+  every unit below it.
+* **Ratios are recomputed, never averaged.** For a percentage, a ratio or a
+  rate per 100/1,000 the numerator and the denominator are summed separately
+  over the units (and periods) first, then divided: a province's share of women
+  deputies is Σ women / Σ deputies, not the mean of its districts' shares.
+* **Breakdowns.** ``options={"sex": "female"}`` keeps the female cells of every
+  term; no option means every cell (the total is male + female). An indicator
+  whose terms fix the option already (boys / girls × 100) or whose data elements
+  are not broken down by that category gives no value for it (``note="not_disaggregable"``).
+* **Over time.** A year's value comes from the year's own values if there are
+  any; otherwise from the coarsest finer periods present (half-years, then
+  quarters, then months), summed for flows and the last one taken for stocks
+  (``DataElement.time_aggregation``).
+* **Across the 2025 reorganisation.** Values stay attached to the unit they
+  were reported for. A unit of the 2025 scheme also counts the values of the
+  legacy units whose territory it took over (``orgs.UnitSuccession``): a legacy
+  unit succeeded *wholly* (a merged province) is counted through its totals; a
+  legacy commune split over several new ones goes to its default successor, or
+  by the shares declared in :class:`~gemis.indicators.models.SuccessionShare`
+  (numerator and denominator alike, so a split does not change its ratios).
+  A series from 2019 therefore shows under today's province. The same year
+  reported under both schemes would be counted twice: enter each period under
+  one scheme (legacy up to 2025H1, the 2025 units from 2025H2).
+* **Reported values** (``IndicatorKind.VALUE``: an index, a mean from a survey)
+  are not added up: a unit shows its own value, or that of the one legacy unit
+  it wholly succeeds.
+
+Speed without a nightly rebuild: :class:`~gemis.indicators.models.ValueRollup`
+holds, for every unit, the sums of the values of the units below it, per
+period × data element × cell. ``DataValue.save``/``delete`` and
+:func:`load_values` move each difference into the rollups of the unit's
+ancestors (three rows for a legacy commune) in the same transaction, so a saved
+value is in its province's total at once. A read is then two indexed queries
+(the units' own values and their rollups), whatever the number of units below.
+:func:`rebuild_rollups` recomputes everything from the values, level by level.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from gemis.indicators.models import (
+    PERIOD_TYPE_ORDER,
+    CategoryOptionCombo,
+    DataElement,
+    DataValue,
+    Indicator,
+    IndicatorKind,
+    Period,
+    PeriodType,
+    SuccessionShare,
+    TimeAggregation,
+    ValueRollup,
+    parse_period_code,
+)
+from gemis.orgs.models import OrgUnit, Scheme, UnitSuccession
+
+__all__ = [
+    "IndicatorResult",
+    "apply_change",
+    "breakdown",
+    "children_values",
+    "copy_values",
+    "indicator_value",
+    "indicator_values",
+    "load_values",
+    "rebuild_rollups",
+    "sources_for",
+    "yearly_series",
+]
+
+# (org_unit_id, period_id, data_element_id, option_combo_id, value)
+ValueRow = tuple[int, int, int, int, float]
+
+NO_DATA = "no_data"
+ZERO_DENOMINATOR = "zero_denominator"
+NOT_DISAGGREGABLE = "not_disaggregable"
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """One indicator for one unit and period; ``value`` None when it cannot be computed (see ``note``)."""
+
+    unit_id: int
+    period: str
+    value: float | None
+    numerator: float | None = None
+    denominator: float | None = None
+    #: how many reported values went into the numerator (0: no data)
+    values_counted: int = 0
+    note: str = ""
+
+
+# --------------------------------------------------------------------------- keeping rollups right
+
+
+def _ancestor_ids(unit_id: int) -> list[int]:
+    """The units above ``unit_id`` (by path, so one indexed lookup whatever the depth)."""
+    path = OrgUnit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
+    if path is None:
+        return []
+    parts = path.strip("/").split("/")
+    prefixes = ["/".join(parts[:end]) + "/" for end in range(2, len(parts))]
+    if not prefixes:
+        return []
+    return list(OrgUnit.objects.filter(path__in=prefixes).values_list("pk", flat=True))
+
+
+def _upsert_rollups(rows: Iterable[tuple[int, int, int, int, float, int]]) -> None:
+    """Add (value, count) deltas to rollup rows, creating them as needed (atomic per row)."""
+    rows = list(rows)
+    if not rows:
+        return
+    table = connection.ops.quote_name(ValueRollup._meta.db_table)
+    for start in range(0, len(rows), 500):
+        batch = rows[start : start + 500]
+        placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(batch))
+        params = [item for row in batch for item in row]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} "
+                "(org_unit_id, period_id, data_element_id, option_combo_id, value, count) "
+                f"VALUES {placeholders} "
+                "ON CONFLICT (org_unit_id, period_id, data_element_id, option_combo_id) DO UPDATE SET "
+                f"value = {table}.value + excluded.value, count = {table}.count + excluded.count",
+                params,
+            )
+
+
+def apply_change(old: ValueRow | None, new: ValueRow | None) -> None:
+    """Move one value's change into the rollups of the units above it (call inside the saving transaction)."""
+    deltas: dict[tuple[int, int, int, int], list[float]] = defaultdict(lambda: [0.0, 0])
+    if old is not None:
+        d = deltas[old[:4]]
+        d[0] -= old[4]
+        d[1] -= 1
+    if new is not None:
+        d = deltas[new[:4]]
+        d[0] += new[4]
+        d[1] += 1
+    rows = []
+    for (unit_id, period_id, element_id, combo_id), (value, count) in deltas.items():
+        if value == 0 and count == 0:
+            continue
+        for ancestor in _ancestor_ids(unit_id):
+            rows.append((ancestor, period_id, element_id, combo_id, value, count))
+    _upsert_rollups(rows)
+
+
+def _rollup_deltas(changes: Iterable[tuple[ValueRow | None, ValueRow | None]]) -> None:
+    """Many changes at once: deltas summed per ancestor key, ancestors looked up once per unit."""
+    deltas: dict[tuple[int, int, int, int], list[float]] = defaultdict(lambda: [0.0, 0])
+    for old, new in changes:
+        if old is not None:
+            d = deltas[old[:4]]
+            d[0] -= old[4]
+            d[1] -= 1
+        if new is not None:
+            d = deltas[new[:4]]
+            d[0] += new[4]
+            d[1] += 1
+    units = {key[0] for key in deltas}
+    paths = dict(OrgUnit.objects.filter(pk__in=units).values_list("pk", "path"))
+    prefixes: dict[int, list[str]] = {}
+    for unit_id, path in paths.items():
+        parts = path.strip("/").split("/")
+        prefixes[unit_id] = ["/".join(parts[:end]) + "/" for end in range(2, len(parts))]
+    wanted = {p for ps in prefixes.values() for p in ps}
+    ids = dict(OrgUnit.objects.filter(path__in=wanted).values_list("path", "pk")) if wanted else {}
+    summed: dict[tuple[int, int, int, int], list[float]] = defaultdict(lambda: [0.0, 0])
+    for (unit_id, period_id, element_id, combo_id), (value, count) in deltas.items():
+        for prefix in prefixes.get(unit_id, ()):
+            if prefix in ids:
+                d = summed[(ids[prefix], period_id, element_id, combo_id)]
+                d[0] += value
+                d[1] += count
+    _upsert_rollups((*key, v, int(c)) for key, (v, c) in summed.items() if v or c)
+
+
+def load_values(
+    rows: Iterable[tuple[int, int, int, int, float]],
+    *,
+    user: Any = None,
+    comment: str = "",
+    reason: str = "import",
+) -> tuple[int, int]:
+    """Create or update many values in one transaction (an Excel upload), with history and rollups.
+
+    ``rows`` are ``(org_unit_id, period_id, data_element_id, option_combo_id, value)``.
+    Returns (created, updated). Validation and locking are the caller's (see ``validation.py``).
+    """
+    wanted: dict[tuple[int, int, int, int], float] = {tuple(r[:4]): float(r[4]) for r in rows}
+    if not wanted:
+        return 0, 0
+    with transaction.atomic():
+        existing: dict[tuple[int, int, int, int], DataValue] = {}
+        keys = list(wanted)
+        for start in range(0, len(keys), 500):
+            batch = keys[start : start + 500]
+            q = Q()
+            for unit_id, period_id, element_id, combo_id in batch:
+                q |= Q(
+                    org_unit_id=unit_id,
+                    period_id=period_id,
+                    data_element_id=element_id,
+                    option_combo_id=combo_id,
+                )
+            for dv in DataValue.objects.select_for_update().filter(q):
+                existing[(dv.org_unit_id, dv.period_id, dv.data_element_id, dv.option_combo_id)] = dv
+        to_create, to_update, changes = [], [], []
+        now = dt.datetime.now(dt.UTC)
+        for key, value in wanted.items():
+            dv = existing.get(key)
+            if dv is None:
+                to_create.append(
+                    DataValue(
+                        org_unit_id=key[0],
+                        period_id=key[1],
+                        data_element_id=key[2],
+                        option_combo_id=key[3],
+                        value=value,
+                        comment=comment,
+                        entered_by=user,
+                        entered_at=now,
+                    )
+                )
+                changes.append((None, (*key, value)))
+            elif dv.value != value:
+                changes.append(((*key, dv.value), (*key, value)))
+                dv.value, dv.entered_by, dv.entered_at = value, user, now
+                dv.version += 1
+                to_update.append(dv)
+        if to_create:
+            bulk_create_with_history(to_create, DataValue, batch_size=1000, default_change_reason=reason)
+        if to_update:
+            bulk_update_with_history(
+                to_update,
+                DataValue,
+                ["value", "entered_by", "entered_at", "version"],
+                batch_size=1000,
+                default_change_reason=reason,
+            )
+        _rollup_deltas(changes)
+    return len(to_create), len(to_update)
+
+
+def copy_values(rows: Iterable[ValueRow], *, entered_at: dt.datetime | None = None) -> int:
+    """The fastest initial load (a migration of past years, the benchmark): no history, no rollups.
+
+    PostgreSQL: ``COPY`` (psycopg 3) straight into the table; elsewhere batched
+    inserts. Existing keys are an error. Call :func:`rebuild_rollups` afterwards.
+    """
+    stamp = (entered_at or dt.datetime.now(dt.UTC)).isoformat()
+    table = DataValue._meta.db_table
+    columns = "org_unit_id, period_id, data_element_id, option_combo_id, value, comment, entered_at, version"
+    count = 0
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                buffer: list[str] = []
+                for unit_id, period_id, element_id, combo_id, value in rows:
+                    buffer.append(
+                        f"{unit_id}\t{period_id}\t{element_id}\t{combo_id}\t{value!r}\t\t{stamp}\t1\n"
+                    )
+                    if len(buffer) >= 20_000:
+                        copy.write("".join(buffer))
+                        count += len(buffer)
+                        buffer.clear()
+                if buffer:
+                    copy.write("".join(buffer))
+                    count += len(buffer)
+        return count
+    with connection.cursor() as cursor:
+        batch: list[tuple[Any, ...]] = []
+        sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, '', %s, 1)"
+        for row in rows:
+            batch.append((*row, stamp))
+            if len(batch) >= 5000:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+                batch.clear()
+        if batch:
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count
+
+
+def rebuild_rollups() -> int:
+    """Recompute every rollup from the values, deepest level first; returns the rows written.
+
+    Level by level, each unit's rollup is the sum of its children's own values
+    and of its children's rollups, so every value is read once (not once per
+    ancestor).
+    """
+    rollups = connection.ops.quote_name(ValueRollup._meta.db_table)
+    values = connection.ops.quote_name(DataValue._meta.db_table)
+    units = connection.ops.quote_name(OrgUnit._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {rollups}")
+        depths = sorted(
+            set(OrgUnit.objects.filter(parent__isnull=False).values_list("depth", flat=True)), reverse=True
+        )
+        for depth in depths:
+            cursor.execute(
+                f"""
+                INSERT INTO {rollups} (org_unit_id, period_id, data_element_id, option_combo_id, value, count)
+                SELECT parent_id, period_id, data_element_id, option_combo_id, SUM(value), SUM(n)
+                FROM (
+                    SELECT u.parent_id, v.period_id, v.data_element_id, v.option_combo_id, v.value, 1 AS n
+                    FROM {values} v JOIN {units} u ON u.id = v.org_unit_id
+                    WHERE u.depth = %s AND u.parent_id IS NOT NULL
+                    UNION ALL
+                    SELECT u.parent_id, r.period_id, r.data_element_id, r.option_combo_id, r.value, r.count
+                    FROM {rollups} r JOIN {units} u ON u.id = r.org_unit_id
+                    WHERE u.depth = %s AND u.parent_id IS NOT NULL
+                ) AS below
+                GROUP BY parent_id, period_id, data_element_id, option_combo_id
+                """,
+                [depth, depth],
+            )
+        cursor.execute(f"SELECT COUNT(*) FROM {rollups}")
+        return cursor.fetchone()[0]
+
+
+# --------------------------------------------------------------------------- where a unit's values come from
+
+
+def sources_for(units: Sequence[OrgUnit]) -> dict[int, list[tuple[int, float, bool]]]:
+    """For each unit, ``(source unit id, weight, whole)``: itself, and the legacy units it took over.
+
+    ``whole`` is true when the source counts with everything below it (its own
+    values and its rollups); a split legacy commune counts with its own values
+    only, times its share. Two queries whatever the number of units.
+    """
+    result: dict[int, list[tuple[int, float, bool]]] = {u.pk: [(u.pk, 1.0, True)] for u in units}
+    current = [u for u in units if u.scheme == Scheme.CURRENT]
+    if not current:
+        return result
+    by_path = sorted(current, key=lambda u: len(u.path), reverse=True)
+
+    def owner(successor_path: str) -> OrgUnit | None:
+        for unit in by_path:
+            if successor_path.startswith(unit.path):
+                return unit
+        return None
+
+    # 1. Legacy units succeeded by the requested units themselves (a legacy province by its new province).
+    rows = list(
+        UnitSuccession.objects.filter(successor__in=current).values_list(
+            "pk", "predecessor_id", "predecessor__path", "successor__path", "is_default"
+        )
+    )
+    # 2. Then those succeeded by units below them, except inside territory already counted whole.
+    under = Q()
+    for unit in current:
+        under |= Q(successor__path__startswith=unit.path)
+    covered = Q()
+    for _pk, _pred, pred_path, _succ, _default in rows:
+        covered |= Q(predecessor__path__startswith=pred_path)
+    below = UnitSuccession.objects.filter(under).exclude(successor__in=current)
+    if rows:
+        below = below.exclude(covered)
+    rows += list(
+        below.values_list("pk", "predecessor_id", "predecessor__path", "successor__path", "is_default")
+    )
+    if not rows:
+        return result
+
+    predecessors = {pred for _pk, pred, *_rest in rows}
+    shares = dict(
+        SuccessionShare.objects.filter(succession__predecessor_id__in=predecessors).values_list(
+            "succession_id", "share"
+        )
+    )
+    with_shares = set(
+        SuccessionShare.objects.filter(succession__predecessor_id__in=predecessors).values_list(
+            "succession__predecessor_id", flat=True
+        )
+    )
+    weights: dict[tuple[int, int], float] = defaultdict(float)
+    pred_paths: dict[int, str] = {}
+    for pk, pred, pred_path, succ_path, is_default in rows:
+        unit = owner(succ_path)
+        if unit is None:
+            continue
+        pred_paths[pred] = pred_path
+        if pred in with_shares:
+            weights[(unit.pk, pred)] += shares.get(pk, 0.0)
+        elif is_default:
+            weights[(unit.pk, pred)] += 1.0
+    per_unit: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for (unit_id, pred), weight in weights.items():
+        if weight > 0:
+            per_unit[unit_id].append((pred, weight))
+    for unit_id, preds in per_unit.items():
+        # A wholly succeeded unit already counts everything below it.
+        whole_paths = [pred_paths[p] for p, w in preds if w >= 1.0]
+        for pred, weight in preds:
+            path = pred_paths[pred]
+            if any(path != w and path.startswith(w) for w in whole_paths):
+                continue
+            result[unit_id].append((pred, min(weight, 1.0), weight >= 1.0))
+    return result
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class _PeriodSpec:
+    code: str
+    type: str
+    start: dt.date
+    end: dt.date
+
+
+def _spec(period: Period | str) -> _PeriodSpec:
+    if isinstance(period, Period):
+        return _PeriodSpec(period.code, period.type, period.start, period.end)
+    kind, start, end = parse_period_code(period)
+    return _PeriodSpec(period.strip(), kind, start, end)
+
+
+def _merge_options(term_options: dict[str, str], wanted: dict[str, str]) -> dict[str, str] | None:
+    merged = dict(term_options)
+    for category, option in wanted.items():
+        if merged.get(category, option) != option:
+            return None
+        merged[category] = option
+    return merged
+
+
+def indicator_values(
+    indicator: Indicator,
+    units: Sequence[OrgUnit],
+    periods: Sequence[Period | str],
+    *,
+    options: dict[str, str] | None = None,
+) -> dict[tuple[int, str], IndicatorResult]:
+    """The indicator for every unit × period, keyed ``(unit id, period code)``; a handful of queries."""
+    options = options or {}
+    specs = [_spec(p) for p in periods]
+    results: dict[tuple[int, str], IndicatorResult] = {}
+    if not units or not specs:
+        return results
+
+    terms = {
+        "numerator": indicator.numerator,
+        "denominator": indicator.denominator if indicator.is_ratio else [],
+    }
+    elements = {e.code: e for e in DataElement.objects.filter(code__in=indicator.element_codes())}
+    combos = list(
+        CategoryOptionCombo.objects.filter(
+            combo_id__in={e.category_combo_id for e in elements.values()}
+        ).values_list("pk", "combo_id", "option_codes")
+    )
+    # For each side: [(element id, {combo id: weight})]; None if the breakdown asked for does not apply.
+    sides: dict[str, list[tuple[int, dict[int, float]]] | None] = {}
+    for side, side_terms in terms.items():
+        resolved: list[tuple[int, dict[int, float]]] | None = []
+        for term in side_terms:
+            element = elements.get(term["element"])
+            if element is None:
+                continue  # an element not defined yet contributes nothing
+            wanted = _merge_options(term.get("options", {}), options)
+            if wanted is None:
+                resolved = None
+                break
+            cells = {
+                pk: float(term.get("weight", 1))
+                for pk, combo_id, codes in combos
+                if combo_id == element.category_combo_id and all(codes.get(c) == o for c, o in wanted.items())
+            }
+            if not cells and wanted:
+                resolved = None  # the element is not broken down by the category asked for
+                break
+            resolved.append((element.pk, cells))
+        sides[side] = resolved
+    if sides["numerator"] is None or sides["denominator"] is None:
+        return {
+            (u.pk, s.code): IndicatorResult(u.pk, s.code, None, note=NOT_DISAGGREGABLE)
+            for u in units
+            for s in specs
+        }
+
+    element_ids = {pk for side in sides.values() for pk, _cells in side or []}
+    stocks = {e.pk for e in elements.values() if e.time_aggregation == TimeAggregation.LAST}
+    first, last = min(s.start for s in specs), max(s.end for s in specs)
+    period_rows = list(
+        Period.objects.filter(start__gte=first, end__lte=last).values_list(
+            "pk", "code", "type", "start", "end"
+        )
+    )
+    inside: dict[str, list[tuple[int, str, dt.date]]] = {
+        s.code: [
+            (pk, kind, start) for pk, _c, kind, start, end in period_rows if s.start <= start and end <= s.end
+        ]
+        for s in specs
+    }
+    period_ids = {pk for rows in inside.values() for pk, _k, _s in rows}
+
+    reported_only = indicator.kind == IndicatorKind.VALUE
+    sources = sources_for(units)
+    if reported_only:
+        # Not additive: the unit's own value, or the one legacy unit it wholly took over.
+        for unit_id, found in sources.items():
+            own = [s for s in found if s[0] == unit_id]
+            others = [s for s in found if s[0] != unit_id and s[2]]
+            sources[unit_id] = own + (others if len(others) == 1 else [])
+    whole_ids = {src for found in sources.values() for src, _w, whole in found if whole}
+    own_ids = {src for found in sources.values() for src, _w, _whole in found}
+    cells: dict[tuple[int, int, int, int], list[float]] = defaultdict(lambda: [0.0, 0])
+    if element_ids and period_ids:
+        for unit_id, period_id, element_id, combo_id, value in DataValue.objects.filter(
+            org_unit_id__in=own_ids, period_id__in=period_ids, data_element_id__in=element_ids
+        ).values_list("org_unit_id", "period_id", "data_element_id", "option_combo_id", "value"):
+            c = cells[(unit_id, period_id, element_id, combo_id)]
+            c[0] += value
+            c[1] += 1
+        if not reported_only:
+            for unit_id, period_id, element_id, combo_id, value, count in ValueRollup.objects.filter(
+                org_unit_id__in=whole_ids,
+                period_id__in=period_ids,
+                data_element_id__in=element_ids,
+                count__gt=0,
+            ).values_list("org_unit_id", "period_id", "data_element_id", "option_combo_id", "value", "count"):
+                c = cells[(unit_id, period_id, element_id, combo_id)]
+                c[0] += value
+                c[1] += count
+
+    # (source, element) → period → combo → (value, count), to add up per requested unit.
+    by_source: dict[int, dict[int, dict[int, dict[int, list[float]]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(dict))
+    )
+    for (unit_id, period_id, element_id, combo_id), vc in cells.items():
+        by_source[unit_id][element_id][period_id][combo_id] = vc
+
+    for unit in units:
+        for spec in specs:
+            totals: dict[str, tuple[float, int]] = {}
+            for side, resolved in sides.items():
+                total, counted = 0.0, 0
+                for element_id, weights in resolved or []:
+                    # period id → combo → (value, count), summed over the sources with their weights
+                    merged: dict[int, dict[int, list[float]]] = defaultdict(
+                        lambda: defaultdict(lambda: [0.0, 0])
+                    )
+                    for source_id, weight, _whole in sources[unit.pk]:
+                        for period_id, per_combo in by_source[source_id][element_id].items():
+                            for combo_id, (value, count) in per_combo.items():
+                                m = merged[period_id][combo_id]
+                                m[0] += value * weight
+                                m[1] += count
+                    value, count = _over_time(inside[spec.code], merged, weights, element_id in stocks)
+                    total += value
+                    counted += count
+                totals[side] = (total, counted)
+            results[(unit.pk, spec.code)] = _result(indicator, unit.pk, spec.code, totals)
+    return results
+
+
+def _over_time(
+    periods: list[tuple[int, str, dt.date]],
+    merged: dict[int, dict[int, list[float]]],
+    weights: dict[int, float],
+    is_stock: bool,
+) -> tuple[float, int]:
+    """One element's value over a requested period, from the coarsest period type that has data."""
+    for kind in PERIOD_TYPE_ORDER:
+        found = []
+        for period_id, period_kind, start in periods:
+            if period_kind != kind or period_id not in merged:
+                continue
+            value = sum(merged[period_id][c][0] * w for c, w in weights.items() if c in merged[period_id])
+            count = sum(int(merged[period_id][c][1]) for c in weights if c in merged[period_id])
+            if count:
+                found.append((start, value, count))
+        if found:
+            if is_stock:
+                _start, value, count = max(found)
+                return value, count
+            return sum(v for _s, v, _c in found), sum(c for _s, _v, c in found)
+    return 0.0, 0
+
+
+def _result(
+    indicator: Indicator, unit_id: int, code: str, totals: dict[str, tuple[float, int]]
+) -> IndicatorResult:
+    numerator, n_count = totals["numerator"]
+    if n_count == 0:
+        return IndicatorResult(unit_id, code, None, note=NO_DATA)
+    if not indicator.is_ratio:
+        return IndicatorResult(unit_id, code, numerator, numerator, None, n_count)
+    denominator, d_count = totals["denominator"]
+    if d_count == 0:
+        return IndicatorResult(unit_id, code, None, numerator, None, n_count, NO_DATA)
+    if denominator == 0:
+        return IndicatorResult(unit_id, code, None, numerator, denominator, n_count, ZERO_DENOMINATOR)
+    value = numerator / denominator * indicator.multiplier
+    return IndicatorResult(unit_id, code, value, numerator, denominator, n_count)
+
+
+def indicator_value(
+    indicator: Indicator, unit: OrgUnit, period: Period | str, *, options: dict[str, str] | None = None
+) -> IndicatorResult:
+    """The indicator for one unit and period."""
+    code = _spec(period).code
+    return indicator_values(indicator, [unit], [period], options=options)[(unit.pk, code)]
+
+
+def children_values(
+    indicator: Indicator,
+    parent: OrgUnit,
+    periods: Sequence[Period | str],
+    *,
+    options: dict[str, str] | None = None,
+) -> list[tuple[OrgUnit, dict[str, IndicatorResult]]]:
+    """The indicator for each unit directly below ``parent`` (current units only), by period code."""
+    children = list(OrgUnit.objects.filter(parent=parent).order_by("code"))
+    found = indicator_values(indicator, children, periods, options=options)
+    codes = [_spec(p).code for p in periods]
+    return [(child, {code: found[(child.pk, code)] for code in codes}) for child in children]
+
+
+def breakdown(
+    indicator: Indicator, unit: OrgUnit, period: Period | str, category: str = "sex"
+) -> dict[str, IndicatorResult]:
+    """The indicator by each option of ``category`` plus ``"total"``: {"male": …, "female": …, "total": …}."""
+    from gemis.indicators.models import CategoryOption
+
+    result = {"total": indicator_value(indicator, unit, period)}
+    for code in CategoryOption.objects.filter(category__code=category).values_list("code", flat=True):
+        result[code] = indicator_value(indicator, unit, period, options={category: code})
+    return result
+
+
+def yearly_series(
+    indicator: Indicator,
+    unit: OrgUnit,
+    first_year: int,
+    last_year: int,
+    *,
+    options: dict[str, str] | None = None,
+) -> list[tuple[int, float | None]]:
+    """``[(2016, 51.2), (2017, None), …]``: the indicator for each year, ready for ``forecast``."""
+    codes = [str(year) for year in range(first_year, last_year + 1)]
+    found = indicator_values(indicator, [unit], codes, options=options)
+    return [(int(code), found[(unit.pk, code)].value) for code in codes]
+
+
+def year_periods(first_year: int, last_year: int) -> list[Period]:
+    """The year periods of a range, created when missing (for data entry and loaders)."""
+    return [Period.get(str(year)) for year in range(first_year, last_year + 1)]
+
+
+def period_types_present(element: DataElement) -> set[str]:
+    """Which period types an element has values for (a helper for forms)."""
+    return set(
+        Period.objects.filter(
+            pk__in=DataValue.objects.filter(data_element=element).values("period_id")
+        ).values_list("type", flat=True)
+    ) or {PeriodType.YEAR}

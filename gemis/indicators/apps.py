@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IndicatorsConfig(AppConfig):
+    name = "gemis.indicators"
+    label = "indicators"
+    verbose_name = _("Indicators and targets")
+
+    def ready(self) -> None:
+        from gemis.indicators import signals  # noqa: F401  (keeps the rollups right on delete)
