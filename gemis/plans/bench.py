@@ -464,6 +464,7 @@ def build_province(n_tasks: int, n_agencies: int, today: dt.date, *, seed: int =
                 status=status,
                 progress=progress,
             )
+            task.search_text = fold(task.text)  # bulk_create skips save(), which keeps it in step
             set_deadline(task, _deadline(rng, today, year))
             new_tasks.append(task)
         Task.objects.bulk_create(new_tasks, batch_size=1000)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from gemis.core.text import fold
 from gemis.core.versioning import VersionedModel
 from gemis.documents.models import LegalDocument
 from gemis.orgs.models import Agency, OrgUnit
@@ -171,6 +172,9 @@ class Task(VersionedModel):
     )
     order = models.PositiveIntegerField(_("order"), default=0)
     text = models.TextField(_("task"))
+    # The text folded to accent-free lower case (core.text.fold), kept in step on save: people
+    # search "bao luc" for "bạo lực", and databases cannot fold Vietnamese diacritics themselves.
+    search_text = models.TextField(editable=False, blank=True, default="")
     lead_agency = models.ForeignKey(
         Agency,
         verbose_name=_("lead agency"),
@@ -231,6 +235,13 @@ class Task(VersionedModel):
 
     def __str__(self) -> str:
         return self.text[:100]
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = fold(self.text)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "text" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
 
 def evidence_path(instance: Attachment, filename: str) -> str:

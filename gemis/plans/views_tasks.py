@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from gemis.core import jobs as background
 from gemis.core.forms import BootstrapFormMixin
-from gemis.core.text import nfc
+from gemis.core.text import fold
 from gemis.core.uploads import ALLOWED, MAX_FILES_PER_UPDATE, TEXT_TYPES
 from gemis.core.versioning import ConflictError
 from gemis.orgs import access
@@ -282,9 +282,9 @@ class TaskFilterForm(BootstrapFormMixin, forms.Form):
         return any(self.value(n) for n in self.fields if n != "sort")
 
     def apply(self, tasks: QuerySet[Task], today: dt.date, *, use_status: bool = True) -> QuerySet[Task]:
-        q = nfc(self.value("q") or "")
-        for word in q.split():
-            tasks = tasks.filter(text__icontains=word)
+        # Accent-insensitive: "bao luc gia dinh" finds "bạo lực gia đình" (and "Bạo Lực" too).
+        for word in fold(self.value("q") or "").split():
+            tasks = tasks.filter(search_text__contains=word)
         if agency := self.value("agency"):
             tasks = tasks.filter(lead_agency=agency)
         if unit := self.value("unit"):

@@ -234,6 +234,11 @@ def test_drafts_only_on_request(client, world, tasks):
         ({"due": "30"}, ["soon_a", "later_b"]),
         ({"q": "tập huấn"}, ["soon_a"]),
         ({"q": "Truyền   lưu"}, ["later_b"]),
+        # Accent-insensitive, whatever the case, the Unicode form or the old tone placement:
+        ({"q": "tap huan"}, ["soon_a"]),
+        ({"q": "TẬP HUẤN"}, ["soon_a"]),
+        ({"q": "ta\u0323p huâ\u0301n"}, ["soon_a"]),
+        ({"q": "truyen luu"}, ["later_b"]),
         ({"due_from": days(0).isoformat(), "due_to": days(5).isoformat()}, ["soon_a"]),
         ({"status": "bogus", "due": "999"}, ["done_p", "overdue_a", "soon_a", "later_b", "undated_p"]),
     ],
@@ -243,6 +248,15 @@ def test_table_filters(client, world, tasks, params, expected):
     response = client.get(reverse("task-list"), params)
     assert response.status_code == 200
     assert set(listed(response)) == {getattr(tasks, name).pk for name in expected}
+
+
+def test_search_text_follows_edits(world):
+    plan = make_plan(world.province, world.province_agency)
+    task = make_task(plan, "Hội nghị tập huấn")
+    task.text = "Kiểm tra liên ngành về bạo lực gia đình"
+    task.save(update_fields=["text"])
+    task.refresh_from_db()
+    assert task.search_text == "kiem tra lien nganh ve bao luc gia dinh"
 
 
 def test_filter_by_lead_agency_and_unit(client, world, tasks):
