@@ -14,6 +14,8 @@ from pathlib import PurePath
 from typing import IO
 
 from django.core.exceptions import ValidationError
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -116,3 +118,21 @@ def _check_zip(display: str, stream: IO[bytes], member: str | None) -> None:
         raise ValidationError(
             _("%(name)s is not a real document of that type, or it is damaged.") % {"name": display}
         )
+
+
+def private_file_response(stored: FieldFile, filename: str, content_type: str) -> FileResponse:
+    """Send a stored upload or result to someone the caller has already checked may have it.
+
+    Never inline and never cached: the browser saves it under its original
+    (Vietnamese) name, and a crafted HTML or SVG cannot run as a page of GEMIS.
+    """
+    try:
+        handle = stored.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    # as_attachment + filename gives RFC 5987 ``filename*=utf-8''…`` for Vietnamese names.
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "sandbox"
+    return response

@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from gemis.core.models import BackgroundJob
+from gemis.core.uploads import private_file_response
 from gemis.orgs import access
 
 
@@ -22,13 +23,4 @@ def job_download(request: HttpRequest, pk: str) -> FileResponse:
     job = access.get_for(request.user, BackgroundJob, pk=pk)
     if not job.result_file:
         raise Http404
-    try:
-        handle = job.result_file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=job.result_name, content_type=job.result_content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(job.result_file, job.result_name, job.result_content_type)

@@ -513,6 +513,22 @@ def _expected_version(request: HttpRequest, plan: Plan) -> int:
     return int(value) if value.isdigit() else plan.version
 
 
+def _change_status(
+    request: HttpRequest, plan: Plan, status: str, success: str, **fields: object
+) -> HttpResponse:
+    """Move the plan to ``status`` unless someone changed it meanwhile (then say so and keep theirs)."""
+    plan.status = status
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    try:
+        plan.save_checked(_expected_version(request, plan))
+    except ConflictError:
+        messages.error(request, CONFLICT_MESSAGE)
+    else:
+        messages.success(request, success)
+    return redirect("plan-detail", pk=plan.pk)
+
+
 @login_required
 @require_POST
 def plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
@@ -527,16 +543,14 @@ def plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
             _("Before issuing, fill in %(missing)s (Edit the plan).") % {"missing": _(" and ").join(missing)},
         )
         return redirect("plan-detail", pk=plan.pk)
-    plan.status = PlanStatus.ISSUED
-    plan.issued_by = request.user
-    plan.issued_at = timezone.now()
-    try:
-        plan.save_checked(_expected_version(request, plan))
-    except ConflictError:
-        messages.error(request, CONFLICT_MESSAGE)
-        return redirect("plan-detail", pk=plan.pk)
-    messages.success(request, _("The plan has been issued. Its tasks are now followed up."))
-    return redirect("plan-detail", pk=plan.pk)
+    return _change_status(
+        request,
+        plan,
+        PlanStatus.ISSUED,
+        _("The plan has been issued. Its tasks are now followed up."),
+        issued_by=request.user,
+        issued_at=timezone.now(),
+    )
 
 
 @login_required
@@ -546,14 +560,7 @@ def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
     if plan.status != PlanStatus.ISSUED:
         messages.error(request, _("Only an issued plan can be closed."))
         return redirect("plan-detail", pk=plan.pk)
-    plan.status = PlanStatus.CLOSED
-    try:
-        plan.save_checked(_expected_version(request, plan))
-    except ConflictError:
-        messages.error(request, CONFLICT_MESSAGE)
-        return redirect("plan-detail", pk=plan.pk)
-    messages.success(request, _("The plan has been closed."))
-    return redirect("plan-detail", pk=plan.pk)
+    return _change_status(request, plan, PlanStatus.CLOSED, _("The plan has been closed."))
 
 
 # -- cascade ------------------------------------------------------------------------------------------

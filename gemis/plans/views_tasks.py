@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from gemis.core import jobs as background
 from gemis.core.forms import BootstrapFormMixin
 from gemis.core.text import fold
-from gemis.core.uploads import ALLOWED, MAX_FILES_PER_UPDATE, TEXT_TYPES
+from gemis.core.uploads import ALLOWED, MAX_FILES_PER_UPDATE, TEXT_TYPES, private_file_response
 from gemis.core.versioning import ConflictError
 from gemis.orgs import access
 from gemis.orgs.access import Action
@@ -580,18 +580,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     )
     if not access.may_view(request.user, attachment.update.task):
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    # as_attachment + filename gives RFC 5987 ``filename*=utf-8''…`` for Vietnamese names.
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return private_file_response(attachment.file, attachment.original_name, attachment.content_type)
 
 
 # --- exports -------------------------------------------------------------------------------------------
