@@ -1,0 +1,363 @@
+"""Load the national catalog from the TOML data files of ``gemis/indicators/data/``.
+
+* ``catalog_tt10_2019.toml``: the indicators of Thông tư 10/2019/TT-BKHĐT
+  (``[source]``, ``[[group]]``, ``[[indicator]]``);
+* ``targets_nq28_2021.toml``: the targets of Nghị quyết 28/NQ-CP
+  (``[source]``, ``[[objective]]``, ``[[target]]``), one :class:`Target` per
+  year given (2025, 2030).
+
+Each indicator gets a default formula from its ``kind`` and the data elements
+the formula needs, broken down by the categories among its disaggregations
+(sex, age group, ethnicity, urban/rural; the others — province, sector… — are
+the unit tree or are not collected here):
+
+=================  ====================  =========================================
+catalog ``kind``   GEMIS kind            data elements
+=================  ====================  =========================================
+count              count                 ``<code>.value``
+percentage         percentage (× 100)    ``<code>.numerator``, ``<code>.denominator``
+ratio_per_100      per 100               ``<code>.numerator``, ``<code>.denominator``
+rate_per_1000      per 1,000             ``<code>.numerator``, ``<code>.denominator``
+mean               ratio (× 1)           ``<code>.numerator`` (the sum, e.g. of ages),
+                                         ``<code>.denominator`` (the people)
+index, other       reported value        ``<code>.value`` (not added up)
+=================  ====================  =========================================
+
+A target that names no TT10 indicator gets an indicator of its own, coded like
+the target ("NQ28-2.3"), so that it can be measured and forecast; its kind is
+read from the unit ("%" → percentage, "…/100…" → per 100, "lần" → ratio).
+
+The formula is written when an indicator is created and left alone afterwards
+(an administrator may refine it, e.g. the sex ratio at birth as boys / girls of
+one element); the other fields follow the file. Running the load again changes
+nothing; every change bumps the version and leaves a history record.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from gemis.indicators.catalog import combo_for, ensure_categories
+from gemis.indicators.models import (
+    Comparator,
+    DataElement,
+    DataValue,
+    Indicator,
+    IndicatorGroup,
+    IndicatorKind,
+    NationalTarget,
+    Periodicity,
+    Target,
+    TimeAggregation,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+CATALOG_FILE = "catalog_tt10_2019.toml"
+TARGETS_FILE = "targets_nq28_2021.toml"
+CATEGORY_DISAGGREGATIONS = ("sex", "age_group", "ethnicity", "urban_rural")
+TARGET_YEARS = (2025, 2030)
+
+KIND_MAP: dict[str, str] = {
+    "count": IndicatorKind.COUNT,
+    "percentage": IndicatorKind.PERCENTAGE,
+    "ratio_per_100": IndicatorKind.PER_100,
+    "rate_per_1000": IndicatorKind.PER_1000,
+    "mean": IndicatorKind.RATIO,
+    "index": IndicatorKind.VALUE,
+    "other": IndicatorKind.VALUE,
+}
+PERIODICITY_MAP = {
+    "year": Periodicity.YEAR,
+    "two_years": Periodicity.TWO_YEARS,
+    "five_years": Periodicity.FIVE_YEARS,
+    "ten_years": Periodicity.TEN_YEARS,
+    "other": Periodicity.OTHER,
+}
+COMPARATOR_MAP = {
+    ">=": Comparator.AT_LEAST,
+    "<=": Comparator.AT_MOST,
+    "range": Comparator.RANGE,
+    "about": Comparator.ABOUT,
+}
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+
+@dataclass
+class LoadResult:
+    groups: Counts = field(default_factory=Counts)
+    indicators: Counts = field(default_factory=Counts)
+    data_elements: Counts = field(default_factory=Counts)
+    targets: Counts = field(default_factory=Counts)
+    warnings: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        labels = [
+            (_("Indicator groups"), self.groups),
+            (_("Indicators"), self.indicators),
+            (_("Data elements"), self.data_elements),
+            (_("Targets"), self.targets),
+        ]
+        lines = [
+            _("%(label)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged")
+            % {"label": label, "created": c.created, "updated": c.updated, "unchanged": c.unchanged}
+            for label, c in labels
+        ]
+        return lines + self.warnings
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _sync(model: type[models.Model], lookup: dict[str, Any], wanted: dict[str, Any]) -> tuple[Any, str]:
+    """Create the row or update the fields that differ, bumping the version; returns the outcome."""
+    obj = model._default_manager.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **wanted)
+        obj.save()
+        return obj, "created"
+    changed = [name for name, value in wanted.items() if getattr(obj, name) != value]
+    if not changed:
+        return obj, "unchanged"
+    for name in changed:
+        setattr(obj, name, wanted[name])
+    obj.version += 1
+    obj.save()
+    return obj, "updated"
+
+
+def _elements_for(kind: str, code: str) -> tuple[list[str], list[str]]:
+    """(numerator element codes, denominator element codes) of the default formula."""
+    if kind in (IndicatorKind.COUNT, IndicatorKind.SUM, IndicatorKind.VALUE):
+        return [f"{code}.value"], []
+    return [f"{code}.numerator"], [f"{code}.denominator"]
+
+
+def _element_name(indicator_name: str, code: str, role: str) -> str:
+    suffix = {"numerator": "tử số", "denominator": "mẫu số", "value": "giá trị"}[role]
+    return f"{indicator_name} ({suffix})" if indicator_name else f"{code} ({suffix})"
+
+
+def _ensure_elements(
+    code: str, kind: str, names: tuple[str, str], categories: list[str], result: LoadResult
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    name, name_en = names
+    numerator_codes, denominator_codes = _elements_for(kind, code)
+    combo = combo_for(categories)
+    for element_code in [*numerator_codes, *denominator_codes]:
+        role = element_code.rsplit(".", 1)[1]
+        wanted: dict[str, Any] = {
+            "name": _element_name(name, code, role)[:500],
+            "name_en": f"{name_en} ({role})"[:500] if name_en else "",
+            "category_combo": combo,
+            "time_aggregation": TimeAggregation.SUM,
+            # People and cases are whole numbers; sums of ages or hours and reported values are not.
+            "is_integer": kind
+            in (IndicatorKind.COUNT, IndicatorKind.PERCENTAGE, IndicatorKind.PER_100, IndicatorKind.PER_1000),
+            "min_value": None if kind == IndicatorKind.VALUE else 0.0,
+        }
+        existing = DataElement.objects.filter(code=element_code).first()
+        if (
+            existing is not None
+            and existing.category_combo_id != combo.pk
+            and DataValue.objects.filter(data_element=existing).exists()
+        ):
+            # Values are stored per cell of the old breakdown: changing it would orphan them.
+            wanted["category_combo"] = existing.category_combo
+            result.warnings.append(
+                _("%(code)s: the disaggregation changed in the catalog but values exist; kept as it was.")
+                % {"code": element_code}
+            )
+        _element, outcome = _sync(DataElement, {"code": element_code}, wanted)
+        result.data_elements.add(outcome)
+    return [{"element": c} for c in numerator_codes], [{"element": c} for c in denominator_codes]
+
+
+def _sync_indicator(
+    code: str, wanted: dict[str, Any], categories: list[str], result: LoadResult
+) -> Indicator:
+    numerator, denominator = _ensure_elements(
+        code, wanted["kind"], (wanted["name"], wanted["name_en"]), categories, result
+    )
+    existing = Indicator.objects.filter(code=code).first()
+    wanted = {**wanted, "is_national": True, "owner_unit": None}
+    if existing is None or not existing.numerator:
+        # The default formula is written once; a refined one is left alone.
+        wanted.update(numerator=numerator, denominator=denominator)
+    indicator, outcome = _sync(Indicator, {"code": code}, wanted)
+    result.indicators.add(outcome)
+    return indicator
+
+
+@transaction.atomic
+def load_catalog(path: Path | None = None, result: LoadResult | None = None) -> LoadResult:
+    """Load ``catalog_tt10_2019.toml`` (or ``path``): groups, indicators, their data elements."""
+    result = result or LoadResult()
+    data = read_toml(path or DATA_DIR / CATALOG_FILE)
+    ensure_categories()
+    groups: dict[str, IndicatorGroup] = {}
+    for group in data.get("group", []):
+        code = str(group["code"])
+        name = group.get("name_vi") or f"Nhóm {code}"
+        groups[code], outcome = _sync(
+            IndicatorGroup, {"code": code}, {"name": name, "name_en": group.get("name_en", "")}
+        )
+        result.groups.add(outcome)
+    for item in data.get("indicator", []):
+        code = str(item["code"])
+        group_code = str(item.get("group", ""))
+        if group_code and group_code not in groups:
+            groups[group_code], outcome = _sync(
+                IndicatorGroup, {"code": group_code}, {"name": f"Nhóm {group_code}"}
+            )
+            result.groups.add(outcome)
+        catalog_kind = item.get("kind", "other")
+        disaggregations = list(item.get("disaggregations", []))
+        wanted = {
+            "group": groups.get(group_code),
+            "name": item.get("name_vi", "")[:500] or code,
+            "name_en": item.get("name_en", "")[:500],
+            "definition": item.get("definition_vi", ""),
+            "formula_text": item.get("formula_vi", ""),
+            "unit_label": item.get("unit_vi", "")[:120],
+            "kind": KIND_MAP.get(catalog_kind, IndicatorKind.VALUE),
+            "catalog_kind": catalog_kind,
+            "periodicity": PERIODICITY_MAP.get(item.get("periodicity", "other"), Periodicity.OTHER),
+            "periodicity_text": item.get("periodicity_vi", "")[:200],
+            "disaggregations": disaggregations,
+            "disaggregation_text": item.get("disaggregation_vi", ""),
+            "source": item.get("source_vi", ""),
+            "responsible_agency": item.get("responsible_agency_vi", ""),
+            "citation": item.get("citation", "")[:300],
+            "note": item.get("note", ""),
+        }
+        categories = [d for d in disaggregations if d in CATEGORY_DISAGGREGATIONS]
+        _sync_indicator(code, wanted, categories, result)
+    return result
+
+
+def _kind_from_unit(unit_label: str) -> str:
+    label = unit_label.lower()
+    if "%" in label:
+        return IndicatorKind.PERCENTAGE
+    if re.search(r"/\s*100\b", label):
+        return IndicatorKind.PER_100
+    if re.search(r"/\s*1\.?000\b", label):
+        return IndicatorKind.PER_1000
+    if "lần" in label:
+        return IndicatorKind.RATIO
+    return IndicatorKind.VALUE
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None or value == "" else float(value)
+
+
+@transaction.atomic
+def load_targets(path: Path | None = None, result: LoadResult | None = None) -> LoadResult:
+    """Load ``targets_nq28_2021.toml`` (or ``path``): one national target per indicator and year."""
+    result = result or LoadResult()
+    data = read_toml(path or DATA_DIR / TARGETS_FILE)
+    document = data.get("source", {}).get("document", "Nghị quyết số 28/NQ-CP")
+    ensure_categories()
+    objectives: dict[int, IndicatorGroup] = {}
+    for objective in data.get("objective", []):
+        number = int(objective["number"])
+        objectives[number], outcome = _sync(
+            IndicatorGroup,
+            {"code": f"NQ28-{number}"},
+            {
+                "name": f"{document} — Mục tiêu {number}: {objective.get('name_vi', '')}"[:300],
+                "name_en": f"Objective {number}: {objective.get('name_en', '')}"[:300],
+            },
+        )
+        result.groups.add(outcome)
+    for item in data.get("target", []):
+        code = str(item["code"])
+        indicator = None
+        if item.get("indicator"):
+            indicator = Indicator.objects.filter(code=str(item["indicator"])).first()
+            if indicator is None:
+                result.warnings.append(
+                    _("%(code)s: indicator %(indicator)s is not in the catalog; the target gets its own.")
+                    % {"code": code, "indicator": item["indicator"]}
+                )
+        if indicator is None:
+            unit_label = item.get("unit_vi", "")
+            indicator = _sync_indicator(
+                code,
+                {
+                    "group": objectives.get(int(item.get("objective", 0))),
+                    "name": item.get("text_vi", "")[:500] or code,
+                    "name_en": item.get("name_en", "")[:500],
+                    "definition": item.get("text_vi", ""),
+                    "unit_label": unit_label[:120],
+                    "kind": _kind_from_unit(unit_label),
+                    "catalog_kind": "",
+                    "periodicity": Periodicity.YEAR,
+                    "source": "",
+                    "citation": item.get("citation", "")[:300],
+                    "note": item.get("note", ""),
+                },
+                [],
+                result,
+            )
+        comparator = COMPARATOR_MAP[item["comparator"]]
+        for year in TARGET_YEARS:
+            value = _number(item.get(f"value_{year}"))
+            low, high = _number(item.get(f"low_{year}")), _number(item.get(f"high_{year}"))
+            if value is None and (low is None or high is None):
+                continue
+            wanted = {
+                "code": code,
+                "comparator": comparator,
+                "value": value,
+                "low": low,
+                "high": high,
+                "text": item.get("text_vi", ""),
+                "name_en": item.get("name_en", ""),
+                "unit_label": item.get("unit_vi", "")[:120],
+                "citation": item.get("citation", "")[:300],
+                "note": item.get("note", ""),
+            }
+            if comparator == Comparator.RANGE and (low is None or high is None):
+                wanted["comparator"] = Comparator.ABOUT  # a range without bounds is read as "about"
+            _target, outcome = _sync(NationalTarget, {"indicator": indicator, "year": year}, wanted)
+            result.targets.add(outcome)
+    return result
+
+
+def load_all(data_dir: Path | None = None) -> LoadResult:
+    """Both files of ``data_dir`` that exist, the catalog first (targets refer to its indicators)."""
+    directory = data_dir or DATA_DIR
+    result = LoadResult()
+    catalog, targets = directory / CATALOG_FILE, directory / TARGETS_FILE
+    if catalog.exists():
+        load_catalog(catalog, result)
+    else:
+        result.warnings.append(_("%(file)s not found: no catalog loaded.") % {"file": catalog})
+    if targets.exists():
+        load_targets(targets, result)
+    else:
+        result.warnings.append(_("%(file)s not found: no targets loaded.") % {"file": targets})
+    return result
+
+
+__all__ = ["Counts", "LoadResult", "Target", "load_all", "load_catalog", "load_targets"]
