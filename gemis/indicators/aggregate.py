@@ -121,7 +121,13 @@ def _ancestor_ids(unit_id: int) -> list[int]:
 
 def _upsert_rollups(rows: Iterable[tuple[int, int, int, int, float, int]]) -> None:
     """Add (value, count) deltas to rollup rows, creating them as needed (atomic per row)."""
-    rows = list(rows)
+    # One row per key: PostgreSQL refuses to update the same row twice in one statement.
+    summed: dict[tuple[int, int, int, int], list[float]] = defaultdict(lambda: [0.0, 0])
+    for unit_id, period_id, element_id, combo_id, value, count in rows:
+        d = summed[(unit_id, period_id, element_id, combo_id)]
+        d[0] += value
+        d[1] += count
+    rows = [(*key, v, int(c)) for key, (v, c) in summed.items() if v or c]
     if not rows:
         return
     table = connection.ops.quote_name(ValueRollup._meta.db_table)

@@ -1,0 +1,353 @@
+"""Every aggregation rule: sums, ratios from sums, breakdowns, time, the 2025 mapping, rollups, access."""
+
+from __future__ import annotations
+
+import pytest
+
+from gemis.indicators import aggregate
+from gemis.indicators.aggregate import indicator_value, indicator_values
+from gemis.indicators.models import (
+    DataValue,
+    IndicatorKind,
+    Period,
+    SuccessionShare,
+    TimeAggregation,
+    ValueRollup,
+)
+from gemis.indicators.testing import cell, make_element, make_indicator, put, put_sexes
+from gemis.orgs.access import Action, filter_for, may
+
+
+def value(indicator, unit, period="2024", **options):
+    return indicator_value(indicator, unit, period, options=options or None).value
+
+
+@pytest.fixture
+def deputies(country):
+    """A count by sex and the share of women among them (a percentage of one element)."""
+    element = make_element("deputies")
+    count = make_indicator("D", IndicatorKind.COUNT, ["deputies"])
+    share = make_indicator(
+        "DW",
+        IndicatorKind.PERCENTAGE,
+        [{"element": "deputies", "options": {"sex": "female"}}],
+        ["deputies"],
+    )
+    return element, count, share
+
+
+def test_counts_add_up_the_units_below(country, deputies):
+    element, count, _share = deputies
+    put_sexes(element, country.a1, "2024", male=10, female=5)
+    put_sexes(element, country.a2, "2024", male=7, female=3)
+    put_sexes(element, country.b1, "2024", male=1, female=1)
+    assert value(count, country.a1) == 15
+    assert value(count, country.district_a) == 25
+    assert value(count, country.province) == 27
+    assert value(count, country.province, sex="female") == 9
+    assert value(count, country.province, sex="male") == 18
+    assert value(count, country.district_b, sex="female") == 1
+    assert aggregate.breakdown(count, country.province, "2024")["female"].value == 9
+
+
+def test_a_unit_counts_its_own_values_too(country, deputies):
+    element, count, _share = deputies
+    put(element, country.district_a, "2024", 4, "female")  # reported at district level
+    put(element, country.a1, "2024", 1, "female")
+    assert value(count, country.district_a) == 5
+    assert value(count, country.province) == 5
+
+
+def test_ratios_are_recomputed_from_summed_parts_never_averaged(country, deputies):
+    element, _count, share = deputies
+    put_sexes(element, country.a1, "2024", male=1, female=1)  # 50 %
+    put_sexes(element, country.b1, "2024", male=70, female=30)  # 30 %
+    result = indicator_value(share, country.province, "2024")
+    assert (result.numerator, result.denominator) == (31, 102)
+    assert result.value == pytest.approx(31 / 102 * 100)  # 30.39 %, not the mean 40 %
+    assert result.value != pytest.approx(40)
+
+
+def test_sex_ratio_at_birth_per_100(country):
+    births = make_element("births")
+    srb = make_indicator(
+        "SRB",
+        IndicatorKind.PER_100,
+        [{"element": "births", "options": {"sex": "male"}}],
+        [{"element": "births", "options": {"sex": "female"}}],
+    )
+    put_sexes(births, country.a1, "2024", male=120, female=100)
+    put_sexes(births, country.b1, "2024", male=5, female=10)
+    assert value(srb, country.a1) == pytest.approx(120)
+    assert value(srb, country.province) == pytest.approx(125 / 110 * 100)
+    # The terms fix the sex already: no "female sex ratio".
+    result = indicator_value(srb, country.province, "2024", options={"sex": "female"})
+    assert result.value is None and result.note == aggregate.NOT_DISAGGREGABLE
+
+
+def test_a_percentage_by_sex_filters_numerator_and_denominator(country):
+    literate = make_element("literate")
+    people = make_element("people")
+    rate = make_indicator("LIT", IndicatorKind.PERCENTAGE, ["literate"], ["people"])
+    put_sexes(literate, country.a1, "2024", male=90, female=60)
+    put_sexes(people, country.a1, "2024", male=100, female=100)
+    assert value(rate, country.a1) == pytest.approx(75)
+    assert value(rate, country.a1, sex="female") == pytest.approx(60)
+    assert value(rate, country.a1, sex="male") == pytest.approx(90)
+    # Not broken down by ethnicity: no value rather than a wrong one.
+    assert (
+        indicator_value(rate, country.a1, "2024", options={"ethnicity": "kinh"}).note == "not_disaggregable"
+    )
+
+
+def test_no_data_and_zero_denominator(country, deputies):
+    element, count, share = deputies
+    assert indicator_value(count, country.province, "2024").note == aggregate.NO_DATA
+    put(element, country.a1, "2024", 0, "female")
+    put(element, country.a1, "2024", 0, "male")
+    result = indicator_value(share, country.province, "2024")
+    assert result.value is None and result.note == aggregate.ZERO_DENOMINATOR
+    assert value(count, country.province) == 0  # a reported zero is data
+
+
+def test_weights_in_formulas(country):
+    make_element("employed", categories=())
+    make_element("agriculture", categories=())
+    outside = make_indicator(
+        "OUT", IndicatorKind.COUNT, ["employed", {"element": "agriculture", "weight": -1}]
+    )
+    from gemis.indicators.models import DataElement
+
+    put(DataElement.objects.get(code="employed"), country.a1, "2024", 100)
+    put(DataElement.objects.get(code="agriculture"), country.a1, "2024", 40)
+    assert value(outside, country.province) == 60
+
+
+def test_reported_values_are_not_added_up(country):
+    index = make_element("gdi", categories=(), min_value=None, is_integer=False)
+    gdi = make_indicator("GDI", IndicatorKind.VALUE, ["gdi"])
+    put(index, country.a1, "2024", 0.9)
+    put(index, country.a2, "2024", 0.8)
+    assert value(gdi, country.a1) == pytest.approx(0.9)
+    assert indicator_value(gdi, country.district_a, "2024").note == aggregate.NO_DATA
+    put(index, country.province, "2024", 0.85)
+    assert value(gdi, country.province) == pytest.approx(0.85)
+    # A 2025 unit shows the value of the one legacy unit it wholly succeeds.
+    assert value(gdi, country.new_province) == pytest.approx(0.85)
+
+
+# --------------------------------------------------------------------------- time
+
+
+def test_a_year_from_its_quarters_when_no_yearly_value(country, deputies):
+    element, count, _share = deputies
+    for quarter, n in zip(["2024Q1", "2024Q2", "2024Q3", "2024Q4"], [1, 2, 3, 4], strict=True):
+        put(element, country.a1, quarter, n, "female")
+    assert value(count, country.province, "2024") == 10
+    assert value(count, country.province, "2024H1") == 3
+    put(element, country.a1, "2024", 12, "female")  # a yearly figure wins over the quarters
+    assert value(count, country.province, "2024") == 12
+
+
+def test_half_years_before_quarters(country, deputies):
+    element, count, _share = deputies
+    put(element, country.a1, "2024H1", 5, "female")
+    put(element, country.a1, "2024H2", 6, "female")
+    put(element, country.a1, "2024-03", 100, "female")  # finer: ignored when half-years exist
+    assert value(count, country.province, "2024") == 11
+
+
+def test_stocks_take_the_last_period(country):
+    make_element("members", time_aggregation=TimeAggregation.LAST)
+    members = make_indicator("M", IndicatorKind.COUNT, ["members"])
+    from gemis.indicators.models import DataElement
+
+    element = DataElement.objects.get(code="members")
+    put(element, country.a1, "2024Q1", 10, "female")
+    put(element, country.a1, "2024Q3", 14, "female")
+    assert value(members, country.province, "2024") == 14
+
+
+def test_yearly_series(country, deputies):
+    element, count, _share = deputies
+    for year in (2019, 2020, 2022):
+        put(element, country.a1, str(year), year - 2000, "female")
+    assert aggregate.yearly_series(count, country.province, 2019, 2022) == [
+        (2019, 19),
+        (2020, 20),
+        (2021, None),
+        (2022, 22),
+    ]
+
+
+def test_period_codes():
+    from gemis.indicators.models import parse_period_code
+
+    assert parse_period_code("2024")[1:] == (
+        __import__("datetime").date(2024, 1, 1),
+        __import__("datetime").date(2024, 12, 31),
+    )
+    kind, start, end = parse_period_code("2024H2")
+    assert (kind, start.month, end.day, end.month) == ("half_year", 7, 31, 12)
+    kind, start, end = parse_period_code("2024Q3")
+    assert (kind, start.month, end.month, end.day) == ("quarter", 7, 9, 30)
+    kind, start, end = parse_period_code("2024-02")
+    assert (kind, end.day) == ("month", 29)
+    with pytest.raises(ValueError):
+        parse_period_code("2024Q5")
+
+
+# --------------------------------------------------------------------------- the 2025 reorganisation
+
+
+def test_a_series_from_before_2025_shows_under_todays_units(country, deputies):
+    element, count, share = deputies
+    put_sexes(element, country.a1, "2019", male=10, female=2)
+    put_sexes(element, country.a2, "2019", male=8, female=4)
+    put_sexes(element, country.b1, "2019", male=5, female=5)
+    put_sexes(element, country.n1, "2026", male=9, female=9)  # reported under the new commune
+    assert value(count, country.new_province, "2019") == 34  # the legacy province, wholly merged
+    assert value(count, country.n1, "2019") == 24  # the two merged communes
+    assert value(count, country.n2, "2019") == 10
+    assert value(count, country.new_province, "2026") == 18
+    assert value(count, country.province, "2026") is None  # values stay where they were reported
+    assert value(share, country.new_province, "2019") == pytest.approx(11 / 34 * 100)
+    assert aggregate.yearly_series(count, country.n1, 2019, 2019) == [(2019, 24)]
+
+
+def test_a_split_commune_goes_to_its_default_successor(country, deputies):
+    element, count, _share = deputies
+    put_sexes(element, country.b2, "2020", male=60, female=40)
+    assert value(count, country.n2, "2020") == 100
+    assert value(count, country.n3, "2020") is None
+    assert value(count, country.new_province, "2020") == 100  # counted once
+
+
+def test_declared_shares_split_numerator_and_denominator(country, deputies):
+    element, count, share = deputies
+    SuccessionShare.objects.create(succession=country.b2_to_n2, share=0.75)
+    SuccessionShare.objects.create(succession=country.b2_to_n3, share=0.25)
+    put_sexes(element, country.b2, "2020", male=60, female=40)
+    assert value(count, country.n2, "2020") == pytest.approx(75)
+    assert value(count, country.n3, "2020") == pytest.approx(25)
+    assert value(share, country.n3, "2020") == pytest.approx(40)  # a split keeps the ratio
+    assert value(count, country.new_province, "2020") == pytest.approx(100)
+
+
+def test_one_query_set_for_many_units(country, deputies, django_assert_max_num_queries):
+    element, count, _share = deputies
+    put_sexes(element, country.a1, "2024", male=1, female=2)
+    units = [country.n1, country.n2, country.n3, country.new_province, country.province]
+    with django_assert_max_num_queries(10):
+        found = indicator_values(count, units, ["2020", "2021", "2022", "2023", "2024"])
+    assert found[(country.n1.pk, "2024")].value == 3
+    assert found[(country.province.pk, "2024")].value == 3
+    assert found[(country.n2.pk, "2024")].value is None
+
+
+def test_children_values(country, deputies):
+    element, count, _share = deputies
+    put(element, country.a1, "2024", 3, "female")
+    put(element, country.b2, "2024", 4, "female")
+    rows = aggregate.children_values(count, country.province, ["2024"])
+    assert [(unit.code, results["2024"].value) for unit, results in rows] == [("911", 3), ("912", 4)]
+
+
+# --------------------------------------------------------------------------- rollups
+
+
+def test_saving_changing_and_deleting_a_value_updates_every_total_at_once(country, deputies):
+    element, count, _share = deputies
+    dv = put(element, country.a1, "2024", 5, "female")
+    assert value(count, country.province) == 5
+    dv.value = 8
+    dv.save_checked(dv.version)
+    assert value(count, country.province) == 8 and value(count, country.district_a) == 8
+    dv.org_unit = country.b1  # corrected: it was the other commune's figure
+    dv.save()
+    assert value(count, country.district_a) is None and value(count, country.district_b) == 8
+    dv.delete()
+    assert value(count, country.province) is None
+    put(element, country.a1, "2024", 2, "female")
+    DataValue.objects.filter(org_unit=country.a1).delete()  # a queryset delete too
+    assert value(count, country.province) is None
+
+
+def test_rebuild_gives_what_saving_kept(country, deputies):
+    element, count, _share = deputies
+    put_sexes(element, country.a1, "2024", male=3, female=4)
+    put_sexes(element, country.b2, "2024", male=1, female=2)
+    put(element, country.district_b, "2024", 7, "male")
+    kept = sorted(
+        ValueRollup.objects.filter(count__gt=0).values_list(
+            "org_unit_id", "option_combo_id", "value", "count"
+        )
+    )
+    aggregate.rebuild_rollups()
+    rebuilt = sorted(ValueRollup.objects.values_list("org_unit_id", "option_combo_id", "value", "count"))
+    assert rebuilt == kept
+    assert value(count, country.province) == 17
+
+
+def test_load_values_keeps_history_and_totals(country, deputies):
+    element, count, _share = deputies
+    period = Period.get("2024")
+    female, male = cell(element, "female"), cell(element, "male")
+    rows = [
+        (country.a1.pk, period.pk, element.pk, female.pk, 4),
+        (country.a2.pk, period.pk, element.pk, female.pk, 6),
+        (country.b1.pk, period.pk, element.pk, male.pk, 1),
+    ]
+    assert aggregate.load_values(rows, user=country.world.district_a_focal) == (3, 0)
+    assert value(count, country.province) == 11
+    rows[0] = (country.a1.pk, period.pk, element.pk, female.pk, 9)
+    assert aggregate.load_values(rows) == (0, 1)
+    assert value(count, country.province) == 16
+    changed = DataValue.objects.get(org_unit=country.a1)
+    assert changed.version == 2 and changed.history.count() == 2
+
+
+def test_copy_values_then_rebuild(country, deputies):
+    element, count, _share = deputies
+    period = Period.get("2023")
+    female = cell(element, "female")
+    n = aggregate.copy_values(
+        [(u.pk, period.pk, element.pk, female.pk, 2.0) for u in (country.a1, country.b1)]
+    )
+    assert n == 2
+    aggregate.rebuild_rollups()
+    assert value(count, country.province, "2023") == 4
+
+
+def test_history_records_who_and_what(country, deputies):
+    element, _count, _share = deputies
+    dv = put(
+        element, country.a1, "2024", 5, "female", entered_by=country.world.district_a_focal, comment="Theo sổ"
+    )
+    dv.value = 6
+    dv.save_checked(1)
+    assert [h.value for h in dv.history.order_by("history_date")] == [5, 6]
+    from gemis.core.versioning import ConflictError
+
+    with pytest.raises(ConflictError):
+        dv.save_checked(1)  # a stale form
+
+
+# --------------------------------------------------------------------------- the access rule
+
+
+def test_values_are_read_only_in_ones_own_subtree(country, deputies):
+    element, _count, _share = deputies
+    w = country.world
+    mine = put(element, country.a1, "2024", 5, "female")
+    theirs = put(element, country.b1, "2024", 1, "female")
+    elsewhere = put(element, w.other_province, "2024", 9, "female")
+    visible = lambda user: set(filter_for(user, DataValue.objects.all()).values_list("pk", flat=True))  # noqa: E731
+    assert visible(w.province_coordinator) == {mine.pk, theirs.pk}
+    assert visible(w.district_a_coordinator) == {mine.pk}
+    assert visible(w.other_coordinator) == {elsewhere.pk}
+    assert visible(w.nobody) == set()
+    assert not may(w.other_coordinator, Action.VIEW, mine)
+    assert may(w.district_a_coordinator, Action.CHANGE, mine)
+    assert not may(w.district_a_viewer, Action.CHANGE, mine)
+    assert not may(w.district_b_coordinator, Action.CHANGE, mine)
