@@ -127,6 +127,8 @@ def chromium():
                 "--disable-background-networking",
                 "--disable-gpu",
                 "--disable-dev-shm-usage",
+                # The browser's own widgets (date inputs: dd/mm/yyyy) in Vietnamese, as officers see them.
+                "--lang=vi-VN",
             ],
         )
         yield browser

@@ -27,3 +27,25 @@ class BootstrapFormMixin:
                 widget = self.fields[name].widget
                 if "is-invalid" not in widget.attrs.get("class", ""):
                     widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+class DayMonthYearInput(forms.DateInput):
+    """A date typed as dd/mm/yyyy, whatever the browser's language.
+
+    A native ``<input type="date">`` shows the browser's own format (mm/dd/yyyy
+    on an English browser), which officers misread; this one always shows and
+    takes day/month/year ("9/3/2026" too), and still accepts ISO dates in links.
+    """
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        defaults = {
+            "placeholder": "dd/mm/yyyy",
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "pattern": r"\d{1,2}[/\-.]\d{1,2}[/\-.]\d{4}|\d{4}-\d{2}-\d{2}",
+            "title": "dd/mm/yyyy",
+            "size": 10,
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y")

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from gemis.core.forms import BootstrapFormMixin
+from gemis.core.forms import BootstrapFormMixin, DayMonthYearInput
 from gemis.core.versioning import VersionedModelForm
 from gemis.documents.models import DocumentKind
 from gemis.orgs import access
@@ -68,7 +68,7 @@ class PlanForm(VersionedModelForm):
         widgets = {
             "subject": forms.Textarea(attrs={"rows": 2}),
             "budget": forms.Textarea(attrs={"rows": 4}),
-            "issue_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "issue_date": DayMonthYearInput(),
         }
         labels = {"issuing_agency": _("Issuing agency"), "subject": _("Subject (trích yếu)")}
         help_texts = {
@@ -131,7 +131,7 @@ class LegalBasisForm(BootstrapFormMixin, forms.Form):
     issue_date = forms.DateField(
         label=_("Issue date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DayMonthYearInput(),
     )
     issuer = forms.CharField(label=_("Issuer"), max_length=255, required=False)
     subject = forms.CharField(label=_("Subject"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -213,7 +213,7 @@ class TaskForm(VersionedModelForm):
     event_date = forms.DateField(
         label=_("Date of the event"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DayMonthYearInput(),
         help_text=_(
             "Only for a deadline tied to an event (“trước thời gian bầu cử”), once its date is known."
         ),

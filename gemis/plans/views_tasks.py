@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gemis.core import jobs as background
-from gemis.core.forms import BootstrapFormMixin
+from gemis.core.forms import BootstrapFormMixin, DayMonthYearInput
 from gemis.core.text import fold
 from gemis.core.uploads import ALLOWED, MAX_FILES_PER_UPDATE, TEXT_TYPES, private_file_response
 from gemis.core.versioning import ConflictError
@@ -197,12 +197,8 @@ class TaskFilterForm(BootstrapFormMixin, forms.Form):
         required=False,
         empty_label=gettext_lazy("All plans"),
     )
-    due_from = forms.DateField(
-        label=gettext_lazy("Due from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    due_to = forms.DateField(
-        label=gettext_lazy("Due until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_from = forms.DateField(label=gettext_lazy("Due from"), required=False, widget=DayMonthYearInput())
+    due_to = forms.DateField(label=gettext_lazy("Due until"), required=False, widget=DayMonthYearInput())
     drafts = forms.BooleanField(label=gettext_lazy("Include draft plans"), required=False)
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 

@@ -78,3 +78,22 @@ def test_sqlite_default_lives_in_var(tmp_path):
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=PROJECT
     )
     assert result.stdout.strip() == str(tmp_path / "gemis.sqlite3")
+
+
+def test_dates_are_typed_and_shown_day_first():
+    import datetime as dt
+
+    from django import forms
+
+    from gemis.core.forms import DayMonthYearInput
+
+    class Form(forms.Form):
+        day = forms.DateField(widget=DayMonthYearInput())
+
+    html = str(Form(initial={"day": dt.date(2026, 3, 9)})["day"])
+    assert 'value="09/03/2026"' in html and 'type="text"' in html and 'placeholder="dd/mm/yyyy"' in html
+    for typed in ("9/3/2026", "09/03/2026", "9-3-2026", "2026-03-09"):
+        form = Form({"day": typed})
+        assert form.is_valid(), typed
+        assert form.cleaned_data["day"] == dt.date(2026, 3, 9)
+    assert not Form({"day": "3/31/2026"}).is_valid()  # month/day is refused, not guessed
