@@ -1,0 +1,265 @@
+"""Will a target be met? A robust trend of the series, a forecast with an interval, a status.
+
+Pure Python (no Django, no numpy): a series is a few dozen yearly values.
+
+How the forecast is made (the page shows this text)
+---------------------------------------------------
+
+1. **Trend: the Theil–Sen line.** Take every pair of years with a value and the
+   slope between them; the trend's slope is the *median* of these slopes, and
+   its intercept the median of ``value − slope × year``. Unlike a least-squares
+   line, one exceptional or mistyped year barely moves it: with five or more
+   years, a single outlier does not change the slope at all, and up to about
+   29 % of the years can be wrong before it breaks down.
+2. **How sure the slope is.** The interval of the slope is the rank-based one
+   of Sen (1968): with the *N* pairwise slopes sorted and
+   ``C = z·√(n(n−1)(2n+5)/18)`` (from the distribution of Kendall's statistic,
+   *z* = 1.645 for 90 %), the bounds are the slopes of ranks ``(N − C)/2`` and
+   ``(N + C)/2 + 1``.
+3. **Forecast of the target year.** The point forecast is the trend line at
+   that year. Its interval combines the slope interval (the line pivoting
+   around the median year and value) with the scatter of the years around the
+   trend (1.4826 × the median absolute deviation of the residuals, a robust
+   standard deviation, times *z*); the two half-widths add in quadrature.
+4. **Status.** *Achieved*: the latest value already meets the target. If the
+   target year has passed without meeting it: *off track*. Otherwise, with at
+   least three years of data: *on track* when the forecast meets the target,
+   *at risk* when it does not but the interval reaches it, *off track* when even
+   the interval does not reach it. With fewer than three years there is no
+   forecast: *at risk* (not enough data to tell). No value at all: *no data*.
+
+Comparators: at least (≥), at most (≤), within a range, and "about" a value
+(within ``tolerance``, by default 2 % of the value, on either side).
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "ACHIEVED",
+    "AT_RISK",
+    "NO_DATA",
+    "OFF_TRACK",
+    "ON_TRACK",
+    "STATUS_ORDER",
+    "Assessment",
+    "Forecast",
+    "TargetSpec",
+    "assess",
+    "forecast",
+    "gap_to",
+    "meets",
+    "theil_sen",
+]
+
+ACHIEVED = "achieved"
+ON_TRACK = "on_track"
+AT_RISK = "at_risk"
+OFF_TRACK = "off_track"
+NO_DATA = "no_data"
+#: Worst first: how the "targets still far off" list is sorted.
+STATUS_ORDER = (OFF_TRACK, AT_RISK, NO_DATA, ON_TRACK, ACHIEVED)
+
+MIN_POINTS = 3
+DEFAULT_CONFIDENCE = 0.90
+ABOUT_TOLERANCE = 0.02
+MAD_TO_SD = 1.4826  # the MAD of a normal sample times this estimates its standard deviation
+
+# Reasons, for the page to explain a status (translated there).
+REASON_NO_VALUES = "no_values"
+REASON_MET = "met"
+REASON_YEAR_PASSED = "year_passed"
+REASON_TOO_FEW = "too_few_years"
+REASON_FORECAST_MEETS = "forecast_meets"
+REASON_INTERVAL_REACHES = "interval_reaches"
+REASON_INTERVAL_MISSES = "interval_misses"
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """What is wanted: ``comparator`` is ">=", "<=", "range" (``low``–``high``) or "about" ``value``."""
+
+    comparator: str
+    year: int
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    tolerance: float | None = None
+
+    def bounds(self) -> tuple[float, float]:
+        """The target as an interval of acceptable values."""
+        if self.comparator == ">=":
+            return (_required(self.value), math.inf)
+        if self.comparator == "<=":
+            return (-math.inf, _required(self.value))
+        if self.comparator == "range":
+            return (_required(self.low), _required(self.high))
+        if self.comparator == "about":
+            if self.low is not None and self.high is not None:
+                return (self.low, self.high)
+            value = _required(self.value)
+            tolerance = self.tolerance if self.tolerance is not None else abs(value) * ABOUT_TOLERANCE
+            return (value - tolerance, value + tolerance)
+        raise ValueError(f"unknown comparator {self.comparator!r}")
+
+    @property
+    def reference(self) -> float:
+        """One number for the target (for relative gaps)."""
+        if self.value is not None:
+            return self.value
+        low, high = self.bounds()
+        return (low + high) / 2
+
+
+def _required(value: float | None) -> float:
+    if value is None:
+        raise ValueError("the target needs a value for this comparator")
+    return value
+
+
+def meets(value: float, target: TargetSpec) -> bool:
+    low, high = target.bounds()
+    return low <= value <= high
+
+
+def gap_to(value: float, target: TargetSpec) -> float:
+    """How far ``value`` is from the acceptable values (0 when it meets the target)."""
+    low, high = target.bounds()
+    if value < low:
+        return low - value
+    if value > high:
+        return value - high
+    return 0.0
+
+
+@dataclass(frozen=True)
+class Forecast:
+    year: int
+    value: float
+    low: float
+    high: float
+    slope: float
+    slope_low: float
+    slope_high: float
+    intercept: float
+    points: int
+    confidence: float
+    method: str = "theil-sen"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    status: str
+    reason: str
+    target: TargetSpec
+    latest_year: int | None = None
+    latest_value: float | None = None
+    #: still to go from the latest value (0 when met); relative: divided by |target|
+    gap: float | None = None
+    gap_relative: float | None = None
+    forecast: Forecast | None = None
+
+
+def _clean(series: Iterable[tuple[float, float | None]]) -> list[tuple[float, float]]:
+    points = sorted((float(x), float(y)) for x, y in series if y is not None and math.isfinite(y))
+    return points
+
+
+def _pairwise_slopes(points: Sequence[tuple[float, float]]) -> list[float]:
+    return sorted(
+        (y2 - y1) / (x2 - x1) for i, (x1, y1) in enumerate(points) for x2, y2 in points[i + 1 :] if x2 != x1
+    )
+
+
+def theil_sen(series: Iterable[tuple[float, float | None]]) -> tuple[float, float]:
+    """(slope, intercept) of the Theil–Sen line; missing values (None) are skipped."""
+    points = _clean(series)
+    slopes = _pairwise_slopes(points)
+    if not slopes:
+        raise ValueError("the Theil–Sen line needs two points at different years")
+    slope = statistics.median(slopes)
+    intercept = statistics.median(y - slope * x for x, y in points)
+    return slope, intercept
+
+
+def _slope_interval(slopes: Sequence[float], n: int, z: float) -> tuple[float, float]:
+    count = len(slopes)
+    c = z * math.sqrt(n * (n - 1) * (2 * n + 5) / 18)
+    lower_rank = math.floor((count - c) / 2)  # 1-based rank, rounded outwards
+    upper_rank = math.ceil((count + c) / 2) + 1
+    lower = slopes[min(max(lower_rank, 1), count) - 1]
+    upper = slopes[min(max(upper_rank, 1), count) - 1]
+    return lower, upper
+
+
+def forecast(
+    series: Iterable[tuple[float, float | None]], year: int, *, confidence: float = DEFAULT_CONFIDENCE
+) -> Forecast | None:
+    """The trend's value in ``year`` with its interval; None with fewer than three values."""
+    points = _clean(series)
+    if len({x for x, _y in points}) < MIN_POINTS:
+        return None
+    z = statistics.NormalDist().inv_cdf(0.5 + confidence / 2)
+    slopes = _pairwise_slopes(points)
+    slope = statistics.median(slopes)
+    intercept = statistics.median(y - slope * x for x, y in points)
+    slope_low, slope_high = _slope_interval(slopes, len(points), z)
+    value = intercept + slope * year
+    # The line pivots around the median point; the residuals' robust spread is the yearly noise.
+    x_median = statistics.median(x for x, _y in points)
+    trend_half = max(abs(slope_high - slope), abs(slope - slope_low)) * abs(year - x_median)
+    residuals = [y - (intercept + slope * x) for x, y in points]
+    centre = statistics.median(residuals)
+    noise = MAD_TO_SD * statistics.median(abs(r - centre) for r in residuals) * z
+    half = math.hypot(trend_half, noise)
+    return Forecast(
+        year=year,
+        value=value,
+        low=value - half,
+        high=value + half,
+        slope=slope,
+        slope_low=slope_low,
+        slope_high=slope_high,
+        intercept=intercept,
+        points=len(points),
+        confidence=confidence,
+    )
+
+
+def assess(
+    series: Iterable[tuple[float, float | None]],
+    target: TargetSpec,
+    *,
+    confidence: float = DEFAULT_CONFIDENCE,
+) -> Assessment:
+    """The status of ``target`` given the yearly ``series`` ``[(year, value or None), …]``."""
+    points = _clean(series)
+    if not points:
+        return Assessment(NO_DATA, REASON_NO_VALUES, target)
+    latest_year, latest_value = points[-1]
+    gap = gap_to(latest_value, target)
+    reference = abs(target.reference) or 1.0
+    common = {
+        "target": target,
+        "latest_year": int(latest_year),
+        "latest_value": latest_value,
+        "gap": gap,
+        "gap_relative": gap / reference,
+    }
+    predicted = forecast(points, target.year, confidence=confidence)
+    if gap == 0:
+        return Assessment(ACHIEVED, REASON_MET, forecast=predicted, **common)
+    if latest_year >= target.year:
+        return Assessment(OFF_TRACK, REASON_YEAR_PASSED, forecast=predicted, **common)
+    if predicted is None:
+        return Assessment(AT_RISK, REASON_TOO_FEW, **common)
+    if meets(predicted.value, target):
+        return Assessment(ON_TRACK, REASON_FORECAST_MEETS, forecast=predicted, **common)
+    low, high = target.bounds()
+    if predicted.high >= low and predicted.low <= high:
+        return Assessment(AT_RISK, REASON_INTERVAL_REACHES, forecast=predicted, **common)
+    return Assessment(OFF_TRACK, REASON_INTERVAL_MISSES, forecast=predicted, **common)

@@ -1,0 +1,116 @@
+"""Targets against the data: latest value, gap, forecast and status, for a unit; the far-off list.
+
+The arithmetic is :mod:`gemis.indicators.forecast` (pure Python); this module
+reads the series with :mod:`gemis.indicators.aggregate` and adds the words a
+page shows. A national target is measured for whichever unit is looked at (a
+province compares itself with the strategy); a local target for its own unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gemis.indicators import forecast as fc
+from gemis.indicators.aggregate import yearly_series
+from gemis.indicators.models import Target
+from gemis.indicators.permissions import targets_for
+from gemis.orgs.models import OrgUnit
+
+FIRST_YEAR = 2010
+
+STATUS_LABELS = {
+    fc.ACHIEVED: _("Achieved"),
+    fc.ON_TRACK: _("On track"),
+    fc.AT_RISK: _("At risk"),
+    fc.OFF_TRACK: _("Off track"),
+    fc.NO_DATA: _("No data"),
+}
+REASON_TEXTS = {
+    fc.REASON_NO_VALUES: _("No value has been reported yet."),
+    fc.REASON_MET: _("The latest value already meets the target."),
+    fc.REASON_YEAR_PASSED: _("The target year has passed and the target was not met."),
+    fc.REASON_TOO_FEW: _("Fewer than three years of data: too few to forecast."),
+    fc.REASON_FORECAST_MEETS: _("The trend reaches the target by the target year."),
+    fc.REASON_INTERVAL_REACHES: _(
+        "The trend falls short, but the target is within the forecast interval: it can still be met."
+    ),
+    fc.REASON_INTERVAL_MISSES: _("Even the optimistic end of the forecast interval misses the target."),
+}
+METHOD_TEXT = _(
+    "Trend: the Theil–Sen line, whose slope is the median of the slopes between every pair of years, so "
+    "that one exceptional or mistyped year barely moves it. Interval: the rank-based interval of the slope "
+    "(Sen, 1968) combined with the spread of the years around the trend (1.4826 × the median absolute "
+    "deviation), at 90 %. Status: achieved if the latest value meets the target; on track if the trend "
+    "meets it in the target year; at risk if only the interval reaches it (or there are fewer than three "
+    "years of data); off track if even the interval misses it or the year has passed."
+)
+
+
+@dataclass(frozen=True)
+class TargetReport:
+    target: Target
+    unit: OrgUnit
+    series: list[tuple[int, float | None]]
+    assessment: fc.Assessment
+
+    @property
+    def status(self) -> str:
+        return self.assessment.status
+
+    @property
+    def status_label(self) -> Any:
+        return STATUS_LABELS[self.assessment.status]
+
+    @property
+    def reason_text(self) -> Any:
+        return REASON_TEXTS[self.assessment.reason]
+
+
+def target_spec(target: Target) -> fc.TargetSpec:
+    return fc.TargetSpec(
+        comparator=target.comparator, year=target.year, value=target.value, low=target.low, high=target.high
+    )
+
+
+def assess_target(
+    target: Target,
+    unit: OrgUnit | None = None,
+    *,
+    today: dt.date | None = None,
+    first_year: int = FIRST_YEAR,
+    options: dict[str, str] | None = None,
+) -> TargetReport:
+    """Where ``target`` stands for ``unit`` (a local target's own unit by default)."""
+    unit = unit or target.org_unit
+    if unit is None:
+        raise ValueError("a national target is measured for a unit: pass one")
+    last_year = min((today or timezone.localdate()).year, target.year)
+    series = yearly_series(target.indicator, unit, first_year, last_year, options=options)
+    return TargetReport(target, unit, series, fc.assess(series, target_spec(target)))
+
+
+def targets_overview(
+    user: Any, unit: OrgUnit, *, year: int | None = None, today: dt.date | None = None
+) -> list[TargetReport]:
+    """Every target the user may read that applies to ``unit`` (national and its own), worst first."""
+    targets = targets_for(user).filter(org_unit__isnull=True) | targets_for(user).filter(org_unit=unit)
+    targets = targets.select_related("indicator", "org_unit")
+    if year is not None:
+        targets = targets.filter(year=year)
+    reports = [assess_target(t, unit, today=today) for t in targets]
+    return sorted(reports, key=_worst_first)
+
+
+def far_off_targets(user: Any, unit: OrgUnit, *, today: dt.date | None = None) -> list[TargetReport]:
+    """The "targets still far off" list: off track and at risk, the furthest first."""
+    return [r for r in targets_overview(user, unit, today=today) if r.status in (fc.OFF_TRACK, fc.AT_RISK)]
+
+
+def _worst_first(report: TargetReport) -> tuple[int, float, int, str]:
+    a = report.assessment
+    return (fc.STATUS_ORDER.index(a.status), -(a.gap_relative or 0.0), report.target.year, report.target.code)

@@ -1,0 +1,106 @@
+"""Targets measured against aggregated data; who sees which targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from gemis.indicators import forecast as fc
+from gemis.indicators.models import Comparator, IndicatorKind, NationalTarget, Target
+from gemis.indicators.permissions import may_change_indicator, may_target, targets_for
+from gemis.indicators.targets import METHOD_TEXT, assess_target, far_off_targets, targets_overview
+from gemis.indicators.testing import make_element, make_indicator, put_sexes
+from gemis.orgs.access import Action, filter_for
+
+TODAY = dt.date(2026, 3, 1)
+
+
+@pytest.fixture
+def share(country):
+    element = make_element("leaders")
+    indicator = make_indicator(
+        "W", IndicatorKind.PERCENTAGE, [{"element": "leaders", "options": {"sex": "female"}}], ["leaders"]
+    )
+    # 20 % in 2016 rising by 2 points a year, split over two communes.
+    for i, year in enumerate(range(2016, 2026)):
+        women = 20 + 2 * i
+        put_sexes(element, country.a1, str(year), male=50 - women // 2, female=women // 2)
+        put_sexes(element, country.b1, str(year), male=50 - (women - women // 2), female=women - women // 2)
+    return indicator
+
+
+def test_a_national_target_for_a_province(country, share):
+    on_track = NationalTarget.objects.create(
+        indicator=share, year=2030, comparator=Comparator.AT_LEAST, value=45
+    )
+    report = assess_target(on_track, country.province, today=TODAY)
+    assert report.series[-2:] == [(2025, pytest.approx(38)), (2026, None)]
+    assert report.assessment.latest_value == pytest.approx(38)
+    assert report.assessment.gap == pytest.approx(7)
+    assert report.assessment.forecast.value == pytest.approx(48)
+    assert report.status == fc.ON_TRACK and str(report.status_label)
+    # The same series under today's province, through the 2025 mapping.
+    assert assess_target(on_track, country.new_province, today=TODAY).status == fc.ON_TRACK
+    with pytest.raises(ValueError):
+        assess_target(on_track)
+
+
+def test_statuses_and_the_far_off_list(country, share):
+    w = country.world
+    make = lambda year, comparator, **values: Target.objects.create(  # noqa: E731
+        indicator=share, org_unit=country.province, year=year, comparator=comparator, **values
+    )
+    make(2030, Comparator.AT_LEAST, value=70)  # off track
+    make(2025, Comparator.AT_LEAST, value=35)  # achieved
+    make(2028, Comparator.RANGE, low=60, high=65)  # off track, nearer
+    NationalTarget.objects.create(indicator=share, year=2029, comparator=Comparator.AT_LEAST, value=46)
+    overview = targets_overview(w.province_coordinator, country.province, today=TODAY)
+    assert [r.status for r in overview] == [fc.OFF_TRACK, fc.OFF_TRACK, fc.ON_TRACK, fc.ACHIEVED]
+    far = far_off_targets(w.province_coordinator, country.province, today=TODAY)
+    assert [(r.target.year, r.status) for r in far] == [(2030, fc.OFF_TRACK), (2028, fc.OFF_TRACK)]
+    assert "Theil" in str(METHOD_TEXT)
+
+
+def test_no_data(country):
+    make_element("x")
+    indicator = make_indicator("X", IndicatorKind.COUNT, ["x"])
+    target = NationalTarget.objects.create(indicator=indicator, year=2030, comparator=">=", value=1)
+    assert assess_target(target, country.province, today=TODAY).status == fc.NO_DATA
+
+
+def test_who_sees_which_targets(country, share):
+    w = country.world
+    national = NationalTarget.objects.create(indicator=share, year=2030, comparator=">=", value=40)
+    local = Target.objects.create(
+        indicator=share, org_unit=country.province, year=2030, comparator=">=", value=50
+    )
+    elsewhere = Target.objects.create(
+        indicator=share, org_unit=w.other_province, year=2030, comparator=">=", value=10
+    )
+    ids = lambda user, action=Action.VIEW: set(targets_for(user, action).values_list("pk", flat=True))  # noqa: E731
+    assert ids(w.province_coordinator) == {national.pk, local.pk}
+    assert ids(w.district_a_viewer) == {national.pk}  # the province target is above the district
+    assert ids(w.other_coordinator) == {national.pk, elsewhere.pk}
+    assert ids(w.nobody) == set()
+    assert ids(w.province_coordinator, Action.CHANGE) == {local.pk}
+    assert ids(w.other_coordinator, Action.CHANGE) == {elsewhere.pk}
+    plain = Target.objects.get(pk=national.pk)
+    assert may_target(w.other_coordinator, Action.VIEW, plain)
+    assert not may_target(w.other_coordinator, Action.CHANGE, plain)
+    assert not may_target(w.other_coordinator, Action.VIEW, local)
+    assert may_target(w.province_coordinator, Action.CHANGE, local)
+    # The generic rule on the base model never shows a unitless row by mistake.
+    assert set(filter_for(w.province_coordinator, Target.objects.all()).values_list("pk", flat=True)) == {
+        local.pk
+    }
+
+
+def test_who_changes_an_indicator(country, share):
+    w = country.world
+    local = make_indicator("L1", IndicatorKind.COUNT, ["leaders"], owner_unit=country.district_a)
+    assert may_change_indicator(w.district_a_coordinator, local)
+    assert may_change_indicator(w.province_coordinator, local)
+    assert not may_change_indicator(w.district_b_coordinator, local)
+    assert not may_change_indicator(w.district_a_focal, local)
+    assert not may_change_indicator(w.province_coordinator, share)  # national: from the catalog files
