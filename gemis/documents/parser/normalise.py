@@ -1,0 +1,138 @@
+"""Text normalisation before extraction: NFC, spaces, broken lines, page numbers, footnotes.
+
+The extractors work on lines (one paragraph a line). Documents arrive with
+lines broken where a page or a PDF column ended ("phòng ngừa và ứng phó" /
+"với bạo lực"), page numbers standing alone or between two halves of a
+sentence, footnote texts in the middle of the body and footnote markers glued
+to words ("Luật¹."). :func:`normalise` returns text where every paragraph is
+one line, page-number lines are gone, markers are cut from words and footnote
+texts are moved after the body (``Normalised.footnotes_start``) so that a
+sentence broken by a footnote reads whole again. Every offset the parser
+reports refers to this normalised text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from gemis.core.text import nfc
+
+__all__ = ["MARKER_RE", "Normalised", "normalise"]
+
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SPACES_RE = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff]")
+_INVISIBLE_RE = re.compile(r"[\u200b-\u200d\u2060\u00ad]")
+_MANY_SPACES_RE = re.compile(r" {2,}")
+_EMPHASIS_RE = re.compile(r"\*\*|__|(?<=[(\s])\*(?=\S)|(?<=\S)\*(?=[)\s.,;:]|$)")
+_PAGE_NUMBER_RE = re.compile(
+    r"^(?:[-–—]\s*)?\d{1,3}(?:\s*[-–—])?$|^(?:Trang|Page)\s+\d+(?:\s*/\s*\d+)?$", re.I
+)
+_FOOTNOTE_LINE_RE = re.compile(rf"^([{_SUPERSCRIPTS}]+)\s*(\S.*)$")
+_INLINE_MARKER_RE = re.compile(rf"(?<=[^\s{_SUPERSCRIPTS}])[{_SUPERSCRIPTS}]+")
+_INLINE_DASH_RE = re.compile(r"([;.])\s+[-–]\s+(?=[A-ZĐÀ-ỸĂÂÊÔƠƯ])")
+# A line that opens an item: numbering, letters, dashes. Such a line is never glued to the one before.
+MARKER_RE = re.compile(
+    r"^(?:[IVXLC]{1,6}[.)]|\d{1,2}(?:\.\d{1,2})*[.)]?\s|[a-zđ][).]\s|[-–—•▪●◦∙+*]|\(\d{1,2}\)|Điều\s+\d)"
+)
+_TERMINAL = ".:;!?"
+_UPPER_LINE_RE = re.compile(r"^[^a-zà-ỹđ]*$")
+
+
+@dataclass
+class Normalised:
+    text: str
+    footnotes: list[tuple[str, int, int]] = field(default_factory=list)  # (marker, start, end)
+    footnotes_start: int = -1  # offset where moved footnote texts begin (-1: none)
+    markers: int = 0  # footnote markers cut from words
+
+
+def _ends_open(line: str) -> bool:
+    stripped = line.rstrip(" \"'”’)]»")
+    return bool(stripped) and stripped[-1] not in _TERMINAL
+
+
+def _starts_lower(line: str) -> bool:
+    first = line[:1]
+    return first.isalpha() and first.islower()
+
+
+def normalise(raw: str, hard_wrapped: bool = False) -> Normalised:
+    """Normalise ``raw`` text (see the module docstring); never raises."""
+    text = nfc(raw).replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = _SPACES_RE.sub(" ", text)
+    text = _INVISIBLE_RE.sub("", text)
+    text = _EMPHASIS_RE.sub("", text)
+    text = _CONTROL_RE.sub("", text)
+
+    body: list[str] = []
+    notes: list[str] = []
+    in_note = False
+    markers = 0
+    blank_run = 0
+    for raw_line in text.split("\n"):
+        line = _MANY_SPACES_RE.sub(" ", raw_line).strip()
+        if not line:
+            in_note = False
+            blank_run += 1
+            if body and body[-1] != "":
+                body.append("")
+            continue
+        if _PAGE_NUMBER_RE.match(line):
+            continue
+        note = _FOOTNOTE_LINE_RE.match(line)
+        if note:
+            notes.append(line)
+            in_note = True
+            continue
+        if in_note and not MARKER_RE.match(line) and _starts_lower(line):
+            notes[-1] += " " + line
+            continue
+        in_note = False
+        line, count = _INLINE_MARKER_RE.subn("", line)
+        markers += count
+        if line.startswith("* "):
+            line = "- " + line[2:]
+        # Glue a broken line to the paragraph it continues.
+        previous_index = len(body) - 1
+        while previous_index >= 0 and body[previous_index] == "":
+            previous_index -= 1
+        gap = len(body) - 1 - previous_index
+        if previous_index >= 0 and not MARKER_RE.match(line):
+            previous = body[previous_index]
+            glue = _ends_open(previous) and (
+                (_starts_lower(line) and gap <= 2)
+                or (
+                    hard_wrapped
+                    and gap == 0
+                    and not _UPPER_LINE_RE.match(previous)
+                    and not _UPPER_LINE_RE.match(line)
+                )
+            )
+            if glue:
+                del body[previous_index + 1 :]
+                body[previous_index] = previous + " " + line
+                blank_run = 0
+                continue
+        blank_run = 0
+        for piece in _INLINE_DASH_RE.sub(r"\1\n- ", line).split("\n"):
+            body.append(piece)
+    while body and body[-1] == "":
+        body.pop()
+    out = "\n".join(body)
+    footnotes: list[tuple[str, int, int]] = []
+    footnotes_start = -1
+    if notes:
+        out += "\n\n"
+        footnotes_start = len(out)
+        for note_line in notes:
+            match = _FOOTNOTE_LINE_RE.match(note_line)
+            marker = match.group(1).translate(str.maketrans(_SUPERSCRIPTS, "0123456789")) if match else ""
+            start = len(out)
+            out += note_line + "\n"
+            footnotes.append((marker, start, start + len(note_line)))
+        out = out.rstrip("\n")
+    return Normalised(out, footnotes, footnotes_start, markers)
+
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")

@@ -1,0 +1,120 @@
+"""Report obligations: "báo cáo … gửi Sở … trước ngày 15/5/2020".
+
+A report obligation is a due date introduced by a cue ("trước ngày", "chậm
+nhất ngày", "hạn chót") in a sentence that speaks of a report ("báo cáo"): the
+name is the phrase from the nearest "báo cáo" before the date (else after it),
+the recipient the agency after "gửi (về)" in the same sentence. Dates of cited
+documents are masked first. One entry per due date and name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .agencies import read_agencies
+from .dates import _DATE_RE, parse_date_match
+
+__all__ = ["Report", "extract_reports"]
+
+_DUE_RE = re.compile(
+    r"(?<!\w)(?:trước|chậm nhất(?:\s+là)?|muộn nhất|hạn chót|hạn cuối|hạn gửi|hạn nộp)"
+    r"\s*(?::\s*)?(?=(?:ngày\s*)?\d)",
+    re.IGNORECASE,
+)
+_REPORT_RE = re.compile(r"(?<!\w)báo cáo(?!\w)", re.IGNORECASE)
+_SEND_RE = re.compile(r"(?<!\w)(?:gửi|nộp)(?:\s+(?:về|cho|đến|tới))?\s+", re.IGNORECASE)
+_SENTENCE_END_RE = re.compile(r"(?:[.!?](?=\s+[A-ZĐÀ-Ỹ])|\n|;|:(?=\s))")
+_NAME_END_RE = re.compile(
+    r"\s+(?:gửi|nộp|trước|chậm nhất|về\s+(?:Sở|Phòng|UBND|Ủy ban|Ban)|đảm bảo|bảo đảm"
+    r"|theo\s+(?:đề cương|mẫu|quy định))"
+    r"|[,(;]",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Report:
+    name: str
+    due: str
+    recipient: str | None
+    start: int
+    end: int
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "due": self.due,
+            "recipient": self.recipient,
+            "span": [self.start, self.end],
+        }
+
+
+def _sentence_bounds(text: str, pos: int, floor: int, ceiling: int) -> tuple[int, int]:
+    start = floor
+    window_start = max(floor, pos - 600)
+    for match in _SENTENCE_END_RE.finditer(text, window_start, pos):
+        start = match.end()
+    match = _SENTENCE_END_RE.search(text, pos, min(ceiling, pos + 600))
+    end = match.start() if match else min(ceiling, pos + 600)
+    return start, end
+
+
+def _whole_sentence(text: str, pos: int, floor: int, ceiling: int) -> tuple[int, int]:
+    start = floor
+    for match in re.finditer(r"[.!?](?=\s+[A-ZĐÀ-Ỹ])|\n", text[max(floor, pos - 1500) : pos]):
+        start = max(floor, pos - 1500) + match.end()
+    match = re.search(r"[.!?](?=\s+[A-ZĐÀ-Ỹ])|\n", text[pos : min(ceiling, pos + 1500)])
+    end = pos + match.start() if match else min(ceiling, pos + 1500)
+    return start, end
+
+
+def _recipient(text: str, start: int, end: int, before: int) -> str | None:
+    best = None
+    for match in _SEND_RE.finditer(text, start, end):
+        found, _ = read_agencies(text, match.end())
+        if found:
+            best = found[0].name
+            if match.start() > before:
+                break
+    return best
+
+
+def extract_reports(
+    text: str, start: int, end: int, masks: list[tuple[int, int]], default_year: int | None
+) -> list[Report]:
+    """Report obligations with a due date in ``text[start:end]``."""
+    masked = list(text)
+    for s, e in masks:
+        for i in range(max(s, start), min(e, end)):
+            masked[i] = "#"
+    searched = "".join(masked)
+    reports: list[Report] = []
+    seen: set[tuple[str, str]] = set()
+    for cue in _DUE_RE.finditer(searched, start, end):
+        date_match = _DATE_RE.match(searched, cue.end())
+        if date_match is None:
+            continue
+        found = parse_date_match(date_match, default_year)
+        if found is None or len(found.iso) != 10:
+            continue
+        clause_start, clause_end = _sentence_bounds(searched, cue.start(), start, end)
+        reports_before = list(_REPORT_RE.finditer(searched, clause_start, cue.start()))
+        if reports_before:
+            name_at = reports_before[-1].start()
+        else:
+            after = _REPORT_RE.search(searched, date_match.end(), clause_end)
+            if after is None:
+                continue
+            name_at = after.start()
+        name_end = _NAME_END_RE.search(text, name_at + 8, min(end, name_at + 300))
+        name = text[name_at : name_end.start() if name_end else min(end, name_at + 120)].strip(" ,.;")
+        name = name[0].upper() + name[1:] if name else name
+        sent_start, sent_end = _whole_sentence(searched, cue.start(), start, end)
+        recipient = _recipient(searched, sent_start, sent_end, cue.start())
+        key = (found.iso, name.lower())
+        if key in seen:
+            continue
+        seen.add(key)
+        reports.append(Report(name, found.iso, recipient, name_at, date_match.end()))
+    return reports

@@ -1,0 +1,310 @@
+"""Tasks: the numbered items and dashes of the content part, the responsibilities of the implementation part.
+
+Following the conventions of the gold annotations (shared/parse-schema.md):
+
+* In the content part ("NỘI DUNG", "NHIỆM VỤ VÀ GIẢI PHÁP", or the whole body of a
+  letter or a programme without Roman parts) a task is a dash item or a
+  paragraph under a numbered heading, or a numbered item itself when it is a
+  sentence rather than a title (it ends with a full stop) or has nothing under
+  it but its "Thực hiện: …" / "Thời gian: …" lines.
+* In the implementation part ("TỔ CHỨC THỰC HIỆN") a heading that names agencies
+  ("1. Sở Lao động - Thương binh và Xã hội:") gives every lettered item, dash or
+  paragraph under it that agency as lead; a heading that goes on into a
+  sentence ("16. Đề nghị Ủy ban MTTQ tỉnh, Hội LHPN tỉnh … tham gia …") is a
+  task itself.
+* Purposes, targets and the budget part hold no tasks; nor do the preamble and
+  the closing formulas ("Trên đây là …", "Căn cứ nhiệm vụ được giao, yêu cầu …").
+
+Lead and partners come, by priority, from the item's own lines ("Thực hiện:",
+"Chủ trì:", "Phối hợp:"), from its agency heading, and from the sentence
+(its subject, "phối hợp với …"). The deadline comes from "Thời gian:" or from
+the sentence (:func:`.dates.find_deadline`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .agencies import Agency, agency_heading, read_agencies, sentence_agencies
+from .dates import DeadlineFound, find_deadline, map_deadline
+from .structure import SECTION_KINDS, Node, part_of
+
+__all__ = ["Task", "extract_tasks"]
+
+_ATTRIBUTE_LABELS = (
+    r"thời gian(?:\s+(?:thực hiện|hoàn thành|triển khai))?|thời hạn(?:\s+hoàn thành)?"
+    r"|tiến độ(?:\s+thực hiện)?|(?:cơ quan|đơn vị)?\s*chủ trì(?:\s+thực hiện)?"
+    r"|(?:cơ quan|đơn vị)\s+(?:thực hiện|phụ trách|thường trực)"
+    r"|thực hiện|trách nhiệm(?:\s+thực hiện)?|(?:cơ quan|đơn vị)?\s*phối hợp(?:\s+thực hiện)?"
+    r"|sản phẩm|kết quả(?:\s+đầu ra)?|(?:nguồn\s+)?kinh phí"
+)
+_ATTRIBUTE_RE = re.compile(rf"^(?P<label>{_ATTRIBUTE_LABELS})\s*:\s*(?P<value>.*)$", re.IGNORECASE)
+_ATTRIBUTE_SPLIT_RE = re.compile(rf"[;.]\s*(?=(?:{_ATTRIBUTE_LABELS})\s*:)", re.IGNORECASE)
+_CLOSING_RE = re.compile(
+    r"^(?:trên đây|trong quá trình|căn cứ (?:nội dung|nhiệm vụ|kế hoạch|chương trình|các nhiệm vụ)|"
+    r"yêu cầu (?:các|thủ trưởng)|nơi nhận|ủy ban nhân dân .{0,40}yêu cầu|đề nghị .{0,80}nghiêm túc)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Task:
+    section: str
+    text: str
+    start: int
+    end: int
+    lead: list[Agency] = field(default_factory=list)
+    partners: list[Agency] = field(default_factory=list)
+    deadline: DeadlineFound = field(default_factory=lambda: DeadlineFound("unspecified"))
+    deadline_span: tuple[int, int] | None = None
+    origin: str = "item"  # item | agency_heading | attribute
+
+    def to_dict(self) -> dict:
+        from gemis.orgs.resolver import agency_key
+
+        return {
+            "section": self.section,
+            "text": self.text,
+            "lead": [a.name for a in self.lead],
+            "partners": [a.name for a in self.partners],
+            "deadline": self.deadline.to_dict(),
+            "span": [self.start, self.end],
+            "lead_spans": [[a.start, a.end] for a in self.lead],
+            "partner_spans": [[a.start, a.end] for a in self.partners],
+            "deadline_span": list(self.deadline_span) if self.deadline_span else None,
+            "lead_keys": [agency_key(a.name) for a in self.lead],
+            "partner_keys": [agency_key(a.name) for a in self.partners],
+        }
+
+
+def attributes_of(node: Node) -> list[tuple[str, str, int]]:
+    """(role, value, offset of the value) of an attribute line ("- Thời gian: …"), else []."""
+    if node.kind not in ("dash", "plus", "para"):
+        return []
+    text = node.text
+    if not _ATTRIBUTE_RE.match(text):
+        return []
+    out = []
+    pieces = []
+    last = 0
+    for match in _ATTRIBUTE_SPLIT_RE.finditer(text):
+        pieces.append((last, match.start()))
+        last = match.end()
+    pieces.append((last, len(text)))
+    for start, end in pieces:
+        piece = text[start:end]
+        match = _ATTRIBUTE_RE.match(piece)
+        if not match:
+            continue
+        label = match.group("label").lower()
+        if label.startswith(("thời", "tiến")):
+            role = "deadline"
+        elif "phối hợp" in label:
+            role = "partners"
+        elif label.startswith(("sản", "kết", "kinh", "nguồn")):
+            role = "other"
+        else:
+            role = "lead"
+        out.append((role, match.group("value").strip(), node.body_start + start + match.start("value")))
+    return out
+
+
+def _sentence_like(text: str) -> bool:
+    stripped = text.rstrip(" \"'”’)")
+    return stripped.endswith((".", "./.", ";")) and len(text.split()) >= 10 or ". " in text.strip()[:-1]
+
+
+def _is_closing(node: Node) -> bool:
+    return node.kind == "para" and bool(_CLOSING_RE.match(node.text))
+
+
+class _Extractor:
+    def __init__(self, text: str, masks: list[tuple[int, int]], default_year: int | None) -> None:
+        self.text = text
+        self.masks = sorted(masks)
+        self.default_year = default_year
+        self.tasks: list[Task] = []
+
+    # -- building one task -----------------------------------------------------------------------
+
+    def _local_masks(self, start: int, end: int) -> list[tuple[int, int]]:
+        return [(s - start, e - start) for s, e in self.masks if e > start and s < end]
+
+    def make_task(
+        self, node: Node, lead: list[Agency] | None = None, offset: int = 0, origin: str = "item"
+    ) -> Task:
+        start = node.body_start + offset
+        end = node.end if not node.children else node.start + len(self.text_line(node))
+        text = self.text[start:end].strip()
+        end = start + len(text)
+        sentence_lead, partners = sentence_agencies(text)
+        chosen = lead if lead else [Agency(a.name, a.start + start, a.end + start) for a in sentence_lead]
+        partners = [Agency(a.name, a.start + start, a.end + start) for a in partners]
+        deadline = find_deadline(text, self.default_year, self._local_masks(start, end))
+        span = None
+        if deadline.start_offset is not None and deadline.end_offset is not None:
+            span = (start + deadline.start_offset, start + deadline.end_offset)
+        section = node.path() if node.kind in SECTION_KINDS else (node.parent.path() if node.parent else "")
+        task = Task(section, text, start, end, chosen, partners, deadline, span, origin)
+        self.tasks.append(task)
+        for child in node.children:
+            for role, value, at in attributes_of(child):
+                self.apply(task, role, value, at)
+        return task
+
+    def text_line(self, node: Node) -> str:
+        line_end = self.text.find("\n", node.start)
+        return self.text[node.start : line_end if line_end != -1 else len(self.text)]
+
+    def apply(self, task: Task, role: str, value: str, at: int) -> None:
+        if not value:
+            return
+        if role == "deadline":
+            found = map_deadline(value, self.default_year)
+            if found.kind != "unspecified" or task.deadline.kind == "unspecified":
+                found.text = found.text or value
+                task.deadline = found
+                task.deadline_span = (at, at + len(value))
+        elif role == "lead":
+            lead, partners = sentence_agencies(value)
+            if not lead:
+                lead, _ = read_agencies(value, 0)
+            if lead:
+                task.lead = [Agency(a.name, a.start + at, a.end + at) for a in lead]
+            if partners:
+                task.partners = [Agency(a.name, a.start + at, a.end + at) for a in partners]
+        elif role == "partners":
+            found, _ = read_agencies(value, 0)
+            if found:
+                task.partners = [Agency(a.name, a.start + at, a.end + at) for a in found]
+
+    # -- walking the tree ----------------------------------------------------------------------------
+
+    def content(self, node: Node) -> None:
+        children = node.children
+        last: Task | None = None
+        for i, child in enumerate(children):
+            if child.kind in SECTION_KINDS:
+                sub = part_of(child.text)
+                if sub != "content":
+                    child.part = sub
+                    if sub == "implementation":
+                        self.implementation(child, None)
+                    last = None
+                    continue
+            attributes = attributes_of(child)
+            if attributes:
+                if last is not None:
+                    for role, value, at in attributes:
+                        self.apply(last, role, value, at)
+                continue
+            if _is_closing(child):
+                continue
+            if child.kind in SECTION_KINDS:
+                real = [c for c in child.children if not attributes_of(c)]
+                if not real:
+                    last = self.make_task(child)
+                elif _sentence_like(child.text):
+                    last = self.make_task(child)
+                    self.content(child)
+                else:
+                    last = None
+                    self.content(child)
+                continue
+            following = children[i + 1] if i + 1 < len(children) else None
+            if child.text.rstrip().endswith(":") and (
+                child.children or (following is not None and following.kind in ("dash", "plus"))
+            ):
+                # An introduction ("Tập trung các nội dung sau:"): what follows are the tasks.
+                for sub in child.children:
+                    if not attributes_of(sub):
+                        last = self.make_task(sub)
+                continue
+            last = self.make_task(child)
+
+    def implementation(self, node: Node, agencies: list[Agency] | None) -> None:
+        last: Task | None = None
+        for child in node.children:
+            attributes = attributes_of(child)
+            if attributes:
+                if last is not None:
+                    for role, value, at in attributes:
+                        self.apply(last, role, value, at)
+                continue
+            if _is_closing(child):
+                continue
+            heading = agency_heading(child.text)
+            if heading is not None and (child.kind != "para" or heading[1] != child.text or agencies is None):
+                names, inline, offset = heading
+                names = [Agency(a.name, a.start + child.body_start, a.end + child.body_start) for a in names]
+                if not inline:
+                    last = None
+                    self.implementation(child, names)
+                    continue
+                last = self.make_task(child, names, offset=offset, origin="agency_heading")
+                if child.children:
+                    self.implementation(child, names)
+                continue
+            if agencies:
+                if child.kind in SECTION_KINDS and child.children and child.text.rstrip().endswith(":"):
+                    last = None
+                    self.implementation(child, agencies)
+                    continue
+                last = self.make_task(child, agencies)
+                if child.kind in SECTION_KINDS and child.children:
+                    self.implementation(child, agencies)
+                continue
+            real = [c for c in child.children if not attributes_of(c)]
+            if child.kind in SECTION_KINDS and real and not _sentence_like(child.text):
+                last = None
+                self.implementation(child, None)
+                continue
+            lead, _ = sentence_agencies(child.text)
+            if lead or any(role == "lead" for c in child.children for role, _, _ in attributes_of(c)):
+                last = self.make_task(child)
+                if child.kind in SECTION_KINDS and real:
+                    self.implementation(child, None)
+            else:
+                last = None
+
+
+def extract_tasks(
+    text: str, root: Node, masks: list[tuple[int, int]], default_year: int | None
+) -> list[Task]:
+    """Tasks of the tree built over ``text`` (see the module docstring), in document order."""
+    extractor = _Extractor(text, masks, default_year)
+    tops = root.children
+    has_roman = any(n.kind == "roman" for n in tops)
+    has_sections = any(n.kind in SECTION_KINDS for n in tops)
+    if not has_sections:
+        _letter_without_sections(extractor, root)
+        return extractor.tasks
+    for node in tops:
+        if node.kind not in SECTION_KINDS or (has_roman and node.kind != "roman"):
+            continue
+        node.part = part_of(node.text)
+        if node.part == "implementation":
+            extractor.implementation(node, None)
+        elif node.part == "content":
+            if has_roman or node.children or _sentence_like(node.text) or len(node.text.split()) > 8:
+                holder = Node("root", "", node.start, node.start, node.end, "", children=[node])
+                node_parent = node.parent
+                extractor.content(holder)
+                node.parent = node_parent
+    extractor.tasks.sort(key=lambda t: t.start)
+    return extractor.tasks
+
+
+def _letter_without_sections(extractor: _Extractor, root: Node) -> None:
+    """A letter with no numbered parts: the dashes after an introduction ending with ":" are tasks."""
+    active = False
+    for child in root.children:
+        if child.kind == "para":
+            lowered = child.text.lower()
+            active = child.text.rstrip().endswith(":") and not lowered.startswith(("kính gửi", "nơi nhận"))
+            if _is_closing(child):
+                active = False
+            continue
+        if active and child.kind in ("dash", "plus") and not attributes_of(child):
+            extractor.make_task(child)
