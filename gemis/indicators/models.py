@@ -524,6 +524,36 @@ class Dataset(VersionedModel):
         return self.name
 
 
+class RuleOperator(models.TextChoices):
+    EQUAL = "==", "="
+    AT_MOST = "<=", "≤"
+    AT_LEAST = ">=", "≥"
+
+
+class ValidationRule(VersionedModel):
+    """A check across the cells of a form: ``left`` (terms) operator ``right`` (terms)."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="validation_rules")
+    name = models.CharField(_("name"), max_length=200)
+    left = models.JSONField(_("left side"), validators=[validate_terms])
+    operator = models.CharField(_("operator"), max_length=2, choices=RuleOperator.choices)
+    right = models.JSONField(_("right side"), validators=[validate_terms])
+    message = models.CharField(
+        _("message"), max_length=300, blank=True, help_text=_("Shown when the rule fails; in Vietnamese.")
+    )
+    history = HistoricalRecords()
+
+    ACCESS_PUBLIC = True
+
+    class Meta:
+        verbose_name = _("validation rule")
+        verbose_name_plural = _("validation rules")
+        ordering = ["dataset", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class PeriodLock(VersionedModel):
     """A deadline set by a coordinator: after ``lock_after`` the units below no longer enter the period."""
 
