@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("gemis.core.urls")),
     path("", include("gemis.orgs.urls")),
     path("", include("gemis.plans.urls")),
+    path("", include("gemis.documents.urls")),
 ]

@@ -244,6 +244,37 @@ class Task(VersionedModel):
         super().save(*args, **kwargs)
 
 
+class ReportObligation(VersionedModel):
+    """A periodic report the plan asks for ("Báo cáo sơ kết 6 tháng gửi trước ngày 15/5")."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="reports")
+    order = models.PositiveIntegerField(_("order"), default=0)
+    name = models.CharField(_("report"), max_length=300)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_text = models.CharField(_("deadline (as written)"), max_length=300, blank=True)
+    recipient = models.CharField(_("sent to (as written)"), max_length=300, blank=True)
+    recipient_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("sent to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    ACCESS_UNIT_FIELD = "plan__org_unit"
+    ACCESS_PUBLISHED_DOWN = ("plan__status", ("issued", "closed"))
+
+    class Meta:
+        verbose_name = _("report obligation")
+        verbose_name_plural = _("report obligations")
+        ordering = ["plan", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 def evidence_path(instance: Attachment, filename: str) -> str:
     """Random stored name; the original name is kept in the row, never used on disk."""
     suffix = PurePosixPath(filename).suffix.lower()[:10]

@@ -28,7 +28,8 @@ from django.views.decorators.http import require_POST
 
 from gemis.core.text import fold
 from gemis.core.versioning import CONFLICT_MESSAGE, ConflictError
-from gemis.documents.models import LegalDocument, number_key
+from gemis.documents.legal import record_document
+from gemis.documents.models import LegalDocument
 from gemis.orgs import access
 from gemis.orgs.access import Action
 from gemis.orgs.models import Agency, AgencyKind, OrgUnit
@@ -318,6 +319,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "cascade_targets": _cascade_rows(user, plan) if plan.status == PlanStatus.ISSUED else [],
         "missing_for_issue": _missing_for_issue(plan),
+        "reports": list(plan.reports.select_related("recipient_agency")),
     }
     return render(request, "plans/plan_detail.html", context)
 
@@ -456,22 +458,14 @@ def legal_basis_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(errors))
         return redirect(reverse("plan-edit", args=[plan.pk]) + "#legal-bases")
     data = form.cleaned_data
-    number = data["number"].strip()
-    issue_date = data["issue_date"]
-    document = None
-    if number:
-        # One record per document: the same number in the same year is the same document.
-        document = LegalDocument.objects.filter(
-            number_key=number_key(number), issue_year=issue_date.year if issue_date else 0
-        ).first()
-    if document is None:
-        document = LegalDocument.objects.create(
-            kind=data["kind"],
-            number=number,
-            issue_date=issue_date,
-            issuer=data["issuer"].strip(),
-            subject=data["subject"].strip(),
-        )
+    document, created = record_document(
+        kind=data["kind"],
+        number=data["number"],
+        issue_date=data["issue_date"],
+        issuer=data["issuer"],
+        subject=data["subject"],
+    )
+    if created:
         messages.success(request, _("The legal basis has been added."))
     else:
         messages.info(

@@ -1,0 +1,341 @@
+"""From an uploaded plan document to a draft plan: read, propose, accept.
+
+1. :func:`read` runs the parser (:mod:`gemis.documents.parser`) on the stored
+   file or pasted text and keeps what it found on the :class:`ImportedDocument`.
+2. :func:`propose` turns that into the initial values of the review screen:
+   the plan's details, its references, the tasks with their lead and partner
+   agencies already resolved against the agency registry (as seen from the
+   importing unit on the document's date), and the reports it asks for.
+3. :func:`accept` creates the draft plan from what the officer confirmed, in
+   one transaction, and links the document to it. Accepting the same document
+   again returns the plan already made instead of a second one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from gemis.core.text import fold
+from gemis.documents.legal import kind_of, record_document
+from gemis.documents.models import ImportedDocument, ImportStatus
+from gemis.documents.parser import ParseError, parse_bytes, parse_text
+from gemis.orgs.models import Agency, OrgUnit, User
+from gemis.orgs.resolver import AgencyResolver
+from gemis.plans.deadlines import parse_deadline
+from gemis.plans.models import Plan, PlanKind, PlanSection, ReportObligation, Task
+from gemis.plans.tasks import set_deadline
+
+# --- 1. read ---------------------------------------------------------------------------------------
+
+
+def read(imported: ImportedDocument, progress: Any = None) -> None:
+    """Parse the document and keep the result; a file the parser cannot read is marked failed."""
+    step = getattr(progress, "update", lambda *a, **k: None)
+    try:
+        if imported.file:
+            step(0, 3, "reading")
+            with imported.file.open("rb") as handle:
+                data = handle.read()
+            step(1, 3, "parsing")
+            result = parse_bytes(data, imported.original_name)
+        else:
+            step(1, 3, "parsing")
+            result = parse_text(imported.pasted_text)
+    except ParseError as error:
+        imported.status = ImportStatus.FAILED
+        imported.error = str(error)
+        imported.save()
+        raise
+    imported.result = result.to_dict(include_text=True)
+    imported.status = ImportStatus.READY
+    imported.error = ""
+    imported.save()
+    step(3, 3, "done")
+
+
+# --- 2. propose ------------------------------------------------------------------------------------
+
+_PLAN_KINDS = [
+    ("chuong trinh", PlanKind.WORK_PROGRAMME),
+    ("cong van", PlanKind.GUIDANCE_LETTER),
+    ("huong dan", PlanKind.GUIDANCE_LETTER),
+    ("chien luoc", PlanKind.STRATEGY),
+    ("de an", PlanKind.STRATEGY),
+]
+_YEAR_SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–—]\s*((?:19|20)\d{2})(?!\d)")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def parse_iso(value: Any) -> dt.date | None:
+    """ "2020-03-09" → date; "2024-04" (month only) → the 1st; anything else → None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        if len(value) == 7:
+            return dt.date.fromisoformat(value + "-01")
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def plan_kind_of(kind_text: str) -> str:
+    folded = fold(kind_text or "")
+    for words, kind in _PLAN_KINDS:
+        if folded.startswith(words):
+            return kind
+    if "giai doan" in folded:
+        return PlanKind.STRATEGY
+    return PlanKind.PLAN
+
+
+def period_of(subject: str, issue_date: dt.date | None) -> tuple[int, int]:
+    """The years a plan covers: "giai đoạn 2021 - 2025" → (2021, 2025); "năm 2020" → (2020, 2020)."""
+    span = _YEAR_SPAN.search(subject or "")
+    if span and int(span.group(1)) <= int(span.group(2)):
+        return int(span.group(1)), int(span.group(2))
+    year = _YEAR.search(subject or "")
+    if year:
+        return int(year.group(1)), int(year.group(1))
+    fallback = (issue_date or timezone.localdate()).year
+    return fallback, fallback
+
+
+def agency_scope(unit: OrgUnit) -> QuerySet[Agency]:
+    """The agencies a plan of ``unit`` may give tasks to: its own, those above it and one level below."""
+    ancestors = [a.pk for a in unit.ancestors()]
+    return (
+        Agency.objects.filter(Q(org_unit=unit) | Q(org_unit__in=ancestors) | Q(org_unit__parent=unit))
+        .select_related("org_unit")
+        .order_by("org_unit__depth", "org_unit__path", "name")
+    )
+
+
+@dataclass
+class Proposal:
+    plan: dict[str, Any]
+    references: list[dict[str, Any]] = field(default_factory=list)
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+    reports: list[dict[str, Any]] = field(default_factory=list)
+    extra_agencies: list[Agency] = field(default_factory=list)  # resolved outside agency_scope
+
+
+def propose(imported: ImportedDocument) -> Proposal:
+    """The review screen's starting point, from the parse result (nothing is saved)."""
+    result = imported.result
+    meta = result.get("document") or {}
+    issue_date = parse_iso(meta.get("date"))
+    resolver = AgencyResolver(imported.org_unit, on_date=issue_date)
+    extra: dict[int, Agency] = {}
+
+    def resolve(names: list[str]) -> list[Agency]:
+        found: list[Agency] = []
+        for name in names or []:
+            agency = resolver.resolve(name)
+            if agency is not None and agency not in found:
+                found.append(agency)
+                extra.setdefault(agency.pk, agency)
+        return found
+
+    start, end = period_of(meta.get("subject") or "", issue_date)
+    issuer = resolve([meta.get("issuer") or ""])
+    plan = {
+        "kind": plan_kind_of(meta.get("kind") or ""),
+        "number": meta.get("number") or "",
+        "issue_date": issue_date if meta.get("date") and len(meta["date"]) == 10 else None,
+        "period_start": start,
+        "period_end": end,
+        "subject": meta.get("subject") or "",
+        "issuing_agency": issuer[0].pk if issuer else None,
+    }
+    references = [
+        {
+            "include": True,
+            "kind": kind_of(ref.get("kind") or "", ref.get("number") or ""),
+            "number": ref.get("number") or "",
+            "issue_date": parse_iso(ref.get("date")),
+            "issuer": ref.get("issuer") or "",
+        }
+        for ref in result.get("references") or []
+        if ref.get("number")
+    ]
+    tasks = []
+    for index, task in enumerate(result.get("tasks") or []):
+        leads = resolve(task.get("lead") or [])
+        partners = [a for a in resolve(task.get("partners") or []) if a not in leads[:1]] + leads[1:]
+        unresolved = [n for n in task.get("lead") or [] if resolver.resolve(n) is None]
+        deadline = task.get("deadline") or {}
+        tasks.append(
+            {
+                "include": True,
+                "index": index,
+                "section": task.get("section") or "",
+                "text": task.get("text") or "",
+                "lead": leads[0].pk if leads else None,
+                "partners": [a.pk for a in partners],
+                "addressed": "; ".join(unresolved)[:300],
+                "deadline_text": deadline.get("text") or "",
+                "lead_names": task.get("lead") or [],
+                "partner_names": task.get("partners") or [],
+            }
+        )
+    reports = []
+    for report in result.get("reports") or []:
+        recipient = resolve([report.get("recipient") or ""])
+        reports.append(
+            {
+                "include": True,
+                "name": report.get("name") or "",
+                "due_date": parse_iso(report.get("due")),
+                "recipient": report.get("recipient") or "",
+                "recipient_agency": recipient[0].pk if recipient else None,
+            }
+        )
+    scope_ids = set(agency_scope(imported.org_unit).values_list("pk", flat=True))
+    return Proposal(
+        plan=plan,
+        references=references,
+        tasks=tasks,
+        reports=reports,
+        extra_agencies=[a for pk, a in extra.items() if pk not in scope_ids],
+    )
+
+
+# --- 3. accept -------------------------------------------------------------------------------------
+
+
+def _section_chain(result: dict[str, Any]) -> tuple[dict[str, dict], dict[str, str | None]]:
+    """Every node of the parser's section tree by path, and each node's parent path."""
+    nodes: dict[str, dict] = {}
+    parents: dict[str, str | None] = {}
+
+    def walk(items: list[dict], parent: str | None) -> None:
+        for item in items or []:
+            path = item.get("path") or ""
+            if not path or path in nodes:
+                continue
+            nodes[path] = item
+            parents[path] = parent
+            walk(item.get("children") or [], path)
+
+    walk(result.get("sections") or [], None)
+    return nodes, parents
+
+
+def _container_path(
+    task: dict[str, Any], nodes: dict[str, dict], parents: dict[str, str | None]
+) -> str | None:
+    """The section a task sits in: its own numbered item is the task, not a section."""
+    path = task.get("section") or ""
+    node = nodes.get(path)
+    span = task.get("span")
+    if node is not None and span and node.get("span") and node["span"][0] >= span[0] - 5:
+        return parents.get(path)
+    if node is None:
+        # The item is not in the tree: its nearest ancestor that is.
+        while path and path not in nodes:
+            path = path.rpartition(".")[0]
+        return path or None
+    return path
+
+
+@transaction.atomic
+def accept(imported: ImportedDocument, user: User, confirmed: dict[str, Any]) -> tuple[Plan, bool]:
+    """Create the draft plan; ``(plan, False)`` if this document was already accepted.
+
+    ``confirmed`` has the reviewed ``plan`` values and lists of ``references``,
+    ``tasks`` and ``reports`` (each with ``include``), agencies as instances.
+    """
+    locked = ImportedDocument.objects.select_for_update().get(pk=imported.pk)
+    if locked.plan_id is not None:
+        return locked.plan, False
+    values = confirmed["plan"]
+    plan = Plan.objects.create(
+        org_unit=locked.org_unit,
+        kind=values["kind"],
+        number=values["number"].strip(),
+        issuing_agency=values.get("issuing_agency"),
+        issue_date=values.get("issue_date"),
+        period_start=values["period_start"],
+        period_end=values["period_end"],
+        subject=values["subject"].strip(),
+        created_by=user,
+    )
+    for ref in confirmed.get("references", []):
+        if ref.get("include") and ref.get("number", "").strip():
+            document, _created = record_document(
+                kind=ref["kind"],
+                number=ref["number"],
+                issue_date=ref.get("issue_date"),
+                issuer=ref.get("issuer", ""),
+            )
+            plan.legal_bases.add(document)
+
+    nodes, parents = _section_chain(locked.result)
+    sections: dict[str, PlanSection] = {}
+
+    def section_for(path: str | None) -> PlanSection | None:
+        if not path or path not in nodes:
+            return None
+        if path not in sections:
+            parent = section_for(parents.get(path))
+            node = nodes[path]
+            sections[path] = PlanSection.objects.create(
+                plan=plan,
+                parent=parent,
+                number=(node.get("label") or path.rpartition(".")[2])[:20],
+                title=(node.get("title") or "")[:500],
+                order=len(sections) + 1,
+            )
+        return sections[path]
+
+    default_year = plan.issue_date.year if plan.issue_date else plan.period_start
+    order = 0
+    for task_values in confirmed.get("tasks", []):
+        if not task_values.get("include") or not task_values.get("text", "").strip():
+            continue
+        order += 1
+        parsed = locked.result.get("tasks") or []
+        source = parsed[task_values["index"]] if 0 <= task_values.get("index", -1) < len(parsed) else {}
+        source = {**source, "section": task_values.get("section") or source.get("section")}
+        task = Task(
+            plan=plan,
+            section=section_for(_container_path(source, nodes, parents)),
+            order=order,
+            text=task_values["text"].strip(),
+            lead_agency=task_values.get("lead"),
+            addressed_text=task_values.get("addressed", "")[:300],
+        )
+        deadline_text = task_values.get("deadline_text", "").strip()
+        if deadline_text:
+            set_deadline(task, parse_deadline(deadline_text, default_year=default_year))
+        task.save()
+        partners = [a for a in task_values.get("partners", []) if a != task.lead_agency]
+        if partners:
+            task.partners.set(partners)
+
+    report_order = 0
+    for report in confirmed.get("reports", []):
+        if not report.get("include") or not report.get("name", "").strip():
+            continue
+        report_order += 1
+        ReportObligation.objects.create(
+            plan=plan,
+            order=report_order,
+            name=report["name"].strip()[:300],
+            due_date=report.get("due_date"),
+            recipient=report.get("recipient", "")[:300],
+            recipient_agency=report.get("recipient_agency"),
+        )
+    locked.plan = plan
+    locked.status = ImportStatus.ACCEPTED
+    locked.accepted_by = user
+    locked.accepted_at = timezone.now()
+    locked.save()
+    return plan, True

@@ -1,0 +1,203 @@
+"""From a parsed document to a draft plan: the proposal, and accepting it (once)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from gemis.documents import imports
+from gemis.documents.legal import kind_of, record_document
+from gemis.documents.models import DocumentKind, ImportedDocument, ImportStatus, LegalDocument
+from gemis.documents.parser import ParseError
+from gemis.orgs.testing import make_agency
+from gemis.plans.deadlines import DeadlineKind
+from gemis.plans.models import Plan, PlanKind, ReportObligation, Task
+
+DEMO_FILES = Path(__file__).resolve().parents[1] / "demo_files"
+ACTION_MONTH = DEMO_FILES / "ke-hoach-thang-hanh-dong-2026.txt"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agencies(world):
+    """The province's departments named in the sample document."""
+    return {
+        "noi_vu": make_agency(world.province, "Sở Nội vụ", "SNV"),
+        "vhttdl": make_agency(world.province, "Sở Văn hóa, Thể thao và Du lịch", "Sở VHTTDL"),
+        "tu_phap": make_agency(world.province, "Sở Tư pháp", "STP"),
+        "cong_an": make_agency(world.province, "Công an tỉnh", "CA tỉnh"),
+        "phu_nu": make_agency(world.province, "Hội Liên hiệp Phụ nữ tỉnh", "Hội LHPN tỉnh"),
+        "y_te": make_agency(world.province, "Sở Y tế", "SYT"),
+    }
+
+
+@pytest.fixture
+def imported(world, agencies, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    document = ImportedDocument.objects.create(
+        org_unit=world.province,
+        uploaded_by=world.province_coordinator,
+        pasted_text=ACTION_MONTH.read_text("utf-8"),
+    )
+    imports.read(document)
+    return document
+
+
+def test_read_keeps_the_result(imported):
+    assert imported.status == ImportStatus.READY
+    assert imported.result["document"]["number"] == "2150/KH-SNV"
+    assert imported.result["text"].startswith("ỦY BAN NHÂN DÂN")
+
+
+def test_unreadable_input_is_marked_failed(world):
+    document = ImportedDocument.objects.create(
+        org_unit=world.province, uploaded_by=world.province_coordinator, pasted_text=""
+    )
+    document.file.save("rong.txt", __import__("django.core.files.base").core.files.base.ContentFile(b""))
+    with pytest.raises(ParseError):
+        imports.read(document)
+    document.refresh_from_db()
+    assert document.status == ImportStatus.FAILED and "rỗng" in document.error
+
+
+def test_proposal_resolves_agencies_and_reads_the_plan(imported, agencies):
+    proposal = imports.propose(imported)
+    assert proposal.plan["number"] == "2150/KH-SNV"
+    assert proposal.plan["kind"] == PlanKind.PLAN
+    assert proposal.plan["issue_date"] == dt.date(2026, 10, 20)
+    assert (proposal.plan["period_start"], proposal.plan["period_end"]) == (2026, 2026)
+    first = proposal.tasks[0]
+    assert first["lead"] == agencies["noi_vu"].pk
+    assert set(first["partners"]) == {agencies["phu_nu"].pk, agencies["vhttdl"].pk}
+    assert first["deadline_text"].startswith("trước ngày 15/11/2026")
+    numbers = [ref["number"] for ref in proposal.references]
+    assert numbers == ["73/2006/QH11", "28/NQ-CP", "3120/BNV-CTTN&BĐG"]
+    assert [ref["kind"] for ref in proposal.references] == [
+        DocumentKind.LAW,
+        DocumentKind.RESOLUTION,
+        DocumentKind.OFFICIAL_LETTER,
+    ]
+    assert {r["due_date"] for r in proposal.reports} == {dt.date(2026, 12, 25), dt.date(2026, 12, 20)}
+
+
+def _confirmed(proposal, agencies_by_id):
+    return {
+        "plan": {**proposal.plan, "issuing_agency": agencies_by_id.get(proposal.plan["issuing_agency"])},
+        "references": proposal.references,
+        "tasks": [
+            {
+                **t,
+                "lead": agencies_by_id.get(t["lead"]),
+                "partners": [agencies_by_id[p] for p in t["partners"]],
+            }
+            for t in proposal.tasks
+        ],
+        "reports": [
+            {**r, "recipient_agency": agencies_by_id.get(r["recipient_agency"])} for r in proposal.reports
+        ],
+    }
+
+
+def test_accept_creates_the_draft_plan_with_everything(imported, agencies, world):
+    existing, _ = record_document(
+        kind=DocumentKind.RESOLUTION, number="28/NQ-CP", issue_date=dt.date(2021, 3, 3)
+    )
+    proposal = imports.propose(imported)
+    by_id = {a.pk: a for a in agencies.values()}
+    proposal.tasks[2]["include"] = False  # the officer leaves one task out
+    plan, created = imports.accept(imported, world.province_coordinator, _confirmed(proposal, by_id))
+    assert created and plan.status == "draft" and plan.org_unit == world.province
+    assert plan.number == "2150/KH-SNV" and plan.created_by == world.province_coordinator
+    tasks = list(plan.tasks.order_by("order"))
+    assert len(tasks) == len(proposal.tasks) - 1
+    assert tasks[0].lead_agency == agencies["noi_vu"]
+    assert set(tasks[0].partners.all()) == {agencies["phu_nu"], agencies["vhttdl"]}
+    assert tasks[0].due_date == dt.date(2026, 11, 15)
+    assert tasks[1].deadline["kind"] == DeadlineKind.RANGE and tasks[1].due_date == dt.date(2026, 12, 15)
+    assert tasks[0].section.number == "III" and tasks[0].section.title == "NỘI DUNG HOẠT ĐỘNG"
+    implementation = [t for t in tasks if t.section and t.section.parent]
+    assert implementation and implementation[0].section.parent.number == "V"
+    # The document cited by many plans stays one record.
+    assert plan.legal_bases.count() == 3 and existing in plan.legal_bases.all()
+    assert LegalDocument.objects.filter(number_key="28/NQ-CP").count() == 1
+    reports = list(plan.reports.order_by("order"))
+    assert [r.due_date for r in reports] == [dt.date(2026, 12, 25), dt.date(2026, 12, 20)]
+    imported.refresh_from_db()
+    assert imported.plan == plan and imported.status == ImportStatus.ACCEPTED
+
+
+def test_accepting_twice_does_not_duplicate(imported, agencies, world):
+    proposal = imports.propose(imported)
+    by_id = {a.pk: a for a in agencies.values()}
+    first, created = imports.accept(imported, world.province_coordinator, _confirmed(proposal, by_id))
+    again, created_again = imports.accept(imported, world.province_coordinator, _confirmed(proposal, by_id))
+    assert created and not created_again and first == again
+    assert Plan.objects.count() == 1 and Task.objects.count() == first.tasks.count()
+    assert ReportObligation.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "subject,date,expected",
+    [
+        ("Thực hiện Chiến lược quốc gia về bình đẳng giới giai đoạn 2021 - 2025", None, (2021, 2025)),
+        ("công tác bình đẳng giới năm 2020", None, (2020, 2020)),
+        ("Tháng hành động vì bình đẳng giới", dt.date(2024, 10, 1), (2024, 2024)),
+        ("giai đoạn 2030-2026 (lỗi đánh máy)", None, (2030, 2030)),
+    ],
+)
+def test_period_of(subject, date, expected):
+    assert imports.period_of(subject, date) == expected
+
+
+@pytest.mark.parametrize(
+    "kind,expected",
+    [
+        ("Kế hoạch", PlanKind.PLAN),
+        ("Chương trình", PlanKind.WORK_PROGRAMME),
+        ("Công văn", PlanKind.GUIDANCE_LETTER),
+        ("CHƯƠNG TRÌNH CÔNG TÁC", PlanKind.WORK_PROGRAMME),
+        ("", PlanKind.PLAN),
+    ],
+)
+def test_plan_kind_of(kind, expected):
+    assert imports.plan_kind_of(kind) == expected
+
+
+@pytest.mark.parametrize(
+    "kind,number,expected",
+    [
+        ("Nghị định", "125/2021/NĐ-CP", DocumentKind.DECREE),
+        ("", "125/2021/NĐ-CP", DocumentKind.DECREE),
+        ("", "73/2006/QH11", DocumentKind.LAW),
+        ("", "28/NQ-CP", DocumentKind.RESOLUTION),
+        ("", "11-NQ/TW", DocumentKind.RESOLUTION),
+        ("", "2382/QĐ-UBND", DocumentKind.DECISION),
+        ("", "10/2019/TT-BKHĐT", DocumentKind.CIRCULAR),
+        ("", "1170/CTr-BVSTBPN", DocumentKind.PROGRAMME),
+        ("", "1889/KH-UBND", DocumentKind.PLAN),
+        ("", "5645/LĐTBXH-BĐG", DocumentKind.OFFICIAL_LETTER),
+        ("Văn bản", "04/UBQG-VP", DocumentKind.OFFICIAL_LETTER),
+        ("", "không số", DocumentKind.OTHER),
+    ],
+)
+def test_kind_of(kind, number, expected):
+    assert kind_of(kind, number) == expected
+
+
+def test_parse_iso():
+    assert imports.parse_iso("2020-03-09") == dt.date(2020, 3, 9)
+    assert imports.parse_iso("2024-04") == dt.date(2024, 4, 1)
+    assert imports.parse_iso("2024-13-01") is None and imports.parse_iso(None) is None
+
+
+def test_record_document_fills_what_was_missing():
+    first, created = record_document(kind=DocumentKind.DECREE, number="125/2021/NĐ-CP", issue_date=None)
+    again, created_again = record_document(
+        kind=DocumentKind.DECREE, number="125 /2021/NĐ-CP", issue_date=None, issuer="Chính phủ"
+    )
+    assert created and not created_again and first == again
+    again.refresh_from_db()
+    assert again.issuer == "Chính phủ"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from gemis.documents import views
+
+urlpatterns = [
+    path("documents/import/", views.import_start, name="import-start"),
+    path("documents/import/<int:pk>/", views.import_review, name="import-review"),
+    path("documents/import/<int:pk>/file/", views.import_file, name="import-file"),
+]

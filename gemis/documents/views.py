@@ -1,0 +1,174 @@
+"""Import a plan document: upload or paste → read in the background → review → accept as a draft plan."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from gemis.core import jobs as background
+from gemis.core.models import JobStatus
+from gemis.core.uploads import private_file_response
+from gemis.documents import imports
+from gemis.documents.forms import (
+    PlanReviewForm,
+    ReferenceFormSet,
+    ReportFormSet,
+    TaskFormSet,
+    UploadForm,
+    agency_choices,
+)
+from gemis.documents.highlight import highlight, marks_of
+from gemis.documents.models import ImportedDocument, ImportStatus
+from gemis.orgs import access
+from gemis.orgs.access import Action
+
+RECENT_IMPORTS = 10
+
+
+@login_required
+def import_start(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = UploadForm(request.POST or None, request.FILES or None, user=user)
+    if not form.fields["unit"].queryset.exists():
+        raise Http404
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            imported = _store(form.cleaned_data, user)
+            job = background.start(
+                user,
+                "documents.read",
+                _("Reading %(name)s") % {"name": imported.display_name},
+                {"imported": imported.pk, "language": translation.get_language()},
+            )
+            if job.status == JobStatus.DONE:
+                return redirect("import-review", pk=imported.pk)
+            if job.status == JobStatus.FAILED:
+                form.add_error(None, job.error)
+                status = 400
+            else:
+                return redirect("job-detail", pk=job.pk)
+        else:
+            status = 400
+    recent = access.filter_for(user, ImportedDocument.objects.select_related("org_unit", "plan"))[
+        :RECENT_IMPORTS
+    ]
+    return render(request, "documents/import_form.html", {"form": form, "recent": recent}, status=status)
+
+
+def _store(data: dict[str, Any], user: Any) -> ImportedDocument:
+    imported = ImportedDocument(org_unit=data["unit"], uploaded_by=user)
+    upload = data.get("file")
+    if upload:
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        imported.original_name = upload.name[:255]
+        imported.size = upload.size
+        imported.sha256 = digest.hexdigest()
+        imported.file.save(upload.name, upload, save=False)
+    else:
+        imported.pasted_text = data["text"]
+        imported.size = len(data["text"].encode("utf-8"))
+    imported.save()
+    return imported
+
+
+@login_required
+def import_review(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    imported = access.get_for(
+        user, ImportedDocument.objects.select_related("org_unit", "plan"), Action.CHANGE, pk=pk
+    )
+    if imported.plan_id is not None:
+        messages.info(request, _("This document has already been accepted; here is its plan."))
+        return redirect("plan-detail", pk=imported.plan_id)
+    if imported.status != ImportStatus.READY:
+        return render(request, "documents/import_unreadable.html", {"imported": imported}, status=409)
+
+    proposal = imports.propose(imported)
+    agencies = list(imports.agency_scope(imported.org_unit)) + proposal.extra_agencies
+    by_id = {agency.pk: agency for agency in agencies}
+    choices = agency_choices(agencies)
+    data = request.POST if request.method == "POST" else None
+    plan_form = PlanReviewForm(data, initial=proposal.plan, prefix="plan")
+    references = ReferenceFormSet(data, initial=proposal.references, prefix="ref")
+    tasks = TaskFormSet(data, initial=proposal.tasks, prefix="task")
+    reports = ReportFormSet(data, initial=proposal.reports, prefix="report")
+    for form in [plan_form, *tasks.forms, *reports.forms]:
+        form.set_agency_choices(choices)
+    status = 200
+    if data is not None:
+        if all(f.is_valid() for f in (plan_form, references, tasks, reports)):
+            confirmed = _confirmed(plan_form, references, tasks, reports, by_id)
+            plan, created = imports.accept(imported, user, confirmed)
+            if created:
+                messages.success(
+                    request,
+                    _("The draft plan has been created with %(n)d tasks. Check it, then issue it.")
+                    % {"n": plan.tasks.count()},
+                )
+            else:
+                messages.info(request, _("This document has already been accepted; here is its plan."))
+            return redirect("plan-detail", pk=plan.pk)
+        status = 400
+        messages.error(
+            request, _("Some values need correcting; they are marked below. Nothing was saved yet.")
+        )
+    result = imported.result
+    parsed_tasks = result.get("tasks") or []
+    context = {
+        "imported": imported,
+        "plan_form": plan_form,
+        "references": references,
+        "tasks": tasks,
+        "task_rows": [
+            (form, parsed_tasks[i] if i < len(parsed_tasks) else {}) for i, form in enumerate(tasks.forms)
+        ],
+        "reports": reports,
+        "targets": result.get("targets") or [],
+        "source_html": highlight(result.get("text") or "", marks_of(result)),
+        "warnings": result.get("warnings") or [],
+        "agency_options": choices,
+    }
+    return render(request, "documents/import_review.html", context, status=status)
+
+
+def _confirmed(plan_form, references, tasks, reports, by_id: dict[int, Any]) -> dict[str, Any]:
+    """The reviewed values with agency ids turned into agencies (ids outside the choices never validate)."""
+    plan = dict(plan_form.cleaned_data)
+    plan["issuing_agency"] = by_id.get(plan.get("issuing_agency"))
+    task_values = []
+    for form in tasks.forms:
+        values = dict(form.cleaned_data)
+        values["lead"] = by_id.get(values.get("lead"))
+        values["partners"] = [by_id[pk] for pk in values.get("partners") or [] if pk in by_id]
+        values["index"] = values.get("index") if values.get("index") is not None else -1
+        task_values.append(values)
+    report_values = []
+    for form in reports.forms:
+        values = dict(form.cleaned_data)
+        values["recipient_agency"] = by_id.get(values.get("recipient_agency"))
+        report_values.append(values)
+    return {
+        "plan": plan,
+        "references": [dict(f.cleaned_data) for f in references.forms],
+        "tasks": task_values,
+        "reports": report_values,
+    }
+
+
+@login_required
+def import_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The original file, to whoever may see the imported document."""
+    imported = access.get_for(request.user, ImportedDocument, pk=pk)
+    if not imported.file:
+        raise Http404
+    return private_file_response(imported.file, imported.original_name, "application/octet-stream")
