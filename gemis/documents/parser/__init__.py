@@ -30,10 +30,12 @@ Keys of ``to_dict()``
                ``date`` "YYYY-MM-DD" or "YYYY-MM".
 ``references`` [{kind, number, date, issuer, span}], one per number, the
                document's own number excluded.
-``tasks``      [{section ("IV.1.b"), text, lead [names], partners [names],
+``tasks``      [{section ("IV.1.b"), text (the opening words, at most 200
+               characters, cut at a word), full_text (the whole item), lead
+               [names], partners [names],
                deadline {kind: date|month|range|recurring|event|unspecified,
                date, end, text}, span, lead_spans, partner_spans,
-               deadline_span (or None), lead_keys, partner_keys}]. Names are as
+               deadline_span (or None), span covers full_text,, lead_keys, partner_keys}]. Names are as
                written; ``*_keys`` are ``gemis.orgs.resolver.agency_key`` of
                them, for ``AgencyResolver``.
 ``reports``    [{name, due "YYYY-MM-DD", recipient (name or None), span}]

@@ -64,7 +64,8 @@ _NOT_AFTER = {
 # After "các"/"những": nouns that make the phrase a (plural) agency mention.
 _GENERIC = frozenset(
     "sở ban ngành cơ đơn địa tổ hội đoàn phòng huyện xã phường thị thành quận tỉnh thành cấp doanh trường "
-    "bộ ủy uỷ ubnd hđnd ngân trung chi cục phó thủ đồng lãnh chủ giám bệnh trạm hợp nhà công tập".split()
+    "bộ ủy uỷ ubnd hđnd ngân trung chi cục phó thủ đồng lãnh chủ giám bệnh trạm hợp nhà công tập thôn tổ "
+    "khu làng bản khối ấp buôn xóm trưởng cán chi".split()
 )
 # Lower-case words that may continue a name after a comma ("ban, ngành", "thị xã, thành phố").
 _CONTINUE_AFTER_COMMA = frozenset(
@@ -90,7 +91,8 @@ _STOP_PAIRS = frozenset(
 )
 _STOP_WORDS = frozenset(
     "trong để nhằm theo về với tại trên từ khi sau trước là đã sẽ cần phải được cùng thì nếu hoặc cho "
-    "in cử gửi nộp lập mở đưa ký nắm làm giúp có vào bằng qua đến do mà nên chưa đang vẫn".split()
+    "in cử gửi nộp lập mở đưa ký nắm làm giúp có vào bằng qua đến do mà nên chưa đang vẫn chậm muộn ngày "
+    "hạn kèm".split()
 )
 _ALLOWED_PAIRS = frozenset({("có", "liên"), ("có", "liên quan")})
 _REQUEST_RE = re.compile(
@@ -146,7 +148,8 @@ def _head_length(tokens: list[tuple[int, int, str]], i: int, lower_plural: bool 
             return 1
         return 0
     if not word[0].isupper():
-        return 0
+        # "ủy ban": TCVN3 text loses the capital of "Ủ"; nothing else is spelt so.
+        return 2 if (low, nxt_low) in (("ủy", "ban"), ("uỷ", "ban")) else 0
     if low in _NOT_AFTER and nxt_low in _NOT_AFTER[low]:
         return 0
     if (low, nxt_low) in _TWO_WORD_HEADS:
@@ -291,16 +294,27 @@ def agency_heading(text: str) -> tuple[list[Agency], str, int] | None:
     """An implementation-part heading ("1. Sở Y tế:", "Đề nghị Ủy ban MTTQ tỉnh, …, tham gia …").
 
     Returns (agencies, the task text written on the heading line or "", its offset), or None when
-    the line does not start with agencies.
+    the line does not start with agencies. In the implementation part a short capitalised name
+    before a colon ("Công chức Văn hóa - Xã hội: tham mưu …") is taken as the agency too.
     """
     body, cut = strip_request(text)
     role = _ROLE_RE.match(body)
     start = role.end() if role else 0
-    if not is_agency_start(body, start):
-        return None
-    agencies, end = read_agencies(body, start, lower_plural=False)
+    lower = bool(role) or cut > 0
+    agencies: list[Agency] = []
+    end = 0
+    if is_agency_start(body, start) or (lower and read_agencies(body, start)[0]):
+        agencies, end = read_agencies(body, start, lower_plural=lower)
     if not agencies:
-        return None
+        colon = body.find(":")
+        prefix = body[:colon].strip() if 0 < colon <= 90 else ""
+        words = prefix.split()
+        if not (prefix and prefix[0].isupper() and 1 <= len(words) <= 10):
+            return None
+        tokens = _tokens(prefix, 0)
+        if any(_is_word(tok[2]) and _is_stop(tokens, i) for i, tok in enumerate(tokens)):
+            return None
+        agencies, end = [Agency(prefix, 0, len(prefix))], len(prefix)
     rest = body[end:]
     stripped = rest.strip()
     agencies = [Agency(a.name, a.start + cut, a.end + cut) for a in agencies]

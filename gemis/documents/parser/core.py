@@ -27,7 +27,13 @@ _BODY_END_RE = re.compile(
     re.MULTILINE,
 )
 _FIRST_SECTION_RE = re.compile(r"^(?:[IVX]{1,4}\s?[.)]|\d{1,2}\s?[.)])\s*\S", re.MULTILINE)
-_PREAMBLE_RE = re.compile(r"^(?:Căn cứ|Thực hiện|Kính gửi|Nhằm|Để)\b", re.MULTILINE)
+# The preamble opens the body: "Căn cứ …", "Thực hiện Công văn số …", "Kính gửi: …" (a subject line
+# may also start with "Thực hiện", so that needs a document kind after it).
+_PREAMBLE_RE = re.compile(
+    r"^(?:Căn cứ|Kính gửi|Thực hiện\s+(?:Công văn|Văn bản|Kế hoạch|Quyết định|Chỉ thị|Nghị quyết|"
+    r"Chương trình|Hướng dẫn|Thông báo|Nghị định|Thông tư|Luật|chỉ đạo|ý kiến))\b",
+    re.MULTILINE,
+)
 
 
 @dataclass

@@ -29,9 +29,32 @@ _TCVN3_PAIRS = (
 _TCVN3 = {ord(pair[0]): pair[1] for pair in _TCVN3_PAIRS.split(" ")}
 
 
+_MARKED_SMALL = frozenset(pair[1] for pair in _TCVN3_PAIRS.split(" ") if pair[1].islower())
+_SENTENCE_START_RE = re.compile(r"(^|[.!?:]\s+|^[-+•]\s*|^\d{1,2}\.\s*|^[IVX]{1,4}\.\s*)(\w)", re.MULTILINE)
+
+
+def _restore_capitals(line: str) -> str:
+    # A line typed in a capital font ("HUYệN SƠN Hà"): every plain letter is a capital, so the
+    # marked ones were too.
+    plain = [ch for ch in line if ch.isalpha() and (ch.isascii() or ch in "ĂÂĐÊÔƠƯăâđêôơư")]
+    if len(plain) >= 3 and all(ch.isupper() for ch in plain):
+        return line.upper()
+    return line
+
+
+def _capital_start(match: re.Match[str]) -> str:
+    letter = match.group(2)
+    return match.group(1) + (letter.upper() if letter in _MARKED_SMALL else letter)
+
+
 def tcvn3_to_unicode(text: str) -> str:
-    """Convert TCVN3 text (its bytes read as Latin-1) to Unicode NFC."""
-    return text.translate(_TCVN3)
+    """Convert TCVN3 text (its bytes read as Latin-1) to Unicode NFC.
+
+    Capitals with tone marks have no codes of their own, so they are restored where the text
+    shows them: lines in capitals and the first letter of a sentence.
+    """
+    converted = "\n".join(_restore_capitals(line) for line in text.translate(_TCVN3).split("\n"))
+    return _SENTENCE_START_RE.sub(_capital_start, converted)
 
 
 # VNI-Windows: a vowel followed by mark characters. Small letters; capitals use the

@@ -73,15 +73,24 @@ class DocumentMeta:
         }
 
 
+_KEEP_CAPS = frozenset("UBND HĐND MTTQ UBMTTQ LĐTBXH VHTTDL GDĐT KHĐT TNMT NNPTNT BCH VSTBPN VSTBCPN".split())
+
+
 def _title_case(caps: str) -> str:
     """ "ỦY BAN NHÂN DÂN TỈNH KON TUM" → "Ủy ban nhân dân tỉnh Kon Tum"."""
     words = caps.lower().split()
+    originals = caps.split()
     out = []
     capital_next = True
     for i, word in enumerate(words):
+        if originals[i].strip(",.") in _KEEP_CAPS:
+            out.append(originals[i])
+            capital_next = False
+            continue
         after_place = i > 0 and (words[i - 1] in _PLACE_WORDS or " ".join(words[i - 2 : i]) in _PLACE_WORDS)
         out.append(word.capitalize() if capital_next or after_place else word)
-        capital_next = False
+        # "SỞ Y TẾ" → "Sở Y tế": the word after the head of a name is capitalised too.
+        capital_next = i == 0 and word in ("sở", "phòng", "ban", "hội", "bộ", "cục", "chi", "trung")
         if after_place:
             capital_next = True
     return " ".join(out)
@@ -125,7 +134,7 @@ def extract_metadata(text: str, header_end: int) -> DocumentMeta:
     if title_index is not None:
         subject_lines = []
         for line in head_lines[title_index + 1 : title_index + 4]:
-            if fold(line).startswith(("can cu", "thuc hien", "kinh gui")) or _NUMBER_LINE_RE.search(line):
+            if fold(line).startswith(("can cu", "kinh gui")) or _NUMBER_LINE_RE.search(line):
                 break
             subject_lines.append(line)
             if line.endswith((".", ":")) or len(" ".join(subject_lines)) > 200:
@@ -190,11 +199,20 @@ def extract_metadata(text: str, header_end: int) -> DocumentMeta:
                     caps and line.upper() == line and len(line) < 40 and not fold(line).startswith("cong hoa")
                 )
             ):
-                if fold(line).startswith(("cong hoa", "doc lap", "so")):
+                if fold(line).startswith(("cong hoa", "doc lap")) or re.match(r"(?i)số\s*:", line):
                     break
                 caps.append(line)
             elif caps:
                 break
+        if (
+            len(caps) > 1
+            and _ISSUER_HEAD_RE.match(caps[-1])
+            and not fold(caps[-1]).startswith(
+                ("tinh", "huyen", "xa ", "thanh pho", "thi xa", "quan", "phuong")
+            )
+        ):
+            # "UBND TỈNH QUẢNG NGÃI / SỞ Y TẾ": the body under the superior one issues the document.
+            caps = caps[-1:]
         if caps:
             meta.issuer = _title_case(" ".join(caps))
     if meta.issuer is None and meta.subject:

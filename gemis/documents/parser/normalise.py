@@ -36,7 +36,6 @@ MARKER_RE = re.compile(
     r"^(?:[IVXLC]{1,6}[.)]|\d{1,2}(?:\.\d{1,2})*[.)]?\s|[a-zđ][).]\s|[-–—•▪●◦∙+*]|\(\d{1,2}\)|Điều\s+\d)"
 )
 _TERMINAL = ".:;!?"
-_UPPER_LINE_RE = re.compile(r"^[^a-zà-ỹđ]*$")
 
 
 @dataclass
@@ -65,16 +64,19 @@ def normalise(raw: str, hard_wrapped: bool = False) -> Normalised:
     text = _EMPHASIS_RE.sub("", text)
     text = _CONTROL_RE.sub("", text)
 
+    raw_lines = text.split("\n")
+    # Hard-wrapped text (PDF, OCR): a line much shorter than a full line ends its paragraph.
+    lengths = sorted(len(line.strip()) for line in raw_lines if line.strip())
+    full_line = lengths[int(len(lengths) * 0.9)] if lengths else 0
+    last_physical = 0
     body: list[str] = []
     notes: list[str] = []
     in_note = False
     markers = 0
-    blank_run = 0
-    for raw_line in text.split("\n"):
+    for raw_line in raw_lines:
         line = _MANY_SPACES_RE.sub(" ", raw_line).strip()
         if not line:
             in_note = False
-            blank_run += 1
             if body and body[-1] != "":
                 body.append("")
             continue
@@ -105,16 +107,17 @@ def normalise(raw: str, hard_wrapped: bool = False) -> Normalised:
                 or (
                     hard_wrapped
                     and gap == 0
-                    and not _UPPER_LINE_RE.match(previous)
-                    and not _UPPER_LINE_RE.match(line)
+                    and last_physical >= 0.75 * full_line
+                    and previous != previous.upper()
+                    and line != line.upper()
                 )
             )
             if glue:
                 del body[previous_index + 1 :]
                 body[previous_index] = previous + " " + line
-                blank_run = 0
+                last_physical = len(line)
                 continue
-        blank_run = 0
+        last_physical = len(line)
         for piece in _INLINE_DASH_RE.sub(r"\1\n- ", line).split("\n"):
             body.append(piece)
     while body and body[-1] == "":

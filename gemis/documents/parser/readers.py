@@ -201,7 +201,11 @@ def _column_roles(header: list[str]) -> list[str | None]:
 
 def table_lines(rows: list[list[str]]) -> list[str]:
     """A table as lines: a task table as numbered items with attribute lines, else cell by cell."""
-    rows = [[" ".join(cell.split()) for cell in row] for row in rows if any(c.strip() for c in row)]
+    rows = [
+        ["\n".join(" ".join(line.split()) for line in cell.split("\n") if line.strip()) for cell in row]
+        for row in rows
+        if any(c.strip() for c in row)
+    ]
     if not rows:
         return []
     for header_at in range(min(2, len(rows))):
@@ -237,7 +241,7 @@ def _task_table_lines(rows: list[list[str]], roles: list[str | None]) -> list[st
         if len(distinct) == 1 or (not any(cells[r] for r in _ATTRIBUTE_LABEL) and cells["number"] != ""):
             # a group row ("I. Công tác tuyên truyền" across the table)
             number = cells["number"]
-            lines.append(f"{number}. {content}:" if number and number not in content else f"{content}:")
+            lines.append(f"{' '.join(content.split())}:")
             continue
         number = cells["number"].strip(" .)")
         if not (number and _ROW_NUMBER_RE.match(number) and number[0].isdigit()):
@@ -245,10 +249,11 @@ def _task_table_lines(rows: list[list[str]], roles: list[str | None]) -> list[st
             number = str(counter)
         else:
             counter = int(number.split(".")[0]) if number.split(".")[0].isdigit() else counter + 1
-        lines.append(f"{number}. {content.rstrip(':')}")
+        # "(1)": a row is an item one level below the heading the table sits under.
+        lines.append(f"({number}) {' '.join(content.split()).rstrip(':')}")
         for role, label in _ATTRIBUTE_LABEL.items():
             if cells[role]:
-                lines.append(f"- {label}: {cells[role]}")
+                lines.append(f"- {label}: {' '.join(cells[role].split())}")
     return lines
 
 
@@ -564,7 +569,8 @@ def ocr_pdf(data: bytes) -> str:
 
 _BOILERPLATE_RE = re.compile(
     r"menu|nav|footer|header|sidebar|breadcrumb|banner|counter|share|social|comment|related|widget|"
-    r"advert|ads\b|login|search|rating|vote|tags?\b|toolbar|copyright|popup|modal|cookie|top-?bar",
+    r"advert|ads\b|login|search|rating|vote|tags?\b|toolbar|copyright|popup|modal|cookie|top-?bar|author|"
+    r"tac-?gia|print|font-?size",
     re.IGNORECASE,
 )
 _DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",

@@ -23,13 +23,22 @@ _DUE_RE = re.compile(
     re.IGNORECASE,
 )
 _REPORT_RE = re.compile(r"(?<!\w)báo cáo(?!\w)", re.IGNORECASE)
-_SEND_RE = re.compile(r"(?<!\w)(?:gửi|nộp)(?:\s+(?:về|cho|đến|tới))?\s+", re.IGNORECASE)
+_SEND_RE = re.compile(
+    r"(?<!\w)(?:(?:gửi|nộp)(?:\s+(?:về|cho|đến|tới))?\s+|về\s+(?=(?:UBND|Ủy ban|Sở|Phòng|Ban|Bộ)\b))",
+    re.IGNORECASE,
+)
 _SENTENCE_END_RE = re.compile(r"(?:[.!?](?=\s+[A-ZĐÀ-Ỹ])|\n|;|:(?=\s))")
 _NAME_END_RE = re.compile(
     r"\s+(?:gửi|nộp|trước|chậm nhất|về\s+(?:Sở|Phòng|UBND|Ủy ban|Ban)|đảm bảo|bảo đảm"
     r"|theo\s+(?:đề cương|mẫu|quy định))"
     r"|[,(;]",
     re.IGNORECASE,
+)
+
+
+# "Định kỳ 6 tháng (trước ngày 10/6) và năm (trước ngày 10/12)": the period in front of each date.
+_PERIOD_RE = re.compile(
+    r"(?<!\w)(6 tháng(?: đầu năm)?|06 tháng|9 tháng|quý(?: [IV]+)?|năm|tháng)\s*\(?\s*$", re.IGNORECASE
 )
 
 
@@ -112,6 +121,12 @@ def extract_reports(
         name = name[0].upper() + name[1:] if name else name
         sent_start, sent_end = _whole_sentence(searched, cue.start(), start, end)
         recipient = _recipient(searched, sent_start, sent_end, cue.start())
+        if recipient is None:  # "báo cáo Sở Lao động - … trước ngày …": the verb names the recipient
+            found_after, _ = read_agencies(text, name_at + len("báo cáo "), lower_plural=False)
+            recipient = found_after[0].name if found_after else None
+        period = _PERIOD_RE.search(searched, max(sent_start, cue.start() - 30), cue.start())
+        if period and period.group(1).lower() not in name.lower():
+            name = f"Báo cáo {period.group(1)}"
         key = (found.iso, name.lower())
         if key in seen:
             continue

@@ -27,13 +27,13 @@ _DASH_RE = re.compile(r"^[-–—•▪●◦∙*]\s*(?P<body>\S.*)$")
 _PLUS_RE = re.compile(r"^\+\s*(?P<body>\S.*)$")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
-LEVELS = {"roman": 1, "number": 2, "decimal": 3, "letter": 5, "dash": 6, "plus": 7, "para": 8}
-SECTION_KINDS = frozenset({"roman", "number", "decimal", "letter"})
+LEVELS = {"roman": 1, "number": 2, "decimal": 3, "item": 4, "letter": 5, "dash": 6, "plus": 7, "para": 8}
+SECTION_KINDS = frozenset({"roman", "number", "decimal", "item", "letter"})
 
 
 @dataclass(eq=False)
 class Node:
-    kind: str  # roman | number | decimal | letter | dash | plus | para | root
+    kind: str  # roman | number | decimal | item ("(1)", a table row) | letter | dash | plus | para | root
     label: str
     start: int  # offset of the line in the normalised text
     body_start: int  # offset of the text after the marker
@@ -121,7 +121,7 @@ def classify(line: str) -> tuple[str, str, int]:
     if match := _NUMBER_RE.match(line):
         return "number", match["label"], match.start("body")
     if match := _PAREN_NUMBER_RE.match(line):
-        return "number", match["label"], match.start("body")
+        return "item", match["label"], match.start("body")
     if match := _LETTER_RE.match(line):
         return "letter", match["label"], match.start("body")
     if match := _DASH_RE.match(line):

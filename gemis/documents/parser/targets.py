@@ -49,20 +49,21 @@ def extract_targets(text: str, start: int, end: int) -> list[Target]:
     for match in _TARGET_RE.finditer(text, start, end):
         before_start = max(start, match.start() - 60)
         before = text[before_start : match.start()]
-        cues = list(_CUE_RE.finditer(before))
         clause_start = before_start
         for sep in _CLAUSE_START_RE.finditer(before):
             clause_start = before_start + sep.end()
+        cues = [c for c in _CUE_RE.finditer(before) if before_start + c.start() >= clause_start]
         sentence_from = max(start, match.start() - 400)
         sentence_text = text[sentence_from : match.end() + 200]
         if not cues and not _SENTENCE_WORD_RE.search(sentence_text):
             continue
-        text_start = before_start + cues[-1].start() if cues else clause_start
-        text_start = max(text_start, clause_start) if not cues else text_start
+        text_start = before_start + cues[0].start() if cues else clause_start
         close = _CLAUSE_END_RE.search(text, match.end(), min(end, match.end() + 300))
         text_end = close.start() if close else min(end, match.end() + 300)
         unit = match.group("unit")
         unit = "%" if unit.lower() in ("%", "phần trăm") else re.sub(r"\s+", " ", unit.lower())
         value = float(match.group("value").replace(",", "."))
+        while text_start < text_end and text[text_start] in "-–+• ":
+            text_start += 1
         targets.append(Target(text[text_start:text_end].strip(), value, unit, text_start, text_end))
     return targets

@@ -43,7 +43,8 @@ _ATTRIBUTE_RE = re.compile(rf"^(?P<label>{_ATTRIBUTE_LABELS})\s*:\s*(?P<value>.*
 _ATTRIBUTE_SPLIT_RE = re.compile(rf"[;.]\s*(?=(?:{_ATTRIBUTE_LABELS})\s*:)", re.IGNORECASE)
 _CLOSING_RE = re.compile(
     r"^(?:trên đây|trong quá trình|căn cứ (?:nội dung|nhiệm vụ|kế hoạch|chương trình|các nhiệm vụ)|"
-    r"yêu cầu (?:các|thủ trưởng)|nơi nhận|ủy ban nhân dân .{0,40}yêu cầu|đề nghị .{0,80}nghiêm túc)",
+    r"yêu cầu (?:các|thủ trưởng)|nơi nhận|ủy ban nhân dân .{0,40}yêu cầu|đề nghị .{0,80}nghiêm túc|"
+    r"định kỳ .{0,80}báo cáo|chế độ (?:thông tin,? )?báo cáo)",
     re.IGNORECASE,
 )
 
@@ -65,7 +66,8 @@ class Task:
 
         return {
             "section": self.section,
-            "text": self.text,
+            "text": short_text(self.text),
+            "full_text": self.text,
             "lead": [a.name for a in self.lead],
             "partners": [a.name for a in self.partners],
             "deadline": self.deadline.to_dict(),
@@ -76,6 +78,18 @@ class Task:
             "lead_keys": [agency_key(a.name) for a in self.lead],
             "partner_keys": [agency_key(a.name) for a in self.partners],
         }
+
+
+# The list and the gold annotations show a task by its opening words; the whole item is in "full_text".
+SHORT_TEXT = 200
+
+
+def short_text(text: str, limit: int = SHORT_TEXT) -> str:
+    """The first ``limit`` characters of ``text``, cut at a word boundary."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    return cut.rsplit(" ", 1)[0] if " " in cut else cut
 
 
 def attributes_of(node: Node) -> list[tuple[str, str, int]]:

@@ -80,5 +80,6 @@ def summary(data: dict) -> str:
         lines.append(f"  - {report['name']}: trước {report['due']}, gửi {report['recipient'] or '?'}")
     lines += ["", f"Chỉ tiêu ({len(data['targets'])}):"]
     for target in data["targets"]:
-        lines.append(f"  - {target['value']}{target['unit']}: {target['text']}")
+        unit = target["unit"] if target["unit"] == "%" else " " + target["unit"]
+        lines.append(f"  - {target['value']}{unit}: {target['text']}")
     return "\n".join(lines)
