@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,7 +30,7 @@ from django.views.decorators.http import require_POST
 from gemis.core.text import fold
 from gemis.core.versioning import CONFLICT_MESSAGE, ConflictError
 from gemis.documents.legal import record_document
-from gemis.documents.models import LegalDocument
+from gemis.documents.models import ImportedDocument, LegalDocument
 from gemis.orgs import access
 from gemis.orgs.access import Action
 from gemis.orgs.models import Agency, AgencyKind, OrgUnit
@@ -125,6 +126,12 @@ def _years_of(plans: QuerySet[Plan]) -> list[int]:
 
 
 # -- the plan page ------------------------------------------------------------------------------------------
+
+
+def _source_document(user: Any, plan: Plan) -> ImportedDocument | None:
+    """The document the plan was imported from, if any and if the person may see it."""
+    document = ImportedDocument.objects.filter(plan=plan).first()
+    return document if document is not None and access.may_view(user, document) else None
 
 
 @dataclass
@@ -320,6 +327,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cascade_targets": _cascade_rows(user, plan) if plan.status == PlanStatus.ISSUED else [],
         "missing_for_issue": _missing_for_issue(plan),
         "reports": list(plan.reports.select_related("recipient_agency")),
+        "source_document": _source_document(user, plan),
     }
     return render(request, "plans/plan_detail.html", context)
 

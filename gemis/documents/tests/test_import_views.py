@@ -215,3 +215,16 @@ def test_one_cannot_import_for_another_unit(client, world):
 def test_signed_out_goes_to_login(client):
     response = client.get(reverse("import-start"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_the_plan_page_links_the_original_document(client, world, agencies):  # noqa: F811
+    client.force_login(world.province_coordinator)
+    upload(client, world.province, "Kế hoạch 2150.txt", ACTION_MONTH.read_bytes())
+    imported = ImportedDocument.objects.get()
+    page = client.get(reverse("import-review", args=[imported.pk]))
+    client.post(reverse("import-review", args=[imported.pk]), review_data(page.context))
+    plan = Plan.objects.get()
+    html = client.get(reverse("plan-detail", args=[plan.pk])).content.decode()
+    assert reverse("import-file", args=[imported.pk]) in html and "Kế hoạch 2150.txt" in html
+    download = client.get(reverse("import-file", args=[imported.pk]))
+    assert b"".join(download.streaming_content) == ACTION_MONTH.read_bytes()
