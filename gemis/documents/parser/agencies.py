@@ -120,7 +120,7 @@ def strip_request(text: str) -> tuple[str, int]:
     return (text[match.end() :], match.end()) if match else (text, 0)
 
 
-def _tokens(text: str, pos: int, limit: int = 500) -> list[tuple[int, int, str]]:
+def _tokens(text: str, pos: int, limit: int = 220) -> list[tuple[int, int, str]]:
     return [
         (m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(text, pos, min(len(text), pos + limit))
     ]
@@ -131,8 +131,13 @@ def _is_word(token: str) -> bool:
 
 
 def _is_upper_abbreviation(word: str) -> bool:
+    """ "UBND", "LĐLĐ", "HLHPN": capitals without tone marks (a word in capitals has them: "MỤC")."""
     letters = [ch for ch in word if ch.isalpha()]
-    return len(letters) >= 2 and all(ch.isupper() for ch in letters) and not word.isdigit()
+    return (
+        2 <= len(letters) <= 9
+        and all(("A" <= ch <= "Z") or ch == "Đ" for ch in letters)
+        and sum(ch in "AEIOUY" for ch in letters) <= len(letters) // 2
+    )
 
 
 def _head_length(tokens: list[tuple[int, int, str]], i: int, lower_plural: bool = True) -> int:
@@ -168,13 +173,13 @@ def _head_length(tokens: list[tuple[int, int, str]], i: int, lower_plural: bool 
         if nxt[:1].isupper() or nxt_low in _HEAD_NEXT_OK.get(low, ()):
             return 1
         return 0
-    if _is_upper_abbreviation(word) and len(word) >= 2 and word not in ("CNH", "HĐH", "NQ", "QĐ", "KH"):
+    if _is_upper_abbreviation(word) and word not in ("CNH", "HĐH", "NQ", "QĐ", "KH", "HIV", "AIDS", "COVID"):
         return 1
     return 0
 
 
 def is_agency_start(text: str, pos: int = 0) -> bool:
-    tokens = _tokens(text, pos, 80)
+    tokens = _tokens(text, pos, 40)
     return bool(tokens) and tokens[0][0] - pos <= 1 and _head_length(tokens, 0, lower_plural=False) > 0
 
 
@@ -195,9 +200,10 @@ def _is_stop(tokens: list[tuple[int, int, str]], i: int) -> bool:
 
 def read_agencies(text: str, pos: int = 0, lower_plural: bool = True) -> tuple[list[Agency], int]:
     """The agencies listed from ``pos`` and the offset where the list ends ([] if none starts there)."""
-    tokens = _tokens(text, pos)
-    if not tokens or _head_length(tokens, 0, lower_plural) == 0:
+    first = _tokens(text, pos, 40)
+    if not first or _head_length(first, 0, lower_plural) == 0:
         return [], pos
+    tokens = _tokens(text, pos)
     agencies: list[Agency] = []
     start_i = 0
     i = 0
@@ -261,8 +267,22 @@ def read_agencies(text: str, pos: int = 0, lower_plural: bool = True) -> tuple[l
     return agencies, end
 
 
-def sentence_agencies(text: str) -> tuple[list[Agency], list[Agency]]:
+def partner_agencies(text: str) -> list[Agency]:
+    """The agencies after "phối hợp (với)" in a sentence."""
+    match = _PARTNER_RE.search(text)
+    if match is None:
+        return []
+    found, _ = read_agencies(text, match.end())
+    return found
+
+
+_PARTNER_RE = re.compile(r"(?i)phối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+(?=\S)")
+
+
+def sentence_agencies(text: str, with_lead: bool = True) -> tuple[list[Agency], list[Agency]]:
     """(lead, partners) named by a sentence: its subject, "X là Giám đốc Y", "phối hợp với Z"."""
+    if not with_lead:
+        return [], partner_agencies(text)
     body, cut = strip_request(text)
     lead: list[Agency] = []
     # "Phân công Phó Trưởng Ban … là Giám đốc Sở Nội vụ chủ trì …": the agency is after "là".
@@ -281,13 +301,7 @@ def sentence_agencies(text: str) -> tuple[list[Agency], list[Agency]]:
         if is_agency_start(body, start) or (lower and read_agencies(body, start)[0]):
             lead, _ = read_agencies(body, start, lower_plural=lower)
             lead = [Agency(a.name, a.start + cut, a.end + cut) for a in lead]
-    partners: list[Agency] = []
-    for match in re.finditer(r"(?i)phối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+", text):
-        found, _ = read_agencies(text, match.end())
-        if found:
-            partners.extend(found)
-            break
-    return lead, partners
+    return lead, partner_agencies(text)
 
 
 def agency_heading(text: str) -> tuple[list[Agency], str, int] | None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
 
 from gemis.plans.deadlines import DeadlineKind, parse_deadline
 
@@ -38,15 +37,19 @@ WORD_DATE = (
 _DATE_RE = re.compile(rf"(?:ngày\s*)?(?:{WORD_DATE}|{NUMERIC_DATE})", re.IGNORECASE)
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def iso_date(day: int | None, month: int, year: int | None) -> str | None:
     """ISO "2021-04-12", or "2021-04" without a day; None for impossible dates."""
     if year is None or not 1900 <= year <= 2199 or not 1 <= month <= 12:
         return None
     if day is None:
         return f"{year:04d}-{month:02d}"
-    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+    days = _MONTH_DAYS[month - 1] + (month == 2 and calendar.isleap(year))
+    if not 1 <= day <= days:
         return None
-    return date(year, month, day).isoformat()
+    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 @dataclass
@@ -155,14 +158,21 @@ _EVENT_RE = re.compile(
 )
 
 
-def _masked(text: str, masks: list[tuple[int, int]]) -> str:
+def mask_spans(text: str, masks: list[tuple[int, int]]) -> str:
+    """``text`` with the spans replaced by "#" (same length, so offsets stay valid)."""
     if not masks:
         return text
-    chars = list(text)
-    for start, end in masks:
-        for i in range(max(0, start), min(len(chars), end)):
-            chars[i] = "#" if chars[i] != "\n" else "\n"
-    return "".join(chars)
+    parts = []
+    pos = 0
+    for start, end in sorted(masks):
+        start, end = max(start, pos), min(end, len(text))
+        if end <= start:
+            continue
+        parts.append(text[pos:start])
+        parts.append("#" * (end - start))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def map_deadline(phrase: str, default_year: int | None) -> DeadlineFound:
@@ -184,12 +194,20 @@ def map_deadline(phrase: str, default_year: int | None) -> DeadlineFound:
 
 
 def find_deadline(
-    text: str, default_year: int | None, masks: list[tuple[int, int]] | None = None
+    text: str,
+    default_year: int | None,
+    masks: list[tuple[int, int]] | None = None,
+    searched: str | None = None,
 ) -> DeadlineFound:
-    """The deadline a task's sentence states, or ``unspecified`` (see the module docstring)."""
+    """The deadline a task's sentence states, or ``unspecified`` (see the module docstring).
+
+    ``masks`` (offsets in ``text``) are cited documents to ignore; ``searched`` is ``text`` with
+    them already masked, when the caller has it.
+    """
     if not text:
         return DeadlineFound("unspecified")
-    searched = _masked(text, masks or [])
+    if searched is None:
+        searched = mask_spans(text, masks or [])
     # An occasion ("nhân dịp ngày 8/3") names when something happens, not a due date.
     occasion = re.search(r"(?<!\w)nhân dịp(?!\w)", searched, re.IGNORECASE)
     candidates: list[re.Match[str]] = []

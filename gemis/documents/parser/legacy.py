@@ -115,11 +115,14 @@ _COMMON = frozenset(
     "tháng báo cáo thời gian chủ trì phối hợp đề nghị nội dung trên tại việc hoạt động cấp xây dựng".split()
 )
 _WORD_RE = re.compile(r"[^\W\d_]+")
-_LATIN1_NOISE = re.compile(r"[\u0080-\u00bf\u00c0-\u00ff]")
+# Latin-1 characters that are not Vietnamese letters: the signature of undecoded TCVN3 ("µ", "¸",
+# "«") or VNI ("ø", "û", "ï", "ñ") text. Capitals such as "Ê", "Ô", "Ý" are Vietnamese and not listed.
+_LEGACY_SIGNS = frozenset("¸µ¶·¹¨»¾¼½Æ©ÇË®ÎÏÑªÖ×ØÜÞßäå«æç¬ëîïñöøûüþ¡¢§£¤¥¦÷\u00ad")
+_LEGACY_SIGN_RE = re.compile("[" + re.escape("".join(sorted(_LEGACY_SIGNS))) + "]")
 
 
 def vietnamese_score(text: str, sample: int = 20000) -> float:
-    """How much ``text`` reads like Vietnamese: share of frequent syllables, minus Latin-1 noise."""
+    """How much ``text`` reads like Vietnamese: share of frequent syllables, minus legacy signs."""
     chunk = unicodedata.normalize("NFC", text[:sample])
     words = _WORD_RE.findall(chunk.lower())
     if not words:
@@ -128,16 +131,15 @@ def vietnamese_score(text: str, sample: int = 20000) -> float:
     for word in words:
         if word in _COMMON:
             hits += 1.0 if word.isascii() else 2.0
-    # Characters Vietnamese never uses (¸ µ « ª …) are the signature of undecoded legacy text.
-    noise = sum(1 for ch in chunk if ch in "¸µ¶·¹¨»¾¼½Æ©ÇÊÈÉË®ÌÐÎÏÑªÒÕÓÔÖ×ÝØÜÞßäå«æç¬ëîïñöøûüþ¡¢§£¤¥¦÷")
+    noise = len(_LEGACY_SIGN_RE.findall(chunk))
     return hits / len(words) - noise / max(1, len(chunk))
 
 
 def looks_legacy(text: str) -> bool:
     """Whether decoded text still carries legacy-font mojibake worth converting."""
     chunk = text[:20000]
-    odd = len(_LATIN1_NOISE.findall(chunk))
-    return odd > 0 and odd / max(1, len(chunk)) > 0.01
+    signs = len(_LEGACY_SIGN_RE.findall(chunk))
+    return signs > 3 and signs / max(1, len(chunk)) > 0.003
 
 
 def best_decoding(candidates: dict[str, str]) -> tuple[str, str]:

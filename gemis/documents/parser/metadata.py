@@ -35,7 +35,7 @@ _PLACE_DATE_RE = re.compile(
 )
 _VV_RE = re.compile(r"(?:^|\n)\s*(?:V/v|V/V|Về việc)\s*:?\s*(?P<subject>[^\n]+)")
 _NEWS_RE = re.compile(
-    r"(?P<before>[^\n.]{0,120}?)\bban hành\s+(?P<kind>Kế hoạch|Chương trình|Quyết định|Công văn|Hướng dẫn|"
+    r"\bban hành\s+(?P<kind>Kế hoạch|Chương trình|Quyết định|Công văn|Hướng dẫn|"
     r"Nghị quyết|Chỉ thị|Thông báo|Đề án|Báo cáo|Văn bản)\s+(?:số\s*)?(?P<num>\d[^\s,;]*(?:\s?/\s?\S+)?)"
     r"(?:[^\n.]*?\b(?:về việc|về|v/v)\s+(?P<subject>[^\n]+?)(?:\.\s|\.$|\n|$))?",
     re.IGNORECASE,
@@ -165,8 +165,10 @@ def extract_metadata(text: str, header_end: int) -> DocumentMeta:
         _issuer_from_place = None
 
     # -- a news page reporting the document
-    news = _NEWS_RE.search(text[:4000])
-    if news and (meta.number is None and meta.symbol is None):
+    news = _NEWS_RE.search(text, 0, 4000) if meta.number is None and meta.symbol is None else None
+    if news:
+        line_start = text.rfind("\n", 0, news.start()) + 1
+        before_text = text[max(line_start, news.start() - 120) : news.start()]
         num = NUMBER_RE.match(news.group("num"))
         if num:
             meta.number = normalise_number(num.group())
@@ -175,13 +177,12 @@ def extract_metadata(text: str, header_end: int) -> DocumentMeta:
         if news.group("subject"):
             meta.subject = meta.subject or news.group("subject").strip(" .")
         if meta.date is None:
-            before = news.group("before")
-            found = _DATE_RE.search(before)
+            found = _DATE_RE.search(before_text)
             if found:
                 date = parse_date_match(found, None)
                 if date is not None and date.has_year:
                     meta.date = date.iso
-        subject_of = _NEWS_ISSUER_RE.search(news.group("before"))
+        subject_of = _NEWS_ISSUER_RE.search(before_text)
         if subject_of and meta.issuer is None:
             place = text[: text.find(":")].strip() if 0 < text.find(":") < 40 else ""
             meta.issuer = (subject_of.group(0).strip() + (" " + place if place else "")).replace(
@@ -236,7 +237,9 @@ def document_year(meta: DocumentMeta, text: str) -> int | None:
     """The document's year: its date, else the year its subject or first lines name most."""
     if meta.year:
         return meta.year
-    years = re.findall(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)", (meta.subject or "") + " " + text[:3000])
-    if not years:
-        return None
-    return int(Counter(years).most_common(1)[0][0])
+    subject_years = re.findall(r"(?<!\d)(20\d{2})(?!\d)", meta.subject or "")
+    if subject_years:
+        return int(Counter(subject_years).most_common(1)[0][0])
+    # Cited documents are older than the one citing them: the latest year named is the document's.
+    years = [int(y) for y in re.findall(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)", text[:3000])]
+    return max(years) if years else None

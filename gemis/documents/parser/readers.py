@@ -162,14 +162,15 @@ def read_txt(data: bytes) -> Source:
 # --------------------------------------------------------------------------- tables
 
 _ROLE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("number", ("stt", "tt", "số tt", "số thứ tự")),
+    # checked in this order, on the canonical header text
+    ("content", ("nội dung", "nhiệm vụ", "hoạt động", "công việc", "tên hoạt động", "tên nhiệm vụ")),
     ("partners", ("phối hợp",)),
-    ("lead", ("chủ trì", "thực hiện", "phụ trách", "cơ quan", "đơn vị", "trách nhiệm")),
     ("deadline", ("thời gian", "thời hạn", "tiến độ", "hoàn thành")),
     ("product", ("sản phẩm", "kết quả")),
     ("budget", ("kinh phí", "nguồn")),
-    ("content", ("nội dung", "nhiệm vụ", "hoạt động", "công việc", "tên")),
+    ("lead", ("chủ trì", "thực hiện", "phụ trách", "cơ quan", "đơn vị", "trách nhiệm")),
 )
+_NUMBER_HEADERS = ("stt", "tt", "số tt", "số thứ tự")
 _ATTRIBUTE_LABEL = {
     "lead": "Chủ trì",
     "partners": "Phối hợp",
@@ -185,16 +186,17 @@ def _column_roles(header: list[str]) -> list[str | None]:
     roles: list[str | None] = []
     for cell in header:
         key = canonical(cell)
-        role = None
+        role = "number" if key.strip(" .") in _NUMBER_HEADERS else None
         for name, words in _ROLE_WORDS:
-            if name == "number":
-                if key.strip(" .") in words:
-                    role = name
-                    break
-                continue
-            if any(word in key for word in words):
-                role = name
+            if role:
                 break
+            if (
+                name == "content"
+                and key.startswith(words)
+                or name != "content"
+                and any(w in key for w in words)
+            ):
+                role = name
         roles.append(role)
     return roles
 

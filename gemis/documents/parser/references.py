@@ -37,8 +37,12 @@ _KINDS = (
     "Luật", "Pháp lệnh", "Kết luận", "Đề án", "Công điện", "Quy định", "Quy chế", "Tờ trình", "Thông tri",
     "Điều lệ", "Chiến lược",
 )  # fmt: skip
+# The kind right before the number ("Quyết định số", "Kế hoạch 808/…"), or a few words before
+# "số" ("Luật Bình đẳng giới số 73/2006/QH11").
 _KIND_BEFORE_RE = re.compile(
-    r"(?P<kind>" + "|".join(_KINDS) + r")(?:\s+(?:liên tịch|hợp nhất))?\s*(?:số\s*:?)?\s*$", re.IGNORECASE
+    r"(?P<kind>" + "|".join(_KINDS) + r")(?:\s+(?:liên tịch|hợp nhất))?"
+    r"(?:\s*(?:số\s*:?)?|(?:\s+[^\s,;.()]+){1,6}?\s+số\s*:?)\s*$",
+    re.IGNORECASE,
 )
 _TYPE_CODES = {
     "NQ": "Nghị quyết", "NQLT": "Nghị quyết liên tịch", "NĐ": "Nghị định", "QĐ": "Quyết định",
@@ -68,7 +72,7 @@ def number_key(number: str) -> str:
 
 def kind_from_symbol(symbol: str) -> str | None:
     """The kind the type letters say ("KH-UBND" → Kế hoạch); None when the symbol has none."""
-    first = re.split(r"[-/]", symbol.replace(" ", ""), maxsplit=1)[0].upper()
+    first = re.split(r"[-/]", symbol.replace(" ", ""), maxsplit=1)[0].upper().rstrip("0123456789")
     if first in _TYPE_CODES:
         return _TYPE_CODES[first]
     # Glued symbols: "KHUBND"

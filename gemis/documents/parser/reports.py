@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .agencies import read_agencies
-from .dates import _DATE_RE, parse_date_match
+from .dates import _DATE_RE, FoundDate, mask_spans, parse_date_match
 
 __all__ = ["Report", "extract_reports"]
 
@@ -22,6 +22,7 @@ _DUE_RE = re.compile(
     r"\s*(?::\s*)?(?=(?:ngày\s*)?\d)",
     re.IGNORECASE,
 )
+_AND_DATE_RE = re.compile(r"\s*(?:và|,)\s*(?=(?:ngày\s*)?\d{1,2}\s?[/.-]\s?\d)", re.IGNORECASE)
 _REPORT_RE = re.compile(r"(?<!\w)báo cáo(?!\w)", re.IGNORECASE)
 _SEND_RE = re.compile(
     r"(?<!\w)(?:(?:gửi|nộp)(?:\s+(?:về|cho|đến|tới))?\s+|về\s+(?=(?:UBND|Ủy ban|Sở|Phòng|Ban|Bộ)\b))",
@@ -93,19 +94,33 @@ def extract_reports(
     text: str, start: int, end: int, masks: list[tuple[int, int]], default_year: int | None
 ) -> list[Report]:
     """Report obligations with a due date in ``text[start:end]``."""
-    masked = list(text)
-    for s, e in masks:
-        for i in range(max(s, start), min(e, end)):
-            masked[i] = "#"
-    searched = "".join(masked)
+    searched = mask_spans(text, masks)
     reports: list[Report] = []
     seen: set[tuple[str, str]] = set()
+    dues: list[tuple[re.Match[str], re.Match[str], FoundDate]] = []
     for cue in _DUE_RE.finditer(searched, start, end):
         date_match = _DATE_RE.match(searched, cue.end())
         if date_match is None:
             continue
-        found = parse_date_match(date_match, default_year)
-        if found is None or len(found.iso) != 10:
+        group = [(cue, date_match)]
+        # "trước ngày 10/6 và 10/12/2024": the cue covers the dates joined to the first one
+        pos = date_match.end()
+        while (more := _AND_DATE_RE.match(searched, pos)) is not None:
+            next_date = _DATE_RE.match(searched, more.end())
+            if next_date is None:
+                break
+            group.append((more, next_date))
+            pos = next_date.end()
+        parsed = [parse_date_match(m, None) for _, m in group]
+        # a day written without its year takes the year of the next date that has one
+        group_year = next((int(p.iso[:4]) for p in reversed(parsed) if p is not None and p.has_year), None)
+        for (cue_match, match), found in zip(group, parsed, strict=True):
+            if found is None or not found.has_year:
+                found = parse_date_match(match, group_year or default_year)
+            if found is not None:
+                dues.append((cue_match, match, found))
+    for cue, date_match, found in dues:
+        if len(found.iso) != 10:
             continue
         clause_start, clause_end = _sentence_bounds(searched, cue.start(), start, end)
         reports_before = list(_REPORT_RE.finditer(searched, clause_start, cue.start()))

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 
 from .agencies import Agency, agency_heading, read_agencies, sentence_agencies
-from .dates import DeadlineFound, find_deadline, map_deadline
+from .dates import DeadlineFound, find_deadline, map_deadline, mask_spans
 from .structure import SECTION_KINDS, Node, part_of
 
 __all__ = ["Task", "extract_tasks"]
@@ -136,14 +136,11 @@ def _is_closing(node: Node) -> bool:
 class _Extractor:
     def __init__(self, text: str, masks: list[tuple[int, int]], default_year: int | None) -> None:
         self.text = text
-        self.masks = sorted(masks)
+        self.masked = mask_spans(text, masks)
         self.default_year = default_year
         self.tasks: list[Task] = []
 
     # -- building one task -----------------------------------------------------------------------
-
-    def _local_masks(self, start: int, end: int) -> list[tuple[int, int]]:
-        return [(s - start, e - start) for s, e in self.masks if e > start and s < end]
 
     def make_task(
         self, node: Node, lead: list[Agency] | None = None, offset: int = 0, origin: str = "item"
@@ -152,10 +149,10 @@ class _Extractor:
         end = node.end if not node.children else node.start + len(self.text_line(node))
         text = self.text[start:end].strip()
         end = start + len(text)
-        sentence_lead, partners = sentence_agencies(text)
+        sentence_lead, partners = sentence_agencies(text, with_lead=not lead)
         chosen = lead if lead else [Agency(a.name, a.start + start, a.end + start) for a in sentence_lead]
         partners = [Agency(a.name, a.start + start, a.end + start) for a in partners]
-        deadline = find_deadline(text, self.default_year, self._local_masks(start, end))
+        deadline = find_deadline(text, self.default_year, searched=self.masked[start:end])
         span = None
         if deadline.start_offset is not None and deadline.end_offset is not None:
             span = (start + deadline.start_offset, start + deadline.end_offset)
@@ -215,6 +212,13 @@ class _Extractor:
                 continue
             if _is_closing(child):
                 continue
+            if child.kind in SECTION_KINDS and child.children and child.text.rstrip().endswith(":"):
+                heading = agency_heading(child.text)
+                if heading is not None and not heading[1]:
+                    # "1. Sở Y tế:" in a content part: its items are that agency's tasks.
+                    last = None
+                    self.implementation(child, None, _only_children_of=child, heading=heading)
+                    continue
             if child.kind in SECTION_KINDS:
                 real = [c for c in child.children if not attributes_of(c)]
                 if not real:
@@ -237,7 +241,17 @@ class _Extractor:
                 continue
             last = self.make_task(child)
 
-    def implementation(self, node: Node, agencies: list[Agency] | None) -> None:
+    def implementation(
+        self,
+        node: Node,
+        agencies: list[Agency] | None,
+        _only_children_of: Node | None = None,
+        heading: tuple | None = None,
+    ) -> None:
+        if heading is not None:
+            names = [Agency(a.name, a.start + node.body_start, a.end + node.body_start) for a in heading[0]]
+            self.implementation(node, names)
+            return
         last: Task | None = None
         for child in node.children:
             attributes = attributes_of(child)
@@ -252,6 +266,9 @@ class _Extractor:
             if heading is not None and (child.kind != "para" or heading[1] != child.text or agencies is None):
                 names, inline, offset = heading
                 names = [Agency(a.name, a.start + child.body_start, a.end + child.body_start) for a in names]
+                # "1. Sở X là cơ quan thường trực, có trách nhiệm:" followed by its duties: a heading.
+                if inline and offset == 0 and child.children and child.text.rstrip().endswith(":"):
+                    inline = ""
                 if not inline:
                     last = None
                     self.implementation(child, names)
