@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gemis.core.forms import save_edit
 from gemis.core.text import fold
 from gemis.core.versioning import ConflictError
 from gemis.orgs import access
@@ -223,18 +224,9 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     person = _fetch_managed(request.user, pk)
     form = UserForm(request.POST or None, instance=person)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                form.save()
-            except ConflictError:
-                status = 409
-            else:
-                messages.success(request, _("The account has been saved."))
-                return redirect("user-detail", pk=person.pk)
-        else:
-            status = 400
+    status = save_edit(request, form, _("The account has been saved."))
+    if status is None:
+        return redirect("user-detail", pk=person.pk)
     memberships = person.memberships.select_related("agency__org_unit")
     context = {
         "person": person,

@@ -27,6 +27,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gemis.core.forms import save_edit
 from gemis.core.text import fold
 from gemis.core.versioning import CONFLICT_MESSAGE, ConflictError
 from gemis.documents.legal import record_document
@@ -390,18 +391,9 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if refused:
         return refused
     form = PlanForm(request.POST or None, user=request.user, instance=plan)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                form.save()
-            except ConflictError:
-                status = 409
-            else:
-                messages.success(request, _("The plan has been saved."))
-                return redirect("plan-detail", pk=plan.pk)
-        else:
-            status = 400
+    status = save_edit(request, form, _("The plan has been saved."))
+    if status is None:
+        return redirect("plan-detail", pk=plan.pk)
     context = {
         "form": form,
         "plan": plan,
@@ -650,20 +642,14 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return refused
     old_parent = section.parent_id
     form = SectionForm(request.POST or None, plan=plan, instance=section)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            if section.parent_id != old_parent:
-                section.order = _next_order(plan.sections.filter(parent_id=section.parent_id))
-            try:
-                form.save()
-            except ConflictError:
-                status = 409
-            else:
-                messages.success(request, _("The section has been saved."))
-                return redirect(_anchor(plan, "section", section.pk))
-        else:
-            status = 400
+
+    def keep_order() -> None:
+        if section.parent_id != old_parent:  # moved under another section: it goes last there
+            section.order = _next_order(plan.sections.filter(parent_id=section.parent_id))
+
+    status = save_edit(request, form, _("The section has been saved."), before_save=keep_order)
+    if status is None:
+        return redirect(_anchor(plan, "section", section.pk))
     return render(
         request,
         "plans/plan_section_form.html",
@@ -802,18 +788,9 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if refused:
         return refused
     form = TaskForm(request.POST or None, plan=plan, user=request.user, instance=task)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                form.save()
-            except ConflictError:
-                status = 409
-            else:
-                messages.success(request, _("The task has been saved."))
-                return redirect(_anchor(plan, "task", task.pk))
-        else:
-            status = 400
+    status = save_edit(request, form, _("The task has been saved."))
+    if status is None:
+        return redirect(_anchor(plan, "task", task.pk))
     return _task_form_response(request, plan, form, task, status=status)
 
 

@@ -72,7 +72,9 @@ class Command(BaseCommand):
         if "DatabaseBackend" not in settings.TASKS["default"]["BACKEND"]:
             return None
         self.stdout.write(_("Starting the background worker (gemis db_worker)…"))
-        return subprocess.Popen([sys.executable, "-m", "gemis.cli", "db_worker", "--no-reload", "--verbosity", "0"])
+        return subprocess.Popen(
+            [sys.executable, "-m", "gemis.cli", "db_worker", "--no-reload", "--verbosity", "0"]
+        )
 
     def _print_logins(self, ctx: orgs_demo.DemoContext) -> None:
         self.stdout.write("")
