@@ -213,19 +213,19 @@ def load_values(
         return 0, 0
     with transaction.atomic():
         existing: dict[tuple[int, int, int, int], DataValue] = {}
-        keys = list(wanted)
-        for start in range(0, len(keys), 500):
-            batch = keys[start : start + 500]
-            q = Q()
-            for unit_id, period_id, element_id, combo_id in batch:
-                q |= Q(
-                    org_unit_id=unit_id,
-                    period_id=period_id,
-                    data_element_id=element_id,
-                    option_combo_id=combo_id,
-                )
-            for dv in DataValue.objects.select_for_update().filter(q):
-                existing[(dv.org_unit_id, dv.period_id, dv.data_element_id, dv.option_combo_id)] = dv
+        # One query per batch of units: the unique index starts with (unit, period).
+        units = sorted({key[0] for key in wanted})
+        periods = {key[1] for key in wanted}
+        elements = {key[2] for key in wanted}
+        for start in range(0, len(units), 500):
+            for dv in DataValue.objects.select_for_update().filter(
+                org_unit_id__in=units[start : start + 500],
+                period_id__in=periods,
+                data_element_id__in=elements,
+            ):
+                key = (dv.org_unit_id, dv.period_id, dv.data_element_id, dv.option_combo_id)
+                if key in wanted:
+                    existing[key] = dv
         to_create, to_update, changes = [], [], []
         now = dt.datetime.now(dt.UTC)
         for key, value in wanted.items():
@@ -263,47 +263,86 @@ def load_values(
     return len(to_create), len(to_update)
 
 
-def copy_values(rows: Iterable[ValueRow], *, entered_at: dt.datetime | None = None) -> int:
-    """The fastest initial load (a migration of past years, the benchmark): no history, no rollups.
+def copy_values(rows: Iterable[ValueRow], *, initial: bool = False) -> int:
+    """The fastest load of many values (past years, the benchmark): no history, no rollups.
 
     PostgreSQL: ``COPY`` (psycopg 3) straight into the table; elsewhere batched
     inserts. Existing keys are an error. Call :func:`rebuild_rollups` afterwards.
+
+    ``initial=True`` (PostgreSQL, inside a transaction): the table's indexes
+    and constraints other than the primary key are dropped for the load and
+    built again after it — one sort per index and one join per foreign key
+    instead of millions of index insertions and trigger checks. The table is
+    locked meanwhile and the checks still run (a bad row fails the whole load).
     """
-    stamp = (entered_at or dt.datetime.now(dt.UTC)).isoformat()
     table = DataValue._meta.db_table
-    columns = "org_unit_id, period_id, data_element_id, option_combo_id, value, comment, entered_at, version"
+    columns = "org_unit_id, period_id, data_element_id, option_combo_id, value, version"
     count = 0
-    if connection.vendor == "postgresql":
-        connection.ensure_connection()
+    if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
-            raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                buffer: list[str] = []
-                for unit_id, period_id, element_id, combo_id, value in rows:
-                    buffer.append(
-                        f"{unit_id}\t{period_id}\t{element_id}\t{combo_id}\t{value!r}\t\t{stamp}\t1\n"
-                    )
-                    if len(buffer) >= 20_000:
-                        copy.write("".join(buffer))
-                        count += len(buffer)
-                        buffer.clear()
-                if buffer:
-                    copy.write("".join(buffer))
-                    count += len(buffer)
-        return count
-    with connection.cursor() as cursor:
-        batch: list[tuple[Any, ...]] = []
-        sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, '', %s, 1)"
-        for row in rows:
-            batch.append((*row, stamp))
-            if len(batch) >= 5000:
+            batch: list[tuple[Any, ...]] = []
+            sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, 1)"
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= 5000:
+                    cursor.executemany(sql, batch)
+                    count += len(batch)
+                    batch.clear()
+            if batch:
                 cursor.executemany(sql, batch)
                 count += len(batch)
-                batch.clear()
-        if batch:
-            cursor.executemany(sql, batch)
-            count += len(batch)
+        return count
+    with connection.cursor() as cursor:
+        restore: list[str] = []
+        if initial:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # run the checks pending in this transaction
+            restore = _drop_secondary_indexes(cursor, table)
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            buffer: list[str] = []
+            for unit_id, period_id, element_id, combo_id, value in rows:
+                buffer.append(f"{unit_id}\t{period_id}\t{element_id}\t{combo_id}\t{value!r}\t1\n")
+                if len(buffer) >= 50_000:
+                    copy.write("".join(buffer))
+                    count += len(buffer)
+                    buffer.clear()
+            if buffer:
+                copy.write("".join(buffer))
+                count += len(buffer)
+        if restore:
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            for statement in restore:
+                cursor.execute(statement)
     return count
+
+
+def _drop_secondary_indexes(cursor: Any, table: str) -> list[str]:
+    """Drop every constraint and index of ``table`` but its primary key; return the SQL that restores them."""
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype IN ('f', 'u', 'c')",
+        [table],
+    )
+    constraints = cursor.fetchall()
+    cursor.execute(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+        [table],
+    )
+    indexes = cursor.fetchall()
+    quoted = connection.ops.quote_name(table)
+    for name, _definition, _kind in constraints:
+        cursor.execute(f"ALTER TABLE {quoted} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+    for name, _definition in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    # Indexes first (the unique one before the foreign keys that its column order serves).
+    restore = [definition for _name, definition in indexes]
+    restore += [
+        f"ALTER TABLE {quoted} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}"
+        for name, definition, kind in sorted(constraints, key=lambda c: c[2] != "u")
+    ]
+    return [*restore, "SET CONSTRAINTS ALL DEFERRED"]
 
 
 def rebuild_rollups() -> int:
@@ -316,8 +355,18 @@ def rebuild_rollups() -> int:
     rollups = connection.ops.quote_name(ValueRollup._meta.db_table)
     values = connection.ops.quote_name(DataValue._meta.db_table)
     units = connection.ops.quote_name(OrgUnit._meta.db_table)
+    postgresql = connection.vendor == "postgresql"
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {rollups}")
+        restore: list[str] = []
+        if postgresql:
+            # As for an initial load: no index insertions or trigger checks row by row, and
+            # enough memory to group millions of values without spilling to disk.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # run the checks pending in this transaction
+            cursor.execute(f"TRUNCATE {rollups}")
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            restore = _drop_secondary_indexes(cursor, ValueRollup._meta.db_table)
+        else:
+            cursor.execute(f"DELETE FROM {rollups}")
         depths = sorted(
             set(OrgUnit.objects.filter(parent__isnull=False).values_list("depth", flat=True)), reverse=True
         )
@@ -339,6 +388,10 @@ def rebuild_rollups() -> int:
                 """,
                 [depth, depth],
             )
+        if restore:
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            for statement in restore:
+                cursor.execute(statement)
         cursor.execute(f"SELECT COUNT(*) FROM {rollups}")
         return cursor.fetchone()[0]
 

@@ -169,8 +169,7 @@ def _ensure_elements(
             "category_combo": combo,
             "time_aggregation": TimeAggregation.SUM,
             # People and cases are whole numbers; sums of ages or hours and reported values are not.
-            "is_integer": kind
-            in (IndicatorKind.COUNT, IndicatorKind.PERCENTAGE, IndicatorKind.PER_100, IndicatorKind.PER_1000),
+            "is_integer": kind not in (IndicatorKind.RATIO, IndicatorKind.VALUE),
             "min_value": None if kind == IndicatorKind.VALUE else 0.0,
         }
         existing = DataElement.objects.filter(code=element_code).first()
@@ -257,10 +256,13 @@ def _kind_from_unit(unit_label: str) -> str:
     label = unit_label.lower()
     if "%" in label:
         return IndicatorKind.PERCENTAGE
+    # Vietnamese writes thousands with dots: "100.000".
+    if re.search(r"/\s*100[.,]?000\b", label):
+        return IndicatorKind.PER_100000
+    if re.search(r"/\s*1[.,]?000\b", label):
+        return IndicatorKind.PER_1000
     if re.search(r"/\s*100\b", label):
         return IndicatorKind.PER_100
-    if re.search(r"/\s*1\.?000\b", label):
-        return IndicatorKind.PER_1000
     if "lần" in label:
         return IndicatorKind.RATIO
     return IndicatorKind.VALUE

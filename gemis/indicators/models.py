@@ -35,6 +35,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -266,6 +267,7 @@ class IndicatorKind(models.TextChoices):
     RATIO = "ratio", _("Ratio (numerator / denominator)")
     PER_100 = "per_100", _("Per 100 (e.g. boys per 100 girls)")
     PER_1000 = "per_1000", _("Per 1,000")
+    PER_100000 = "per_100000", _("Per 100,000 (e.g. maternal deaths per 100,000 live births)")
     VALUE = "value", _("Reported value (not added up across units)")
 
 
@@ -274,6 +276,7 @@ MULTIPLIERS: dict[str, float] = {
     IndicatorKind.RATIO: 1.0,
     IndicatorKind.PER_100: 100.0,
     IndicatorKind.PER_1000: 1000.0,
+    IndicatorKind.PER_100000: 100000.0,
 }
 RATIO_KINDS = frozenset(MULTIPLIERS)
 
@@ -381,16 +384,28 @@ class Indicator(VersionedModel):
 class DataValue(VersionedModel):
     """One number, attached for good to the unit it was reported for."""
 
+    # Few indexes on purpose, for the speed of loading millions of values: the unique index
+    # (unit, period, element, cell) serves every read and the unit's foreign key; the element's
+    # index serves "has this element values". Deleting a period, a cell or a user (rare) scans.
     data_element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="values")
-    option_combo = models.ForeignKey(CategoryOptionCombo, on_delete=models.PROTECT, related_name="+")
-    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="data_values")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
-    value = models.FloatField(_("value"))
-    comment = models.TextField(_("comment"), blank=True, default="")
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    option_combo = models.ForeignKey(
+        CategoryOptionCombo, on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
+    org_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="data_values", db_index=False
+    )
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+", db_index=False)
+    value = models.FloatField(_("value"))
+    comment = models.TextField(_("comment"), blank=True, default="", db_default="")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now, db_default=Now())
     history = HistoricalRecords()
 
     ACCESS_UNIT_FIELD = "org_unit"
@@ -437,10 +452,13 @@ class ValueRollup(models.Model):
     raw bulk load or a change of the unit tree).
     """
 
-    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
-    data_element = models.ForeignKey(DataElement, on_delete=models.CASCADE, related_name="+")
-    option_combo = models.ForeignKey(CategoryOptionCombo, on_delete=models.CASCADE, related_name="+")
+    # The unique index serves every read; deleting an element, period or cell (rare) scans.
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+", db_index=False)
+    data_element = models.ForeignKey(DataElement, on_delete=models.CASCADE, related_name="+", db_index=False)
+    option_combo = models.ForeignKey(
+        CategoryOptionCombo, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     value = models.FloatField(default=0)
     count = models.IntegerField(default=0, help_text="number of values summed; 0 means no data")
 

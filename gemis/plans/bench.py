@@ -53,10 +53,14 @@ class Figure:
     measured: float
     unit: str
     target: float | None = None
+    #: for rates (values per second): the target is a floor, met when measured ≥ target
+    higher_is_better: bool = False
 
     @property
     def ok(self) -> bool | None:
-        return None if self.target is None else self.measured < self.target
+        if self.target is None:
+            return None
+        return self.measured >= self.target if self.higher_is_better else self.measured < self.target
 
     @property
     def verdict(self) -> str:
@@ -80,7 +84,7 @@ def format_table(figures: Sequence[Figure]) -> str:
         (
             f.label,
             _amount(f.measured, f.unit),
-            "< " + _amount(f.target, f.unit) if f.target else "—",
+            ("≥ " if f.higher_is_better else "< ") + _amount(f.target, f.unit) if f.target else "—",
             f.verdict,
         )
         for f in figures

@@ -311,10 +311,9 @@ def test_copy_values_then_rebuild(country, deputies):
     element, count, _share = deputies
     period = Period.get("2023")
     female = cell(element, "female")
-    n = aggregate.copy_values(
-        [(u.pk, period.pk, element.pk, female.pk, 2.0) for u in (country.a1, country.b1)]
-    )
-    assert n == 2
+    rows = [(u.pk, period.pk, element.pk, female.pk, 2.0) for u in (country.a1, country.b1)]
+    assert aggregate.copy_values(rows[:1]) == 1
+    assert aggregate.copy_values(rows[1:], initial=True) == 1  # indexes dropped and rebuilt on PostgreSQL
     aggregate.rebuild_rollups()
     assert value(count, country.province, "2023") == 4
 

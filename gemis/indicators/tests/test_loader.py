@@ -266,6 +266,15 @@ def test_command_prints_counts(db, data_dir):
     assert " 7 " in text.splitlines()[1]  # indicators: 7 created
 
 
+def test_kind_from_the_unit():
+    assert loader._kind_from_unit("ca/100.000 trẻ đẻ sống") == IndicatorKind.PER_100000
+    assert loader._kind_from_unit("số bé trai/100 bé gái sinh ra sống") == IndicatorKind.PER_100
+    assert loader._kind_from_unit("‰ (/1.000)") == IndicatorKind.PER_1000
+    assert loader._kind_from_unit("%") == IndicatorKind.PERCENTAGE
+    assert loader._kind_from_unit("lần (so với nam giới)") == IndicatorKind.RATIO
+    assert loader._kind_from_unit("mốc (1 = đã thực hiện)") == IndicatorKind.VALUE
+
+
 def test_missing_files_are_reported(db, tmp_path):
     result = loader.load_all(tmp_path)
     assert len(result.warnings) == 2 and result.indicators.created == 0
