@@ -24,6 +24,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,7 +157,8 @@ def _check_binary(text: str) -> str:
 
 def read_txt(data: bytes) -> Source:
     text, encoding = decode_text(data)
-    return Source(text=text, format="txt", encoding=encoding)
+    # Windows-1258 writes most tone marks as combining characters: compose them.
+    return Source(text=unicodedata.normalize("NFC", text), format="txt", encoding=encoding)
 
 
 # --------------------------------------------------------------------------- tables

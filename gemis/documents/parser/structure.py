@@ -146,6 +146,14 @@ def build_tree(text: str, start: int = 0, end: int | None = None) -> Node:
         else:
             while len(stack) > 1 and stack[-1].level >= node.level:
                 stack.pop()
+            if kind == "decimal":
+                # "3.1." belongs under "3.", not under whatever number is open.
+                while (
+                    len(stack) > 1
+                    and stack[-1].kind in ("number", "decimal")
+                    and not (label.startswith(stack[-1].label + "."))
+                ):
+                    stack.pop()
         parent = stack[-1]
         node.parent = parent
         parent.children.append(node)

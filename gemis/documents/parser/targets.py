@@ -22,7 +22,7 @@ _TARGET_RE = re.compile(
 )
 _CUE_RE = re.compile(
     r"(?<!\w)(?:ít nhất|tối thiểu|trên|đạt(?: từ)?|phấn đấu|không dưới|không thấp hơn|không vượt quá|"
-    r"dưới|giảm(?: còn| xuống)?|tăng(?: lên)?|khoảng|bảo đảm có|đảm bảo có|duy trì|ở mức|còn|lên|từ|đến)"
+    r"dưới|giảm(?: còn| xuống)?|tăng(?: lên)?|khoảng|duy trì|ở mức|còn|lên|từ|đến)"
     r"(?!\w)",
     re.IGNORECASE,
 )
@@ -57,7 +57,18 @@ def extract_targets(text: str, start: int, end: int) -> list[Target]:
         sentence_text = text[sentence_from : match.end() + 200]
         if not cues and not _SENTENCE_WORD_RE.search(sentence_text):
             continue
-        text_start = before_start + cues[0].start() if cues else clause_start
+        if cues:
+            # "Phấn đấu …" opens the whole clause; otherwise the cue words right before the number
+            # ("giảm ít nhất 10%").
+            chosen = next((c for c in cues if c.group().lower() == "phấn đấu"), None)
+            if chosen is None:
+                index = len(cues) - 1
+                while index > 0 and cues[index].start() - cues[index - 1].end() <= 1:
+                    index -= 1
+                chosen = cues[index]
+            text_start = before_start + chosen.start()
+        else:
+            text_start = clause_start
         close = _CLAUSE_END_RE.search(text, match.end(), min(end, match.end() + 300))
         text_end = close.start() if close else min(end, match.end() + 300)
         unit = match.group("unit")

@@ -220,10 +220,12 @@ class _Extractor:
                     self.implementation(child, None, _only_children_of=child, heading=heading)
                     continue
             if child.kind in SECTION_KINDS:
-                real = [c for c in child.children if not attributes_of(c)]
+                real = [c for c in child.children if not attributes_of(c) and not _is_closing(c)]
+                # "- Thực hiện: …" right under the heading makes the heading the task
+                has_attributes = bool(child.children) and bool(attributes_of(child.children[0]))
                 if not real:
                     last = self.make_task(child)
-                elif _sentence_like(child.text):
+                elif _sentence_like(child.text) or has_attributes:
                     last = self.make_task(child)
                     self.content(child)
                 else:

@@ -127,14 +127,21 @@ def _stream(data: bytes, extra: str = "") -> bytes:
     return f"<< /Length {len(data)} {extra}>>\nstream\n".encode() + data + b"\nendstream"
 
 
-def text_pdf(lines: list[str], lines_per_page: int = 48) -> bytes:
-    """A PDF with a real text layer: Helvetica with a ToUnicode map, one byte code per character."""
+def text_pdf(lines: list[str], lines_per_page: int = 48, ascii_identity: bool = False) -> bytes:
+    """A PDF with a real text layer: Helvetica with a ToUnicode map, one byte code per character.
+
+    ``ascii_identity``: ASCII text keeps its own codes, so that the page also renders right
+    (the OCR test draws it into an image).
+    """
     chars = sorted({ch for line in lines for ch in line} - {" "})
     if len(chars) > 200:
         raise ValueError("too many distinct characters for one simple font")
     codes = {" ": 32}
     next_code = 33
     for ch in chars:
+        if ascii_identity:
+            codes[ch] = ord(ch)
+            continue
         while next_code in (40, 41, 92):  # ( ) \ need escapes; just skip them
             next_code += 1
         codes[ch] = next_code
@@ -182,7 +189,9 @@ def image_pdf(gray: bytes, width: int, height: int) -> bytes:
         f"/Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceGray "
         f"/BitsPerComponent 8 /Filter /FlateDecode ",
     )
-    content = f"q 595 0 0 {int(595 * height / width)} 0 100 cm /Im1 Do Q".encode()
+    scale = min(595 / width, 842 / height)
+    shown_w, shown_h = width * scale, height * scale
+    content = f"q {shown_w:.2f} 0 0 {shown_h:.2f} 0 {842 - shown_h:.2f} cm /Im1 Do Q".encode()
     return _pdf(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",

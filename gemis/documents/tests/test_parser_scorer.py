@@ -1,0 +1,55 @@
+"""The shared scorer on the seed documents: the quality figures of issue 4."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+THRESHOLDS = {
+    "refs_f1": 0.97,
+    "tasks_f1": 0.85,
+    "lead_acc": 0.90,
+    "deadline_acc": 0.90,
+    "reports_f1": 0.95,
+    "docmeta_acc": 0.90,
+}
+
+
+def run_scorer(docs: Path, gold: Path, scorer: Path) -> dict[str, float]:
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    proc = subprocess.run(
+        [sys.executable, str(scorer), "--docs", str(docs), "--gold", str(gold), "--cmd",
+         "gemis parse-doc {file} --format json --no-text"],
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=600,
+    )  # fmt: skip
+    assert proc.returncode in (0, 1), proc.stdout + proc.stderr
+    total = proc.stdout.strip().splitlines()[-1]
+    assert total.startswith("TOTAL"), proc.stdout
+    return {key: float(value) for key, value in re.findall(r"(\w+)=([\d.]+)", total)}
+
+
+def test_scorer_on_the_seeds_meets_the_thresholds(shared_dir):
+    scorer = shared_dir / "eval" / "score_parse.py"
+    if not scorer.exists():
+        pytest.skip(f"{scorer} is missing")
+    figures = run_scorer(shared_dir / "seeds", shared_dir / "eval" / "gold", scorer)
+    for name, minimum in THRESHOLDS.items():
+        assert figures[name] >= minimum, f"{name}={figures[name]} < {minimum}"
+
+
+def test_scorer_on_our_own_documents(shared_dir):
+    """Documents of other shapes written for GEMIS, annotated by hand in samples/gold/."""
+    scorer = shared_dir / "eval" / "score_parse.py"
+    gold = Path(__file__).parent / "samples" / "gold"
+    if not scorer.exists() or not gold.is_dir():
+        pytest.skip("the scorer or samples/gold is missing")
+    figures = run_scorer(Path(__file__).parent / "samples", gold, scorer)
+    for name, minimum in THRESHOLDS.items():
+        assert figures[name] >= minimum, f"{name}={figures[name]} < {minimum}"

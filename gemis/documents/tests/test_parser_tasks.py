@@ -1,0 +1,107 @@
+# ruff: noqa: E501 - Vietnamese plan text is kept one sentence a line
+"""Tasks: content items, agency headings, "Thực hiện:" / "Thời gian:" lines, what is not a task."""
+
+from __future__ import annotations
+
+from gemis.documents.parser import parse_text
+
+
+def tasks(text: str) -> list[dict]:
+    return parse_text(text).to_dict()["tasks"]
+
+
+def test_content_dashes_and_paragraphs_under_headings():
+    found = tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\n- Nâng cao nhận thức.\n"
+        "II. NỘI DUNG\n1. Tuyên truyền về bình đẳng giới\n- Tổ chức hội nghị.\n- Phát hành tờ gấp.\n"
+        "2. Thống kê\nCác cơ quan, đơn vị căn cứ nhiệm vụ được giao thu thập số liệu.\n"
+        "III. KINH PHÍ\n- Ngân sách tỉnh.\n"
+    )
+    assert [(t["section"], t["text"]) for t in found] == [
+        ("II.1", "Tổ chức hội nghị."),
+        ("II.1", "Phát hành tờ gấp."),
+        ("II.2", "Các cơ quan, đơn vị căn cứ nhiệm vụ được giao thu thập số liệu."),
+    ]
+    assert found[2]["lead"] == ["Các cơ quan, đơn vị"]
+
+
+def test_program_items_with_their_execution_and_time_lines():
+    found = tasks(
+        "Ban hành Chương trình với các nhiệm vụ sau:\n"
+        "1. Tổ chức tập huấn cho nữ ứng cử viên Hội đồng nhân dân các cấp nhiệm kỳ 2021-2026.\n"
+        "- Thực hiện: Phân công Phó Trưởng Ban là Chủ tịch Hội Liên hiệp Phụ nữ tỉnh chủ trì phối hợp với các "
+        "đơn vị có liên quan triển khai thực hiện.\n"
+        "- Thời gian: Hoàn thành trong tháng 4/2021.\n"
+        "2. Tham mưu xây dựng Kế hoạch giai đoạn 2021-2030.\n"
+        "- Thực hiện: Giao Sở Lao động - Thương binh và Xã hội chủ trì.\n"
+        "- Thời gian: Sau khi có hướng dẫn của Bộ.\n"
+        "Căn cứ nhiệm vụ được giao, yêu cầu các thành viên triển khai thực hiện./.\n"
+    )
+    assert [t["section"] for t in found] == ["1", "2"]
+    assert found[0]["lead"] == ["Hội Liên hiệp Phụ nữ tỉnh"]
+    assert found[0]["partners"] == ["các đơn vị có liên quan"]
+    assert found[0]["deadline"]["kind"] == "month" and found[0]["deadline"]["date"] == "2021-04"
+    assert found[1]["lead"] == ["Sở Lao động - Thương binh và Xã hội"]
+    assert found[1]["deadline"]["kind"] == "event"
+
+
+def test_agency_headings_in_the_implementation_part():
+    found = tasks(
+        "IV. TỔ CHỨC THỰC HIỆN\n"
+        "1. Sở Lao động - Thương binh và Xã hội:\n"
+        "a) Là cơ quan thường trực, tham mưu UBND tỉnh.\n"
+        "b) Chủ trì, phối hợp với các sở, ban, ngành tổ chức Tháng hành động từ ngày 15/11 đến ngày 15/12/2024.\n"
+        "2. Sở Y tế:\n"
+        "Thực hiện lồng ghép giới trong các chương trình của ngành.\n"
+        "Kiểm soát mất cân bằng giới tính khi sinh.\n"
+        "3. Sở Tư pháp: Chủ trì đánh giá việc lồng ghép giới trong văn bản quy phạm pháp luật.\n"
+        "4. Đề nghị Ủy ban MTTQ Việt Nam tỉnh, Hội Liên hiệp Phụ nữ tỉnh trong phạm vi chức năng tham gia giám sát.\n"
+        "Trên đây là Kế hoạch triển khai công tác bình đẳng giới năm 2024./.\n"
+    )
+    assert [(t["section"], t["lead"]) for t in found] == [
+        ("IV.1.a", ["Sở Lao động - Thương binh và Xã hội"]),
+        ("IV.1.b", ["Sở Lao động - Thương binh và Xã hội"]),
+        ("IV.2", ["Sở Y tế"]),
+        ("IV.2", ["Sở Y tế"]),
+        ("IV.3", ["Sở Tư pháp"]),
+        ("IV.4", ["Ủy ban MTTQ Việt Nam tỉnh", "Hội Liên hiệp Phụ nữ tỉnh"]),
+    ]
+    assert found[1]["partners"] == ["các sở, ban, ngành"]
+    assert found[1]["deadline"] == {
+        "kind": "range",
+        "date": "2024-11-15",
+        "end": "2024-12-15",
+        "text": "từ ngày 15/11 đến ngày 15/12/2024",
+    }
+    assert found[4]["text"] == "Chủ trì đánh giá việc lồng ghép giới trong văn bản quy phạm pháp luật."
+
+
+def test_sentence_headings_are_tasks_and_titles_are_not():
+    found = tasks(
+        "3. Triển khai các chương trình\n"
+        "3.1. Chương trình truyền thông\n"
+        "- Truyền thông các chủ trương, chính sách.\n"
+        "3.2. Triển khai thực hiện các nội dung liên quan đến công tác bình đẳng giới trong các chương trình mục tiêu.\n"
+        "Đề nghị các cơ quan được phân công chủ trì xây dựng kế hoạch.\n"
+    )
+    assert [t["section"] for t in found] == ["3.1", "3.2", "3.2"]
+    assert found[2]["lead"] == ["các cơ quan"]
+
+
+def test_a_letter_without_numbered_parts():
+    found = tasks(
+        "Kính gửi:\n- Các phòng, ban thuộc UBND huyện;\n- UBND các xã.\n"
+        "UBND huyện đề nghị các cơ quan thực hiện một số nội dung sau:\n"
+        "- Tổ chức tuyên truyền Luật Bình đẳng giới.\n- Báo cáo kết quả trước ngày 10/12/2024.\n"
+    )
+    assert [t["text"] for t in found] == [
+        "Tổ chức tuyên truyền Luật Bình đẳng giới.",
+        "Báo cáo kết quả trước ngày 10/12/2024.",
+    ]
+
+
+def test_long_task_text_is_shortened_but_kept_whole():
+    body = "Tổ chức tuyên truyền " + "về bình đẳng giới " * 30
+    task = tasks(f"II. NỘI DUNG\n1. Tuyên truyền\n- {body}")[0]
+    assert len(task["text"]) <= 200 and task["full_text"] == body.strip()
+    assert task["full_text"].startswith(task["text"])
