@@ -180,7 +180,8 @@ def propose(imported: ImportedDocument) -> Proposal:
                 "lead": leads[0].pk if leads else None,
                 "partners": [a.pk for a in partners],
                 "addressed": "; ".join(unresolved)[:300],
-                "deadline_text": deadline.get("text") or "",
+                # The plan page adds its own full stop after the time frame.
+                "deadline_text": (deadline.get("text") or "").strip().rstrip(".;,").strip(),
                 "lead_names": task.get("lead") or [],
                 "partner_names": task.get("partners") or [],
             }

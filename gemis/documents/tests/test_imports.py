@@ -201,3 +201,8 @@ def test_record_document_fills_what_was_missing():
     assert created and not created_again and first == again
     again.refresh_from_db()
     assert again.issuer == "Chính phủ"
+
+
+def test_time_frames_lose_their_closing_punctuation(imported):
+    # "Thời gian: trước ngày 15/11/2026." — the plan page writes its own full stop.
+    assert all(not t["deadline_text"].endswith((".", ";", ",")) for t in imports.propose(imported).tasks)
