@@ -269,17 +269,29 @@ def copy_values(rows: Iterable[ValueRow], *, initial: bool = False) -> int:
     PostgreSQL: ``COPY`` (psycopg 3) straight into the table; elsewhere batched
     inserts. Existing keys are an error. Call :func:`rebuild_rollups` afterwards.
 
-    ``initial=True`` (PostgreSQL, inside a transaction): the table's indexes
+    ``initial=True`` (inside a transaction): on PostgreSQL the table's indexes
     and constraints other than the primary key are dropped for the load and
     built again after it — one sort per index and one join per foreign key
     instead of millions of index insertions and trigger checks. The table is
     locked meanwhile and the checks still run (a bad row fails the whole load).
+    On SQLite the named indexes are dropped and rebuilt the same way.
     """
     table = DataValue._meta.db_table
     columns = "org_unit_id, period_id, data_element_id, option_combo_id, value, version"
     count = 0
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
+            restore = []
+            if initial and connection.vendor == "sqlite":
+                # Named indexes can go for the load; the unique constraint is part of the table.
+                cursor.execute(
+                    "SELECT name, sql FROM sqlite_master "
+                    "WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+                    [table],
+                )
+                for name, sql in cursor.fetchall():
+                    cursor.execute(f'DROP INDEX "{name}"')
+                    restore.append(sql)
             batch: list[tuple[Any, ...]] = []
             sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, 1)"
             for row in rows:
@@ -291,6 +303,8 @@ def copy_values(rows: Iterable[ValueRow], *, initial: bool = False) -> int:
             if batch:
                 cursor.executemany(sql, batch)
                 count += len(batch)
+            for statement in restore:
+                cursor.execute(statement)
         return count
     with connection.cursor() as cursor:
         restore: list[str] = []
