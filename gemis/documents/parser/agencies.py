@@ -172,6 +172,10 @@ def _head_length(tokens: list[tuple[int, int, str]], i: int, lower_plural: bool 
     if low in _CAPITAL_HEADS:
         if nxt[:1].isupper() or nxt_low in _HEAD_NEXT_OK.get(low, ()):
             return 1
+        # "Báo và Phát thanh, Truyền hình Quảng Ngãi" (the merged provincial press, 2025)
+        after = tokens[i + 2][2] if i + 2 < len(tokens) else ""
+        if nxt_low == "và" and after[:1].isupper() and _head_length(tokens, i + 2) == 0:
+            return 1
         return 0
     if _is_upper_abbreviation(word) and word not in ("CNH", "HĐH", "NQ", "QĐ", "KH", "HIV", "AIDS", "COVID"):
         return 1

@@ -42,7 +42,7 @@ _ATTRIBUTE_LABELS = (
 _ATTRIBUTE_RE = re.compile(rf"^(?P<label>{_ATTRIBUTE_LABELS})\s*:\s*(?P<value>.*)$", re.IGNORECASE)
 _ATTRIBUTE_SPLIT_RE = re.compile(rf"[;.]\s*(?=(?:{_ATTRIBUTE_LABELS})\s*:)", re.IGNORECASE)
 _CLOSING_RE = re.compile(
-    r"^(?:trên đây|trong quá trình|căn cứ (?:nội dung|nhiệm vụ|kế hoạch|chương trình|các nhiệm vụ)|"
+    r"^(?:trên đây|trong quá trình|căn cứ [^.;]{0,80}?,\s*(?:yêu cầu|đề nghị|giao) (?:các|thủ trưởng)|"
     r"yêu cầu (?:các|thủ trưởng)|nơi nhận|ủy ban nhân dân .{0,40}yêu cầu|đề nghị .{0,80}nghiêm túc|"
     r"định kỳ .{0,80}báo cáo|chế độ (?:thông tin,? )?báo cáo)",
     re.IGNORECASE,
@@ -130,7 +130,8 @@ def _sentence_like(text: str) -> bool:
 
 
 def _is_closing(node: Node) -> bool:
-    return node.kind == "para" and bool(_CLOSING_RE.match(node.text))
+    """The closing formulas of a document, and its last paragraph (the one that ends with "./.")."""
+    return node.kind == "para" and (bool(_CLOSING_RE.match(node.text)) or node.text.rstrip().endswith("/."))
 
 
 class _Extractor:
