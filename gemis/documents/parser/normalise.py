@@ -56,6 +56,17 @@ def _starts_lower(line: str) -> bool:
     return first.isalpha() and first.islower()
 
 
+def looks_hard_wrapped(lines: list[str], full_line: int) -> bool:
+    """Whether lines were cut at a page width: many lines of nearly full length ending mid-sentence."""
+    if not 40 <= full_line <= 140:
+        return False
+    stripped = [line.strip() for line in lines if line.strip()]
+    if len(stripped) < 8:
+        return False
+    cut = sum(1 for line in stripped if len(line) >= 0.8 * full_line and _ends_open(line))
+    return cut >= 0.3 * len(stripped)
+
+
 def normalise(raw: str, hard_wrapped: bool = False) -> Normalised:
     """Normalise ``raw`` text (see the module docstring); never raises."""
     text = nfc(raw).replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
@@ -65,9 +76,12 @@ def normalise(raw: str, hard_wrapped: bool = False) -> Normalised:
     text = _CONTROL_RE.sub("", text)
 
     raw_lines = text.split("\n")
-    # Hard-wrapped text (PDF, OCR): a line much shorter than a full line ends its paragraph.
+    # Hard-wrapped text (PDF, OCR, a .txt saved from one): a line much shorter than a full line
+    # ends its paragraph.
     lengths = sorted(len(line.strip()) for line in raw_lines if line.strip())
     full_line = lengths[int(len(lengths) * 0.9)] if lengths else 0
+    if not hard_wrapped:
+        hard_wrapped = looks_hard_wrapped(raw_lines, full_line)
     last_physical = 0
     body: list[str] = []
     notes: list[str] = []
@@ -102,7 +116,8 @@ def normalise(raw: str, hard_wrapped: bool = False) -> Normalised:
         gap = len(body) - 1 - previous_index
         if previous_index >= 0 and not MARKER_RE.match(line):
             previous = body[previous_index]
-            glue = _ends_open(previous) and (
+            # A small letter right after a ";" line still continues it ("… khi sinh;" / "phối hợp …").
+            glue = (gap == 0 and previous.endswith(";") and _starts_lower(line)) or _ends_open(previous) and (
                 (_starts_lower(line) and gap <= 2)
                 or (
                     hard_wrapped
