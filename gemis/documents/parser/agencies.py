@@ -238,6 +238,9 @@ def read_agencies(text: str, pos: int = 0, lower_plural: bool = True) -> tuple[l
             if token == "," and j < len(tokens) and tokens[j][2].lower() == "và":
                 j += 1
             next_head = _head_length(tokens, j, True)
+            # "Văn phòng HĐND và UBND xã", "Văn phòng Đoàn ĐBQH và HĐND tỉnh": one office
+            if next_head and low == "và" and tokens[start_i][2].lower() == "văn":
+                next_head = 0
             if next_head:
                 close(i)
                 start_i = j

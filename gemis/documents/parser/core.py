@@ -12,7 +12,7 @@ from .metadata import DocumentMeta, document_year, extract_metadata
 from .normalise import normalise
 from .readers import Source, read_bytes
 from .references import Reference, find_references
-from .reports import Report, extract_reports
+from .reports import Report, extract_reports, reports_from_tasks
 from .structure import SECTION_KINDS, Node, build_tree
 from .targets import Target, extract_targets
 from .tasks import Task, extract_tasks
@@ -108,6 +108,7 @@ def parse_text(raw: str, source: Source | None = None) -> ParseResult:
     tree = build_tree(text, body_start, body_end)
     tasks = extract_tasks(text, tree, masks, year)
     reports = extract_reports(text, body_start, body_end, masks, year)
+    reports += reports_from_tasks(tasks, reports)
     targets = extract_targets(text, body_start, body_end)
     aliases = find_aliases(text, 0, body_end)
     warnings = list(source.warnings) if source else []

@@ -117,14 +117,18 @@ def normalise(raw: str, hard_wrapped: bool = False) -> Normalised:
         if previous_index >= 0 and not MARKER_RE.match(line):
             previous = body[previous_index]
             # A small letter right after a ";" line still continues it ("… khi sinh;" / "phối hợp …").
-            glue = (gap == 0 and previous.endswith(";") and _starts_lower(line)) or _ends_open(previous) and (
-                (_starts_lower(line) and gap <= 2)
-                or (
-                    hard_wrapped
-                    and gap == 0
-                    and last_physical >= 0.75 * full_line
-                    and previous != previous.upper()
-                    and line != line.upper()
+            glue = (
+                (gap == 0 and previous.endswith(";") and _starts_lower(line))
+                or _ends_open(previous)
+                and (
+                    (_starts_lower(line) and gap <= 2)
+                    or (
+                        hard_wrapped
+                        and gap == 0
+                        and last_physical >= 0.75 * full_line
+                        and previous != previous.upper()
+                        and line != line.upper()
+                    )
                 )
             )
             if glue:

@@ -148,3 +148,33 @@ def extract_reports(
         seen.add(key)
         reports.append(Report(name, found.iso, recipient, name_at, date_match.end()))
     return reports
+
+
+def reports_from_tasks(tasks: list, known: list[Report]) -> list[Report]:
+    """Reports whose due date is on a separate "Thời gian:" line or in a table row of the task."""
+    seen = {report.due for report in known}
+    out: list[Report] = []
+    for task in tasks:
+        deadline = task.deadline
+        if deadline.kind != "date" or not deadline.date or deadline.date in seen:
+            continue
+        match = _REPORT_RE.search(task.text)
+        if match is None:
+            continue
+        name_end = _NAME_END_RE.search(task.text, match.start() + 8)
+        name = task.text[match.start() : name_end.start() if name_end else match.start() + 120].strip(" ,.;")
+        found, _ = read_agencies(task.text, match.start() + len("báo cáo "), lower_plural=False)
+        recipient = None
+        send = _SEND_RE.search(task.text, match.start())
+        if send:
+            after, _ = read_agencies(task.text, send.end())
+            recipient = after[0].name if after else None
+        if recipient is None and found:
+            recipient = found[0].name
+        seen.add(deadline.date)
+        out.append(
+            Report(
+                name[:1].upper() + name[1:], deadline.date, recipient, task.start + match.start(), task.end
+            )
+        )
+    return out

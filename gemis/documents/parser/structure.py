@@ -140,8 +140,11 @@ def build_tree(text: str, start: int = 0, end: int | None = None) -> Node:
         body = line[marker:].strip()
         node = Node(kind, label, line_start, line_start + marker, line_end, body)
         if kind == "para":
-            # A paragraph belongs to the innermost open section (never to a dash item).
-            while len(stack) > 1 and stack[-1].kind not in SECTION_KINDS:
+            # A paragraph belongs to the innermost open section (never to a dash item); one that
+            # introduces a group ("Công tác truyền thông:", a table's group row) closes open items.
+            while len(stack) > 1 and (
+                stack[-1].kind not in SECTION_KINDS or (stack[-1].kind == "item" and body.endswith(":"))
+            ):
                 stack.pop()
         else:
             while len(stack) > 1 and stack[-1].level >= node.level:

@@ -235,7 +235,7 @@ class _Extractor:
                 continue
             following = children[i + 1] if i + 1 < len(children) else None
             if child.text.rstrip().endswith(":") and (
-                child.children or (following is not None and following.kind in ("dash", "plus"))
+                child.children or (following is not None and following.kind in ("dash", "plus", "item"))
             ):
                 # An introduction ("Tập trung các nội dung sau:"): what follows are the tasks.
                 for sub in child.children:

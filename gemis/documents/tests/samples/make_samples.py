@@ -280,6 +280,74 @@ def plan_docx(path: Path) -> None:
     document.save(path)
 
 
+def commune_docx(path: Path) -> None:
+    """A commune's Action Month plan (2025 scheme) whose activities are a table with group rows."""
+    import docx
+
+    document = docx.Document()
+    for line in (
+        "UBND XÃ BA TƠ",
+        "Số: 48/KH-UBND",
+        "Ba Tơ, ngày 05 tháng 11 năm 2025",
+        "KẾ HOẠCH",
+        "Hưởng ứng Tháng hành động vì bình đẳng giới và phòng ngừa, ứng phó với bạo lực trên cơ sở giới năm 2025",
+        "Căn cứ Kế hoạch số 301/KH-UBND ngày 24/10/2025 của UBND tỉnh Quảng Ngãi, UBND xã xây dựng Kế hoạch như sau:",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "Nâng cao nhận thức của Nhân dân về bình đẳng giới, phấn đấu 100% thôn tổ chức ít nhất 01 buổi sinh hoạt chuyên đề.",
+        "II. CÁC HOẠT ĐỘNG CỤ THỂ",
+    ):
+        document.add_paragraph(line)
+    table = document.add_table(rows=1, cols=5)
+    for cell, title in zip(
+        table.rows[0].cells,
+        ("TT", "Nội dung hoạt động", "Đơn vị thực hiện", "Thời gian thực hiện", "Ghi chú"),
+        strict=True,
+    ):
+        cell.text = title
+    rows = [
+        ("I", "Công tác truyền thông", "", "", ""),
+        (
+            "1",
+            "Treo băng rôn, khẩu hiệu hưởng ứng Tháng hành động tại trụ sở và các thôn",
+            "Phòng Văn hóa - Xã hội",
+            "Trước ngày 15/11/2025",
+            "",
+        ),
+        (
+            "2",
+            "Phát thanh tin, bài về phòng, chống bạo lực gia đình trên loa truyền thanh",
+            "Phòng Văn hóa - Xã hội",
+            "Thường xuyên trong Tháng hành động",
+            "02 lần/tuần",
+        ),
+        ("II", "Các hoạt động hỗ trợ", "", "", ""),
+        (
+            "1",
+            "Thăm hỏi, tặng quà cho nạn nhân bị bạo lực gia đình có hoàn cảnh khó khăn",
+            "Hội Liên hiệp Phụ nữ xã",
+            "Tháng 12/2025",
+            "",
+        ),
+        (
+            "2",
+            "Tổng hợp kết quả, báo cáo UBND tỉnh",
+            "Văn phòng HĐND và UBND xã",
+            "Trước ngày 18/12/2025",
+            "",
+        ),
+    ]
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = value
+    document.add_paragraph("III. TỔ CHỨC THỰC HIỆN")
+    document.add_paragraph(
+        "Các thôn căn cứ Kế hoạch này tổ chức các hoạt động phù hợp; báo cáo kết quả về UBND xã (qua Phòng Văn hóa - Xã hội) trước ngày 16/12/2025."
+    )
+    document.add_paragraph("Trên đây là Kế hoạch hưởng ứng Tháng hành động năm 2025 của UBND xã Ba Tơ./.")
+    document.save(path)
+
+
 def main() -> None:
     district = (HERE / "district_plan.txt").read_text(encoding="utf-8")
     (HERE / "district_plan.tcvn3.txt").write_bytes(to_tcvn3(district))
@@ -289,6 +357,7 @@ def main() -> None:
     commune = (HERE / "commune_plan.txt").read_text(encoding="utf-8")
     (HERE / "text_layer.pdf").write_bytes(text_pdf(commune.split("\n")))
     plan_docx(HERE / "plan_with_table.docx")
+    commune_docx(HERE / "commune_action_month.docx")
 
 
 if __name__ == "__main__":
