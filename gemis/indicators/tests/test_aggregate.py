@@ -318,6 +318,22 @@ def test_copy_values_then_rebuild(country, deputies):
     assert value(count, country.province, "2023") == 4
 
 
+def test_an_initial_load_refuses_values_that_point_nowhere(country, deputies):
+    from django.db import IntegrityError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the initial-load checks are PostgreSQL's")
+    element, _count, _share = deputies
+    period = Period.get("2023")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        aggregate.copy_values(
+            [(999_999, period.pk, element.pk, cell(element, "female").pk, 1.0)], initial=True
+        )
+    assert not DataValue.objects.exists()
+    constraints = connection.introspection.get_constraints(connection.cursor(), DataValue._meta.db_table)
+    assert any(c["foreign_key"] for c in constraints.values())  # rolled back with the load: still there
+
+
 def test_history_records_who_and_what(country, deputies):
     element, _count, _share = deputies
     dv = put(
