@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from gemis.documents.bench import plan_document, run_parse
 
-from .parser_support import SAMPLES
+from .samples.support import SAMPLES
 
 ROOT = Path(__file__).resolve().parents[3]
 

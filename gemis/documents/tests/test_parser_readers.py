@@ -16,7 +16,7 @@ from gemis.documents.parser import MAX_BYTES, ParseError, parse_bytes, parse_fil
 from gemis.documents.parser.legacy import tcvn3_to_unicode, vni_to_unicode
 from gemis.documents.parser.readers import detect_format, ocr_available, read_bytes, table_lines
 
-from .parser_support import NUMBERING, SAMPLES, paragraph, raw_docx, samples_module
+from .samples.support import NUMBERING, SAMPLES, paragraph, raw_docx, samples_module
 
 DISTRICT = (SAMPLES / "district_plan.txt").read_text(encoding="utf-8")
 

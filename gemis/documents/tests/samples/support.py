@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import zipfile
 from pathlib import Path
 
-SAMPLES = Path(__file__).parent / "samples"
+SAMPLES = Path(__file__).parent
 
 
 def samples_module():
-    """The sample builder (samples/make_samples.py) as a module: encoders and PDF writers."""
-    spec = importlib.util.spec_from_file_location("gemis_parser_samples", SAMPLES / "make_samples.py")
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(module)
-    return module
+    """The sample builder (samples/make_samples.py): encoders and PDF writers."""
+    from . import make_samples
+
+    return make_samples
 
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
