@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("gemis.orgs.urls")),
     path("", include("gemis.plans.urls")),
     path("", include("gemis.documents.urls")),
+    path("", include("gemis.indicators.urls")),
 ]

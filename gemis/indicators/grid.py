@@ -1,0 +1,523 @@
+"""The data-entry grid: who enters for which unit, the grid's layout, and saving one cell.
+
+A grid is one dataset × unit × period: a row per data element, a column per
+cell of its breakdown (Nam, Nữ…), grouped by breakdown so that every section
+has its own header. The total of a sex breakdown is shown, computed from the
+saved cells (the domain never stores it).
+
+Saving one cell, as the grid does when the officer leaves it:
+
+1. the period must be open for the unit (``validation.is_locked``);
+2. the value must be a number (typed the Vietnamese way, "1.234,5", or with a
+   point, "2.5");
+3. the row must still have the version the officer saw, else the save is
+   refused as a conflict (no lost updates);
+4. ``validation.validate_cells`` runs on the whole form as saved plus the new
+   cell; only problems this change *brings* refuse it (a ratio above its
+   denominator, a broken cross-cell rule, a negative value). Cells still
+   empty are a matter of completeness, shown beside the grid, not a reason
+   to refuse the cells already typed;
+5. the value is written with ``aggregate.load_values`` (the domain's writer,
+   which keeps the rollups of every unit above current in the same
+   transaction); an emptied cell deletes the value (the domain's delete signal
+   moves it out of the rollups).
+
+Who enters: the access rule's ``CHANGE`` on the unit (coordinators and
+administrators of the unit or above), and the focal points of the unit's own
+agencies (the access rule's "own agency" right; DESIGN: a focal point enters
+indicator data for its own unit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+from gemis.indicators import validation
+from gemis.indicators.aggregate import load_values
+from gemis.indicators.models import (
+    CategoryOptionCombo,
+    DataElement,
+    Dataset,
+    DataValue,
+    LockException,
+    Period,
+    PeriodType,
+)
+from gemis.orgs import access
+from gemis.orgs.access import Action
+from gemis.orgs.models import Agency, OrgUnit
+
+TOTAL = validation.TOTAL
+
+SAVED = "saved"
+INVALID = "invalid"
+CONFLICT = "conflict"
+LOCKED = "locked"
+UNCHANGED = "unchanged"
+
+CONFLICT_MESSAGE = _(
+    "Someone else saved this cell after you opened the form: it now holds %(value)s. Your value "
+    "(%(yours)s) was not saved; type it again if it is still right."
+)
+NOT_A_NUMBER = _("Type a number, e.g. 1.234 or 12,5.")
+
+
+# --------------------------------------------------------------------------- who enters for which unit
+
+
+def entry_units(user: Any) -> QuerySet[OrgUnit]:
+    """The units the person may enter values for (see the module's docstring)."""
+    changeable = access.filter_for(user, OrgUnit.objects.all(), Action.CHANGE).values("pk")
+    own = access.scope_for(user).own_agencies(Action.CHANGE)
+    own_units = Agency.objects.filter(pk__in=own).values("org_unit_id")
+    return OrgUnit.objects.filter(Q(pk__in=changeable) | Q(pk__in=own_units)).order_by("scheme", "path")
+
+
+def may_enter(user: Any, unit: OrgUnit) -> bool:
+    return entry_units(user).filter(pk=unit.pk).exists()
+
+
+def may_grant_exception(user: Any, unit: OrgUnit) -> bool:
+    """Coordinators (and administrators) *above* the unit reopen its period; the top unit's own for itself."""
+    if access.scope_for(user).is_superuser:
+        return True
+    above = unit.parent if unit.parent_id else unit
+    return access.may(user, Action.CHANGE, above)
+
+
+def may_set_deadline(user: Any, unit: OrgUnit) -> bool:
+    """Coordinators set the last day of entry for the units under their unit (the earliest deadline wins)."""
+    return access.may(user, Action.CHANGE, unit)
+
+
+# --------------------------------------------------------------------------- periods
+
+
+def period_label(code: str) -> str:
+    """ "2024" → "Năm 2024", "2024H1" → "6 tháng đầu năm 2024", "2024Q3" → "Quý III/2024"…"""
+    try:
+        kind, start, _end = _parse(code)
+    except ValueError:
+        return code
+    year = start.year
+    if kind == PeriodType.YEAR:
+        return str(_("Year %(year)s") % {"year": year})
+    if kind == PeriodType.HALF_YEAR:
+        if start.month == 1:
+            return str(_("First half of %(year)s") % {"year": year})
+        return str(_("Second half of %(year)s") % {"year": year})
+    if kind == PeriodType.QUARTER:
+        roman = ["I", "II", "III", "IV"][(start.month - 1) // 3]
+        return str(_("Quarter %(quarter)s/%(year)s") % {"quarter": roman, "year": year})
+    return str(_("Month %(month)s/%(year)s") % {"month": start.month, "year": year})
+
+
+def _parse(code: str):
+    from gemis.indicators.models import parse_period_code
+
+    return parse_period_code(code)
+
+
+def period_choices(dataset: Dataset, today: dt.date, years: int = 5) -> list[tuple[str, str]]:
+    """The periods of the dataset's type that have started, the latest first."""
+    codes: list[str] = []
+    for year in range(today.year, today.year - years, -1):
+        if dataset.period_type == PeriodType.YEAR:
+            codes.append(str(year))
+        elif dataset.period_type == PeriodType.HALF_YEAR:
+            codes += [f"{year}H2", f"{year}H1"]
+        elif dataset.period_type == PeriodType.QUARTER:
+            codes += [f"{year}Q{q}" for q in (4, 3, 2, 1)]
+        else:
+            codes += [f"{year}-{m:02d}" for m in range(12, 0, -1)]
+    started = [c for c in codes if _parse(c)[1] <= today]
+    return [(c, period_label(c)) for c in started]
+
+
+def default_period(dataset: Dataset, today: dt.date) -> str:
+    """The last period that has ended (what units are entering now), else the current one."""
+    choices = period_choices(dataset, today)
+    for code, _label in choices:
+        if _parse(code)[2] < today:
+            return code
+    return choices[0][0] if choices else str(today.year)
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def parse_number(text: str) -> float | None:
+    """A number as an officer types it; None for an empty cell. Raises ValueError otherwise.
+
+    With the page's separators (Vietnamese: "1.234,5"; English: "1,234.5"); a
+    lone point or comma that does not group thousands is a decimal mark ("2.5",
+    "2,5"), since people type both.
+    """
+    text = (text or "").strip().replace("\u00a0", "").replace(" ", "")
+    if not text:
+        return None
+    decimal = formats.get_format("DECIMAL_SEPARATOR")
+    thousand = formats.get_format("THOUSAND_SEPARATOR")
+    if decimal in text and thousand in text:
+        text = text.replace(thousand, "").replace(decimal, ".")
+    elif thousand in text:
+        grouped = re.fullmatch(r"-?\d{1,3}(" + re.escape(thousand) + r"\d{3})+", text)
+        text = text.replace(thousand, "") if grouped else text.replace(thousand, ".")
+    elif decimal in text:
+        text = text.replace(decimal, ".")
+    if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+        raise ValueError(text)
+    return float(text)
+
+
+def format_number(value: float | None) -> str:
+    """For inputs and tables: grouped thousands and the page's decimal mark; "" for nothing."""
+    if value is None:
+        return ""
+    if abs(value - round(value)) < 1e-9:
+        return formats.number_format(round(value), 0, use_l10n=True, force_grouping=True)
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    places = len(text.split(".")[1]) if "." in text else 0
+    return formats.number_format(value, places, use_l10n=True, force_grouping=True)
+
+
+# --------------------------------------------------------------------------- the grid
+
+
+@dataclass
+class GridCell:
+    element: str
+    cell: str
+    label: str
+    value: float | None = None
+    version: int = 0
+    applies: bool = True
+
+    @property
+    def display(self) -> str:
+        return format_number(self.value)
+
+
+@dataclass
+class GridRow:
+    element: DataElement
+    cells: list[GridCell]
+    required: bool = False
+    total: float | None = None
+    has_total: bool = False
+
+    @property
+    def total_display(self) -> str:
+        return format_number(self.total)
+
+
+@dataclass
+class GridSection:
+    name: str
+    columns: list[tuple[str, str]]  # (cell code, label)
+    has_total: bool
+    rows: list[GridRow] = field(default_factory=list)
+
+
+@dataclass
+class LockState:
+    locked: bool
+    deadline: dt.date | None
+    exception: LockException | None
+
+
+def _layout(elements: list[DataElement]) -> dict[int, list[CategoryOptionCombo]]:
+    by_combo: dict[int, list[CategoryOptionCombo]] = {}
+    for combo in CategoryOptionCombo.objects.filter(
+        combo_id__in={e.category_combo_id for e in elements}
+    ).order_by("pk"):
+        by_combo.setdefault(combo.combo_id, []).append(combo)
+    return by_combo
+
+
+def _is_sex_split(cells: list[CategoryOptionCombo]) -> bool:
+    return len(cells) > 1 and all(set(c.option_codes) == {"sex"} for c in cells)
+
+
+def saved_values(dataset: Dataset, period: Period, unit: OrgUnit) -> dict[tuple[str, str], DataValue]:
+    """The unit's saved values of the dataset for the period, by (element code, cell code)."""
+    rows = DataValue.objects.filter(
+        org_unit=unit, period=period, data_element__in=dataset.data_elements.all()
+    ).select_related("data_element", "option_combo")
+    return {(dv.data_element.code, dv.option_combo.code): dv for dv in rows}
+
+
+def build_grid(dataset: Dataset, period: Period, unit: OrgUnit) -> list[GridSection]:
+    """The grid's sections, one per breakdown, with the saved values and their versions."""
+    elements = list(dataset.data_elements.select_related("category_combo").order_by("code"))
+    required = set(dataset.required_elements.values_list("pk", flat=True))
+    layout = _layout(elements)
+    saved = saved_values(dataset, period, unit)
+    sections: dict[int, GridSection] = {}
+    for element in elements:
+        cells = layout.get(element.category_combo_id, [])
+        section = sections.get(element.category_combo_id)
+        has_total = _is_sex_split(cells)
+        if section is None:
+            columns = [(c.code, c.name) for c in cells]
+            section = GridSection(element.category_combo.name, columns, has_total)
+            sections[element.category_combo_id] = section
+        row = GridRow(element, [], element.pk in required, has_total=has_total)
+        for combo in cells:
+            dv = saved.get((element.code, combo.code))
+            row.cells.append(
+                GridCell(
+                    element.code,
+                    combo.code,
+                    combo.name,
+                    dv.value if dv else None,
+                    dv.version if dv else 0,
+                )
+            )
+        if has_total:
+            row.total = row_total(row.cells)
+        section.rows.append(row)
+    return list(sections.values())
+
+
+def row_total(cells: list[GridCell]) -> float | None:
+    values = [c.value for c in cells]
+    return None if all(v is None for v in values) else sum(v or 0 for v in values)
+
+
+def lock_state(dataset: Dataset, period: Period, unit: OrgUnit, today: dt.date) -> LockState:
+    deadline = validation.lock_date(dataset, period, unit)
+    locked = validation.is_locked(dataset, period, unit, today)
+    exception = None
+    if deadline is not None and today > deadline and not locked:
+        exception = (
+            LockException.objects.filter(
+                dataset=dataset,
+                period=period,
+                org_unit__path__in=_at_or_above(unit),
+                until__gte=today,
+            )
+            .order_by("-until")
+            .first()
+        )
+    return LockState(locked, deadline, exception)
+
+
+def _at_or_above(unit: OrgUnit) -> list[str]:
+    parts = unit.path.strip("/").split("/")
+    return ["/".join(parts[:end]) + "/" for end in range(2, len(parts) + 1)]
+
+
+# --------------------------------------------------------------------------- saving one cell
+
+
+@dataclass
+class CellResult:
+    status: str
+    element: str
+    cell: str
+    value: float | None = None
+    version: int = 0
+    messages: list[str] = field(default_factory=list)
+    row_total: float | None = None
+    label: str = ""
+
+    @property
+    def display(self) -> str:
+        return format_number(self.value)
+
+    @property
+    def total_display(self) -> str:
+        return format_number(self.row_total)
+
+
+def _problem_key(problem: validation.Problem) -> tuple[str, str | None, str, str]:
+    return (problem.element, problem.cell, problem.code, str(problem.message))
+
+
+def check_change(
+    dataset: Dataset, current: dict[tuple[str, str], float | None], key: tuple[str, str], value: float | None
+) -> list[validation.Problem]:
+    """The problems that setting ``key`` to ``value`` brings to the form ``current`` (empty cells aside)."""
+    after = {**current, key: value}
+    before_keys = {_problem_key(p) for p in validation.validate_cells(dataset, current)}
+    found = []
+    for problem in validation.validate_cells(dataset, after):
+        if problem.code == "required" or _problem_key(problem) in before_keys:
+            continue
+        # Checks of one value concern that value only; cross-cell ones concern whoever changes them.
+        if problem.code in ("below_min", "above_max", "not_integer", "unknown_cell"):
+            if (problem.element, problem.cell) != key:
+                continue
+        found.append(problem)
+    return found
+
+
+def save_cell(
+    dataset: Dataset,
+    period: Period,
+    unit: OrgUnit,
+    element_code: str,
+    cell_code: str,
+    text: str,
+    expected_version: int,
+    *,
+    user: Any,
+    today: dt.date,
+) -> CellResult:
+    """Check and save one cell of the grid (see the module's docstring)."""
+    result = _save_cell(
+        dataset, period, unit, element_code, cell_code, text, expected_version, user=user, today=today
+    )
+    combo = CategoryOptionCombo.objects.filter(
+        code=cell_code, combo__in=DataElement.objects.filter(code=element_code).values("category_combo")
+    ).first()
+    element = DataElement.objects.filter(code=element_code).first()
+    if element is not None and combo is not None:
+        result.label = f"{element.name} — {combo.name}"
+    return result
+
+
+def _save_cell(
+    dataset: Dataset,
+    period: Period,
+    unit: OrgUnit,
+    element_code: str,
+    cell_code: str,
+    text: str,
+    expected_version: int,
+    *,
+    user: Any,
+    today: dt.date,
+) -> CellResult:
+    element = dataset.data_elements.filter(code=element_code).first()
+    combo = (
+        CategoryOptionCombo.objects.filter(combo_id=element.category_combo_id, code=cell_code).first()
+        if element
+        else None
+    )
+    if element is None or combo is None:
+        return CellResult(
+            INVALID, element_code, cell_code, messages=[str(_("This cell is not part of the form."))]
+        )
+    if validation.is_locked(dataset, period, unit, today):
+        return CellResult(
+            LOCKED, element_code, cell_code, messages=[str(_("This period is locked for data entry."))]
+        )
+    try:
+        value = parse_number(text)
+    except ValueError:
+        return CellResult(INVALID, element_code, cell_code, messages=[str(NOT_A_NUMBER)])
+
+    with transaction.atomic():
+        existing = (
+            DataValue.objects.select_for_update()
+            .filter(org_unit=unit, period=period, data_element=element, option_combo=combo)
+            .first()
+        )
+        current_version = existing.version if existing else 0
+        if current_version != expected_version:
+            now = existing.value if existing else None
+            return CellResult(
+                CONFLICT,
+                element_code,
+                cell_code,
+                now,
+                current_version,
+                [str(CONFLICT_MESSAGE % {"value": format_number(now) or "—", "yours": text.strip() or "—"})],
+                _row_total(dataset, period, unit, element),
+            )
+        if (existing.value if existing else None) == value:
+            return CellResult(
+                UNCHANGED,
+                element_code,
+                cell_code,
+                value,
+                current_version,
+                row_total=_row_total(dataset, period, unit, element),
+            )
+        current = {key: dv.value for key, dv in saved_values(dataset, period, unit).items()}
+        problems = check_change(dataset, current, (element_code, cell_code), value)
+        if problems:
+            return CellResult(
+                INVALID,
+                element_code,
+                cell_code,
+                value,
+                current_version,
+                list(dict.fromkeys(str(p.message) for p in problems)),
+            )
+        if value is None:
+            existing.delete()  # the domain's delete signal takes it out of the rollups
+            version = 0
+        else:
+            load_values([(unit.pk, period.pk, element.pk, combo.pk, value)], user=user, reason="data entry")
+            version = current_version + 1
+    return CellResult(
+        SAVED,
+        element_code,
+        cell_code,
+        value,
+        version,
+        row_total=_row_total(dataset, period, unit, element),
+    )
+
+
+def _row_total(dataset: Dataset, period: Period, unit: OrgUnit, element: DataElement) -> float | None:
+    values = list(
+        DataValue.objects.filter(org_unit=unit, period=period, data_element=element).values_list(
+            "value", flat=True
+        )
+    )
+    return sum(values) if values else None
+
+
+# --------------------------------------------------------------------------- completeness below a unit
+
+
+@dataclass
+class CompletenessRow:
+    unit: OrgUnit
+    filled: int
+    expected: int
+    locked: bool
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.filled / self.expected) if self.expected else 100
+
+    @property
+    def is_complete(self) -> bool:
+        return self.filled >= self.expected
+
+
+MAX_COMPLETENESS_UNITS = 500
+
+
+def completeness_below(
+    user: Any, dataset: Dataset, period: Period, unit: OrgUnit, today: dt.date
+) -> list[CompletenessRow]:
+    """The unit and every unit below it the person may read, with the cells they filled (≤ 500)."""
+    units = list(
+        access.filter_for(user, OrgUnit.objects.filter(path__startswith=unit.path)).order_by("path")[
+            :MAX_COMPLETENESS_UNITS
+        ]
+    )
+    found = validation.completeness(dataset, period, units)
+    return [
+        CompletenessRow(
+            u,
+            found[u.pk].filled,
+            found[u.pk].expected,
+            validation.is_locked(dataset, period, u, today),
+        )
+        for u in units
+    ]

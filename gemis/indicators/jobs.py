@@ -1,0 +1,55 @@
+"""Background jobs of the indicators app: saving a large uploaded Excel template."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from gemis.core import jobs
+from gemis.core.models import BackgroundJob
+from gemis.indicators import excel, grid
+from gemis.indicators.models import Dataset, Period
+from gemis.orgs import access
+from gemis.orgs.models import OrgUnit
+
+
+@jobs.runner("indicators.excel_import")
+def import_workbook(job: BackgroundJob, progress: jobs.Progress) -> jobs.Result:
+    """Read the file again with the owner's access at run time, and save the units without errors."""
+    params = job.params
+    today = dt.date.fromisoformat(params["today"])
+    with translation.override(params.get("language") or "vi"):
+        dataset = access.get_for(job.owner, Dataset, code=params["dataset"])
+        period = Period.objects.get(code=params["period"])
+        unit = access.get_for(job.owner, OrgUnit, pk=params["unit"])
+        if not default_storage.exists(params["file"]):
+            raise jobs.JobError(_("The uploaded file is no longer there; upload it again."))
+        with default_storage.open(params["file"], "rb") as handle:
+            content = handle.read()
+        progress.update(0, step=_("Checking the file…"), force=True)
+        report = excel.read_upload(
+            content, dataset, period, allowed_units=grid.entry_units(job.owner), today=today
+        )
+        if report.file_errors:
+            raise jobs.JobError(" ".join(report.file_errors))
+        units = report.valid_units
+        excel.save_report(
+            report,
+            user=job.owner,
+            today=today,
+            step=lambda forms: progress.iterate(forms, total=len(units), step=_("Saving the units…")),
+        )
+        default_storage.delete(params["file"])
+        url = reverse("entry-grid", args=[dataset.code, unit.pk, period.code])
+        if report.errors:
+            return jobs.Result(
+                content=excel.error_report(report),
+                filename=f"loi-{dataset.code}-{period.code}.xlsx",
+                content_type=excel.XLSX_TYPE,
+                url=url,
+            )
+        return jobs.Result(url=url)

@@ -1,0 +1,66 @@
+/* The data-entry grid: Enter moves down (Shift+Enter up), Tab moves right (the browser's own),
+   each cell is saved by htmx when it changes; refused saves (400/409/423) are shown in the cell. */
+(function () {
+  "use strict";
+
+  function rowsOf(grid) {
+    return Array.from(grid.querySelectorAll("tr")).filter(function (tr) {
+      return tr.querySelector("input.grid-input:not([readonly])");
+    });
+  }
+
+  function moveVertically(input, step) {
+    var grid = input.closest("[data-grid]");
+    var tr = input.closest("tr");
+    var rows = rowsOf(grid);
+    var index = rows.indexOf(tr);
+    var here = Array.from(tr.querySelectorAll("input.grid-input:not([readonly])"));
+    var column = here.indexOf(input);
+    var next = rows[index + step];
+    if (!next) return false;
+    var there = Array.from(next.querySelectorAll("input.grid-input:not([readonly])"));
+    var target = there[Math.min(column, there.length - 1)];
+    if (!target) return false;
+    target.focus();
+    target.select();
+    return true;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.classList.contains("grid-input")) return;
+    if (event.key === "Enter" || event.key === "ArrowDown" || event.key === "ArrowUp") {
+      var up = event.key === "ArrowUp" || (event.key === "Enter" && event.shiftKey);
+      event.preventDefault();
+      moveVertically(input, up ? -1 : 1);
+    } else if (event.key === "Escape" && input.dataset.saved !== undefined) {
+      input.value = input.dataset.saved;
+    }
+  });
+
+  document.addEventListener("focusin", function (event) {
+    var input = event.target;
+    if (input instanceof HTMLInputElement && input.classList.contains("grid-input")) {
+      input.dataset.saved = input.value;
+      input.select();
+    }
+  });
+
+  // A refused save comes back as 400 (invalid), 409 (conflict) or 423 (locked): show it in the cell.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (event.detail.elt.classList && event.detail.elt.classList.contains("grid-input") &&
+        (status === 400 || status === 409 || status === 423)) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  // The swapped cell is new: if the person came back to it meanwhile, keep them there.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var cell = event.detail.target;
+    if (cell && cell.dataset && cell.dataset.state === "invalid") {
+      cell.setAttribute("aria-invalid", "true");
+    }
+  });
+})();

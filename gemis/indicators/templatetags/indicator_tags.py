@@ -1,0 +1,35 @@
+"""Numbers and statuses as the indicator pages show them (Vietnamese separators by default)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils import formats
+
+from gemis.indicators.grid import format_number
+
+register = template.Library()
+
+
+@register.filter
+def num(value: Any, places: int | None = None) -> str:
+    """1234.5 → "1.234,5" (vi) or "1,234.5" (en); ``|num:1`` rounds to one decimal; "—" for nothing."""
+    if value is None or value == "":
+        return "—"
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if places is None:
+        return format_number(value)
+    return formats.number_format(round(value, int(places)), int(places), use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def signed(value: Any, places: int = 1) -> str:
+    """A difference with its sign: "+2,5", "−1,0"."""
+    if value is None:
+        return "—"
+    text = num(abs(float(value)), places)
+    return ("+" if float(value) > 0 else "−" if float(value) < 0 else "±") + text

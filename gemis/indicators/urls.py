@@ -1,0 +1,23 @@
+from django.urls import path
+
+from gemis.indicators import views_dashboards, views_entry, views_excel
+
+GRID = "indicators/entry/<slug:dataset>/<int:unit>/<str:period>/"
+
+urlpatterns = [
+    path("indicators/", views_dashboards.indicator_dashboard, name="indicator-dashboard"),
+    path("indicators/targets/", views_dashboards.target_list, name="target-list"),
+    path("indicators/units/<int:pk>/", views_dashboards.unit_profile, name="unit-profile"),
+    path("indicators/data/<str:page>.<str:fmt>", views_dashboards.chart_data, name="chart-data"),
+    path("indicators/entry/", views_entry.entry_start, name="entry-start"),
+    path(GRID, views_entry.entry_grid, name="entry-grid"),
+    path(GRID + "cell/", views_entry.entry_cell, name="entry-cell"),
+    path(GRID + "exception/", views_entry.entry_exception, name="entry-exception"),
+    path(GRID + "deadline/", views_entry.entry_deadline, name="entry-deadline"),
+    path(GRID + "template.xlsx", views_excel.excel_template, name="excel-template"),
+    path(GRID + "upload/", views_excel.excel_upload, name="excel-upload"),
+    path(GRID + "upload/<str:token>/", views_excel.excel_preview, name="excel-preview"),
+    path(GRID + "upload/<str:token>/errors.xlsx", views_excel.excel_errors, name="excel-errors"),
+    # Last: "indicators/<code>/" would otherwise read the words above as indicator codes.
+    path("indicators/<str:code>/", views_dashboards.indicator_detail, name="indicator-detail"),
+]

@@ -1,0 +1,164 @@
+"""Dashboards: the province's targets and gender gaps, an indicator's page, a unit's profile, the
+targets list with its "still far off" filter, and every chart's data as XLSX or CSV.
+
+The unit is read with ``access.get_for`` (another province's unit is a 404);
+the figures come from :mod:`gemis.indicators.dashboards`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from gemis.indicators import dashboards
+from gemis.indicators import targets as target_rules
+from gemis.indicators.excel import XLSX_TYPE
+from gemis.indicators.models import Indicator
+from gemis.orgs import access
+
+
+def _unit(request: HttpRequest, pk: Any = None):
+    unit = dashboards.home_unit(request.user, pk if pk is not None else request.GET.get("unit"))
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def _indicator(request: HttpRequest, code: str) -> Indicator:
+    return access.get_for(request.user, Indicator.objects.select_related("group"), code=code)
+
+
+def _year(request: HttpRequest) -> int | None:
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() and 1900 < int(value) < 2200 else None
+
+
+@login_required
+def indicator_dashboard(request: HttpRequest) -> HttpResponse:
+    unit = _unit(request)
+    board = dashboards.province_dashboard(request.user, unit, timezone.localdate())
+    context = {
+        "unit": unit,
+        "board": board,
+        "top": board.targets[:12],
+        "charts": {c.id: c for c in board.charts},
+        "specs": [c.spec() for c in board.charts],
+        "units": access.top_units(request.user).order_by("scheme", "path"),
+        "method": target_rules.METHOD_TEXT,
+        "unit_query": urlencode({"unit": unit.pk}),
+    }
+    return render(request, "indicators/dashboard.html", context)
+
+
+@login_required
+def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = _indicator(request, code)
+    unit = _unit(request)
+    page = dashboards.indicator_page(request.user, indicator, unit, timezone.localdate(), _year(request))
+    context = {
+        "indicator": indicator,
+        "unit": unit,
+        "page": page,
+        "specs": [c.spec() for c in page.charts],
+        "method": target_rules.METHOD_TEXT,
+        "unit_choices": access.top_units(request.user).order_by("scheme", "path"),
+        "suppressed_any": any(f.suppressed for f in page.total)
+        or any(r.total.suppressed or r.male.suppressed or r.female.suppressed for r in page.breakdown),
+        "small_cell": dashboards.SMALL_CELL,
+        "rows": list(zip(page.years, page.total, page.male, page.female, strict=True)),
+        "query": urlencode(
+            {"unit": unit.pk, "indicator": indicator.code, **({"year": y} if (y := _year(request)) else {})}
+        ),
+    }
+    return render(request, "indicators/indicator_detail.html", context)
+
+
+@login_required
+def unit_profile(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit(request, pk)
+    profile = dashboards.unit_profile(request.user, unit, timezone.localdate())
+    context = {
+        "unit": unit,
+        "profile": profile,
+        "specs": [c.spec() for c in profile.charts],
+        "min_provinces": dashboards.MIN_PROVINCES_FOR_COUNTRY,
+        "small_cell": dashboards.SMALL_CELL,
+        "children": access.filter_for(request.user, unit.children.all()).order_by("code"),
+        "query": urlencode({"unit": unit.pk}),
+    }
+    return render(request, "indicators/unit_profile.html", context)
+
+
+@login_required
+def target_list(request: HttpRequest) -> HttpResponse:
+    unit = _unit(request)
+    far = request.GET.get("far") == "1"
+    rows = dashboards.target_rows(request.user, unit, timezone.localdate(), far_only=far)
+    context = {
+        "unit": unit,
+        "rows": rows,
+        "far": far,
+        "counts": dashboards.status_counts(
+            rows if not far else dashboards.target_rows(request.user, unit, timezone.localdate())
+        ),
+        "units": access.top_units(request.user).order_by("scheme", "path"),
+        "keep": [("far", "1")] if far else [],
+        "method": target_rules.METHOD_TEXT,
+    }
+    return render(request, "indicators/target_list.html", context)
+
+
+def _charts_for(request: HttpRequest, page: str) -> list[dashboards.Chart]:
+    today = timezone.localdate()
+    if page == "dashboard":
+        return dashboards.province_dashboard(request.user, _unit(request), today).charts
+    if page == "indicator":
+        indicator = _indicator(request, request.GET.get("indicator", ""))
+        return dashboards.indicator_page(
+            request.user, indicator, _unit(request), today, _year(request)
+        ).charts
+    if page == "profile":
+        return dashboards.unit_profile(request.user, _unit(request), today).charts
+    raise Http404
+
+
+@login_required
+def chart_data(request: HttpRequest, page: str, fmt: str) -> HttpResponse:
+    """The table behind one chart of a page, with Vietnamese headers, as XLSX or CSV."""
+    chart = dashboards.find_chart(_charts_for(request, page), request.GET.get("chart", ""))
+    if chart is None or fmt not in ("xlsx", "csv"):
+        raise Http404
+    filename = f"{page}-{chart.id}-{timezone.localdate():%Y%m%d}.{fmt}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")  # so that Excel reads the Vietnamese as UTF-8
+        writer = csv.writer(buffer)
+        writer.writerow([str(h) for h in chart.headers])
+        writer.writerows(chart.rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "Số liệu"
+        sheet.append([str(chart.title)])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append([str(h) for h in chart.headers])
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in chart.rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,211 @@
+"""Data entry: choose a form, the grid (one cell saved at a time), locks and exceptions, completeness.
+
+Every page reads the unit with ``access.get_for`` (another province's unit is a
+404); entering needs :func:`gemis.indicators.grid.may_enter`; the logic is in
+:mod:`gemis.indicators.grid`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gemis.indicators import grid
+from gemis.indicators.forms import DeadlineForm, EntryChoiceForm, ExceptionForm
+from gemis.indicators.models import Dataset, LockException, Period, PeriodLock, parse_period_code
+from gemis.orgs import access
+from gemis.orgs.models import OrgUnit
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def dataset_for(user: Any, code: str) -> Dataset:
+    return access.get_for(user, Dataset, code=code)
+
+
+def period_for(dataset: Dataset, code: str) -> Period:
+    """The period of ``code`` if it is one of the dataset's type (else 404); created on first use."""
+    try:
+        kind, _start, _end = parse_period_code(code)
+    except ValueError as exc:
+        raise Http404 from exc
+    if kind != dataset.period_type:
+        raise Http404
+    return Period.get(code)
+
+
+def _grid_objects(request: HttpRequest, dataset: str, unit: int, period: str):
+    found = dataset_for(request.user, dataset)
+    return found, access.get_for(request.user, OrgUnit, pk=unit), period_for(found, period)
+
+
+def grid_url(dataset: Dataset, unit: OrgUnit, period: Period | str) -> str:
+    code = period.code if isinstance(period, Period) else period
+    return reverse("entry-grid", args=[dataset.code, unit.pk, code])
+
+
+@login_required
+def entry_start(request: HttpRequest) -> HttpResponse:
+    """Choose the form, the unit and the period; then the grid."""
+    units = grid.entry_units(request.user)
+    datasets = list(access.filter_for(request.user, Dataset.objects.all()))
+    data = request.GET.copy()
+    if datasets and "dataset" not in data:
+        data["dataset"] = datasets[0].code
+    if "unit" not in data and units.exists():
+        data["unit"] = str(units.first().pk)
+    chosen = next((d for d in datasets if d.code == data.get("dataset")), datasets[0] if datasets else None)
+    periods = grid.period_choices(chosen, today()) if chosen else []
+    form = EntryChoiceForm(data, units=units, periods=periods)
+    if request.GET.get("go") and form.is_valid():
+        dataset = form.cleaned_data["dataset"]
+        period = form.cleaned_data["period"] or grid.default_period(dataset, today())
+        return redirect(grid_url(dataset, form.cleaned_data["unit"], period))
+    context = {"form": form, "datasets": datasets, "has_units": units.exists()}
+    return render(request, "indicators/entry_start.html", context)
+
+
+def _grid_context(
+    request: HttpRequest, dataset: Dataset, unit: OrgUnit, period: Period, **extra: Any
+) -> dict[str, Any]:
+    user, now = request.user, today()
+    state = grid.lock_state(dataset, period, unit, now)
+    may_enter = grid.may_enter(user, unit)
+    rows = grid.completeness_below(user, dataset, period, unit, now)  # the unit itself first
+    context = {
+        "dataset": dataset,
+        "unit": unit,
+        "period": period,
+        "period_label": grid.period_label(period.code),
+        "periods": grid.period_choices(dataset, now),
+        "sections": grid.build_grid(dataset, period, unit),
+        "state": state,
+        "may_enter": may_enter,
+        "editable": may_enter and not state.locked,
+        "below": rows[1:],
+        "own": rows[0] if rows else None,
+        "may_grant": grid.may_grant_exception(user, unit),
+        "may_set_deadline": grid.may_set_deadline(user, unit),
+        "exception_form": ExceptionForm(today=now),
+        "deadline_form": DeadlineForm(),
+        "today": now,
+        "cell_url": reverse("entry-cell", args=[dataset.code, unit.pk, period.code]),
+    }
+    context.update(extra)
+    return context
+
+
+@login_required
+def entry_grid(request: HttpRequest, dataset: str, unit: int, period: str) -> HttpResponse:
+    found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
+    return render(
+        request, "indicators/entry_grid.html", _grid_context(request, found, org_unit, found_period)
+    )
+
+
+STATUS_CODES = {
+    grid.SAVED: 200,
+    grid.UNCHANGED: 200,
+    grid.INVALID: 400,
+    grid.CONFLICT: 409,
+    grid.LOCKED: 423,
+}
+
+
+@login_required
+@require_POST
+def entry_cell(request: HttpRequest, dataset: str, unit: int, period: str) -> HttpResponse:
+    """Save one cell (htmx); the response is the cell again, marked saved or with its message."""
+    found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
+    if not grid.may_enter(request.user, org_unit):
+        raise Http404
+    try:
+        version = int(request.POST.get("version", "0"))
+    except ValueError:
+        version = -1
+    result = grid.save_cell(
+        found,
+        found_period,
+        org_unit,
+        request.POST.get("element", ""),
+        request.POST.get("cell", ""),
+        request.POST.get("value", ""),
+        version,
+        user=request.user,
+        today=today(),
+    )
+    context = {
+        "result": result,
+        "typed": request.POST.get("value", ""),
+        "cell_url": reverse("entry-cell", args=[found.code, org_unit.pk, found_period.code]),
+        "editable": result.status != grid.LOCKED,
+        "saved_at": timezone.localtime(),
+    }
+    return render(request, "indicators/_grid_cell.html", context, status=STATUS_CODES[result.status])
+
+
+@login_required
+@require_POST
+def entry_exception(request: HttpRequest, dataset: str, unit: int, period: str) -> HttpResponse:
+    """A coordinator above the unit reopens the period for it (and the units below it) until a date."""
+    found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
+    if not grid.may_grant_exception(request.user, org_unit):
+        raise Http404
+    form = ExceptionForm(request.POST, today=today())
+    if not form.is_valid():
+        context = _grid_context(request, found, org_unit, found_period, exception_form=form)
+        return render(request, "indicators/entry_grid.html", context, status=400)
+    exception, _created = LockException.objects.get_or_create(
+        dataset=found,
+        period=found_period,
+        org_unit=org_unit,
+        defaults={"until": form.cleaned_data["until"], "granted_by": request.user},
+    )
+    exception.until = form.cleaned_data["until"]
+    exception.reason = form.cleaned_data["reason"]
+    exception.granted_by = request.user
+    exception.save_checked(exception.version)
+    messages.success(
+        request,
+        _("Entry for %(unit)s is open again until %(date)s.")
+        % {"unit": org_unit.name, "date": exception.until.strftime("%d/%m/%Y")},
+    )
+    return redirect(grid_url(found, org_unit, found_period))
+
+
+@login_required
+@require_POST
+def entry_deadline(request: HttpRequest, dataset: str, unit: int, period: str) -> HttpResponse:
+    """A coordinator sets the last day of entry for the units under theirs."""
+    found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
+    if not grid.may_set_deadline(request.user, org_unit):
+        raise Http404
+    form = DeadlineForm(request.POST)
+    if not form.is_valid():
+        context = _grid_context(request, found, org_unit, found_period, deadline_form=form)
+        return render(request, "indicators/entry_grid.html", context, status=400)
+    lock, _created = PeriodLock.objects.get_or_create(
+        dataset=found,
+        period=found_period,
+        org_unit=org_unit,
+        defaults={"lock_after": form.cleaned_data["lock_after"]},
+    )
+    lock.lock_after = form.cleaned_data["lock_after"]
+    lock.save_checked(lock.version)
+    messages.success(
+        request,
+        _("The last day of entry for the units under %(unit)s is %(date)s.")
+        % {"unit": org_unit.name, "date": lock.lock_after.strftime("%d/%m/%Y")},
+    )
+    return redirect(grid_url(found, org_unit, found_period))

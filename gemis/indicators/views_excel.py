@@ -1,0 +1,198 @@
+"""Excel: the template of a form, the upload, the preview with its error report, saving.
+
+The uploaded file is kept under a random name outside static files until it
+is saved or abandoned; its name lives in the person's session, so nobody else
+can preview or save it. A file with more values than :data:`INLINE_VALUES`
+is saved by a background job with progress (``gemis.core.jobs``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from gemis.core import jobs as background
+from gemis.core.uploads import check_upload
+from gemis.indicators import excel, grid
+from gemis.indicators.forms import UploadForm
+from gemis.indicators.views_entry import _grid_objects, grid_url, today
+
+INLINE_VALUES = 2000
+SESSION_KEY = "indicator_uploads"
+PREVIEW_ROWS = 200
+
+
+def _units_under(user: Any, unit: Any):
+    return grid.entry_units(user).filter(path__startswith=unit.path).order_by("path")
+
+
+@login_required
+def excel_template(request: HttpRequest, dataset: str, unit: int, period: str) -> HttpResponse:
+    """The workbook for the unit and the units below it that the person enters for (or the unit alone)."""
+    found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
+    units = list(_units_under(request.user, org_unit)) or [org_unit]
+    response = HttpResponse(excel.build_template(found, found_period, units), content_type=excel.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{excel.template_name(found, found_period)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _stored(request: HttpRequest, token: str) -> dict[str, Any]:
+    entry = request.session.get(SESSION_KEY, {}).get(token)
+    if entry is None or not default_storage.exists(entry["file"]):
+        raise Http404
+    return entry
+
+
+def _report(request: HttpRequest, entry: dict[str, Any], found, found_period) -> excel.UploadReport:
+    with default_storage.open(entry["file"], "rb") as handle:
+        content = handle.read()
+    return excel.read_upload(
+        content, found, found_period, allowed_units=grid.entry_units(request.user), today=today()
+    )
+
+
+@login_required
+def excel_upload(request: HttpRequest, dataset: str, unit: int, period: str) -> HttpResponse:
+    found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
+    if not grid.may_enter(request.user, org_unit):
+        raise Http404
+    form = UploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    file_errors: list[str] = []
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                checked = check_upload(upload.name, upload, upload.size)
+                if not checked.name.lower().endswith(".xlsx"):
+                    raise ValidationError(
+                        _("%(name)s is not an Excel workbook (.xlsx). Fill in the template and upload it.")
+                        % {"name": checked.name}
+                    )
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                upload.seek(0)
+                content = upload.read()
+                report = excel.read_upload(
+                    content, found, found_period, allowed_units=grid.entry_units(request.user), today=today()
+                )
+                if report.file_errors:
+                    file_errors = report.file_errors
+                else:
+                    token = uuid.uuid4().hex
+                    name = default_storage.save(f"indicator_uploads/{token}.xlsx", ContentFile(content))
+                    uploads = request.session.get(SESSION_KEY, {})
+                    uploads[token] = {"file": name, "name": checked.name}
+                    request.session[SESSION_KEY] = uploads
+                    return redirect("excel-preview", found.code, org_unit.pk, found_period.code, token)
+    context = {
+        "dataset": found,
+        "unit": org_unit,
+        "period": found_period,
+        "period_label": grid.period_label(found_period.code),
+        "form": form,
+        "file_errors": file_errors,
+        "inline_values": INLINE_VALUES,
+    }
+    return render(request, "indicators/excel_upload.html", context, status=status)
+
+
+@login_required
+def excel_preview(request: HttpRequest, dataset: str, unit: int, period: str, token: str) -> HttpResponse:
+    """What the file holds, line by line with its errors; saving the correct units on confirmation."""
+    found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
+    if not grid.may_enter(request.user, org_unit):
+        raise Http404
+    entry = _stored(request, token)
+    report = _report(request, entry, found, found_period)
+    if request.method == "POST" and not report.file_errors:
+        if report.values_to_save > INLINE_VALUES:
+            job = background.start(
+                request.user,
+                "indicators.excel_import",
+                _("Saving %(name)s") % {"name": entry["name"]},
+                {
+                    "file": entry["file"],
+                    "dataset": found.code,
+                    "period": found_period.code,
+                    "unit": org_unit.pk,
+                    "today": today().isoformat(),
+                    "language": translation.get_language(),
+                },
+            )
+            _forget(request, token, delete=False)
+            return redirect("job-detail", pk=job.pk)
+        units, values = excel.save_report(report, user=request.user, today=today())
+        _forget(request, token)
+        messages.success(
+            request,
+            _("Saved: %(units)s units, %(values)s values. Units with errors were not saved.")
+            % {"units": units, "values": values}
+            if report.invalid_units
+            else _("Saved: %(units)s units, %(values)s values.") % {"units": units, "values": values},
+        )
+        return redirect(grid_url(found, org_unit, found_period))
+    columns = excel.value_columns(found)
+    invalid = {form.unit.pk for form in report.invalid_units}
+    context = {
+        "dataset": found,
+        "unit": org_unit,
+        "period": found_period,
+        "period_label": grid.period_label(found_period.code),
+        "report": report,
+        "token": token,
+        "name": entry["name"],
+        "preview_rows": [
+            (
+                row,
+                [row.values.get(code) for code, _label in columns],
+                row.unit is None or row.unit.pk in invalid,
+            )
+            for row in report.rows[:PREVIEW_ROWS]
+        ],
+        "more_rows": max(0, len(report.rows) - PREVIEW_ROWS),
+        "in_background": report.values_to_save > INLINE_VALUES,
+        "columns": columns,
+    }
+    return render(
+        request, "indicators/excel_preview.html", context, status=400 if report.file_errors else 200
+    )
+
+
+@login_required
+def excel_errors(request: HttpRequest, dataset: str, unit: int, period: str, token: str) -> HttpResponse:
+    """The error report of an uploaded file as a workbook."""
+    found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
+    if not grid.may_enter(request.user, org_unit):
+        raise Http404
+    report = _report(request, _stored(request, token), found, found_period)
+    response = HttpResponse(excel.error_report(report), content_type=excel.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="loi-{found.code}-{found_period.code}.xlsx"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _forget(request: HttpRequest, token: str, delete: bool = True) -> None:
+    uploads = request.session.get(SESSION_KEY, {})
+    entry = uploads.pop(token, None)
+    request.session[SESSION_KEY] = uploads
+    if entry and delete:
+        default_storage.delete(entry["file"])
+
+
+def preview_url(dataset: str, unit: int, period: str, token: str) -> str:
+    return reverse("excel-preview", args=[dataset, unit, period, token])
