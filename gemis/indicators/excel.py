@@ -44,6 +44,7 @@ HEADER_ROW = 5
 FIRST_ROW = 6
 FIRST_VALUE_COLUMN = 5  # E
 TOTAL = validation.TOTAL
+DEFAULT = "default"
 MAX_ROWS = 100_000
 
 GREY = PatternFill("solid", fgColor="D9D9D9")
@@ -66,15 +67,17 @@ def _columns(elements: list[DataElement]) -> tuple[list[tuple[str, str]], dict[i
         cells = by_combo.get(element.category_combo_id, [])
         cells_of[element.category_combo_id] = {c.code for c in cells}
         for cell in cells:
-            columns.setdefault(cell.code, cell.name)
+            columns.setdefault(cell.code, cell.name if cell.option_codes else _("Value (no breakdown)"))
         if grid._is_sex_split(cells):
             cells_of[element.category_combo_id].add(TOTAL)
             columns.setdefault(TOTAL, _("Total"))
-    # The total right after the sex cells it adds up.
-    ordered = [c for c in columns if c != TOTAL]
+    # Broken-down cells first, the total right after the sex cells it adds up, the plain value last.
+    ordered = [c for c in columns if c not in (TOTAL, DEFAULT)]
     if TOTAL in columns:
         sex_cells = [i for i, c in enumerate(ordered) if c in ("male", "female")]
         ordered.insert(max(sex_cells) + 1 if sex_cells else len(ordered), TOTAL)
+    if DEFAULT in columns:
+        ordered.append(DEFAULT)
     return [(c, columns[c]) for c in ordered], cells_of
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from gemis.indicators.catalog import ensure_categories
-from gemis.indicators.models import Comparator, Dataset, DataElement, Indicator, IndicatorKind, NationalTarget
+from gemis.indicators.models import Comparator, DataElement, Dataset, Indicator, IndicatorKind, NationalTarget
 from gemis.indicators.testing import make_element, make_indicator
 
 
