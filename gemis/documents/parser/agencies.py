@@ -308,7 +308,33 @@ def sentence_agencies(text: str, with_lead: bool = True) -> tuple[list[Agency], 
         if is_agency_start(body, start) or (lower and read_agencies(body, start)[0]):
             lead, _ = read_agencies(body, start, lower_plural=lower)
             lead = [Agency(a.name, a.start + cut, a.end + cut) for a in lead]
+    if not lead:
+        lead = _inline_lead(text)
     return lead, partner_agencies(text)
+
+
+_INLINE_LEAD_RE = re.compile(r"\s+chủ trì(?!\w)")
+_HEAD_START_RE = re.compile(r"(?<![\w])(?:[A-ZĐÀ-Ỹ]|các\s)")
+
+
+def _inline_lead(text: str) -> list[Agency]:
+    """ "… (Sở Nội vụ chủ trì)", "…; giao Phòng Y tế chủ trì …": the agency right before "chủ trì"."""
+    for match in _INLINE_LEAD_RE.finditer(text):
+        window_start = max(0, match.start() - 120)
+        before = text[window_start : match.start()]
+        if re.search(r"(?i)phối hợp(?:\s+với)?\s*$", before[:-1] if before else before):
+            continue
+        for head in _HEAD_START_RE.finditer(before):
+            pos = window_start + head.start()
+            if pos == 0:
+                continue  # the subject at the start was already looked at
+            previous = text[max(0, pos - 12) : pos].lower()
+            if not re.search(r"(?:[(;,.]|giao|đề nghị|phân công)\s*$", previous):
+                continue
+            found, end = read_agencies(text, pos, lower_plural=True)
+            if found and end == match.start():
+                return found
+    return []
 
 
 def agency_heading(text: str) -> tuple[list[Agency], str, int] | None:

@@ -33,6 +33,10 @@ _BLANK_SYMBOL_RE = re.compile(r"^[\s.…_]*/\s*(?P<sym>[A-ZĐ][A-Za-zĐđ&\-/ ]*
 _PLACE_DATE_RE = re.compile(
     r"(?P<place>[A-ZĐÀ-Ỹ][^\n,;:]{1,40}),\s*ngày\b(?P<rest>[^\n]{0,40})", re.IGNORECASE
 )
+# On a line of its own: "Tân Yên, ngày 12 tháng 4 năm 2024" (a place of capitalised words, no digits).
+_LATE_PLACE_DATE_RE = re.compile(
+    r"(?m)^\s*(?P<place>[A-ZĐÀ-Ỹ][^\W\d_]*(?:[ -][A-ZĐÀ-Ỹ][^\W\d_]*){0,3}),\s*ngày\b(?P<rest>[^\n]{0,40})"
+)
 _VV_RE = re.compile(r"(?:^|\n)\s*(?:V/v|V/V|Về việc)\s*:?\s*(?P<subject>[^\n]+)")
 _NEWS_RE = re.compile(
     r"\bban hành\s+(?P<kind>Kế hoạch|Chương trình|Quyết định|Công văn|Hướng dẫn|"
@@ -188,6 +192,16 @@ def extract_metadata(text: str, header_end: int) -> DocumentMeta:
             meta.issuer = (subject_of.group(0).strip() + (" " + place if place else "")).replace(
                 "Ủy ban nhân dân", "UBND"
             )
+
+    # -- a place-date line below the letterhead proper (some letters put it under "Kính gửi")
+    if meta.date is None:
+        for match in _LATE_PLACE_DATE_RE.finditer(text, 0, 6000):
+            found = _DATE_RE.search(match.group("rest"))
+            date = parse_date_match(found, None) if found else None
+            if date is not None and (date.has_year or len(date.iso) == 7):
+                meta.date = date.iso
+                _issuer_from_place = _issuer_from_place or match.group("place").strip()
+                break
 
     # -- issuer from the letterhead capitals
     if meta.issuer is None:

@@ -124,6 +124,10 @@ def extract_reports(
             continue
         clause_start, clause_end = _sentence_bounds(searched, cue.start(), start, end)
         reports_before = list(_REPORT_RE.finditer(searched, clause_start, cue.start()))
+        if not reports_before:
+            # "- Báo cáo 6 tháng: trước ngày 15/6/2024": the name is before the colon
+            line_start = searched.rfind("\n", start, cue.start()) + 1
+            reports_before = list(_REPORT_RE.finditer(searched, max(start, line_start), cue.start()))
         if reports_before:
             name_at = reports_before[-1].start()
         else:
@@ -132,7 +136,7 @@ def extract_reports(
                 continue
             name_at = after.start()
         name_end = _NAME_END_RE.search(text, name_at + 8, min(end, name_at + 300))
-        name = text[name_at : name_end.start() if name_end else min(end, name_at + 120)].strip(" ,.;")
+        name = text[name_at : name_end.start() if name_end else min(end, name_at + 120)].strip(" ,.;:")
         name = name[0].upper() + name[1:] if name else name
         sent_start, sent_end = _whole_sentence(searched, cue.start(), start, end)
         recipient = _recipient(searched, sent_start, sent_end, cue.start())

@@ -18,6 +18,8 @@ from gemis.core.text import fold
 
 __all__ = ["Node", "build_tree", "part_of", "iter_lines"]
 
+# "A. MỤC ĐÍCH, YÊU CẦU", "PHẦN II: NỘI DUNG": parts above the Roman sections (titles in capitals).
+_PART_RE = re.compile(r"^(?P<label>PHẦN\s+(?:[IVX]+|THỨ\s+\S+|[A-H])|[A-H])\s*[.:)]\s*(?P<body>\S.*)$")
 _ROMAN_RE = re.compile(r"^(?P<label>[IVXLC]{1,6})\s?[.)]\s*(?P<body>\S.*)$")
 _DECIMAL_RE = re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2})+)\.?[)]?\s+(?P<body>\D.*)$")
 _NUMBER_RE = re.compile(r"^(?P<label>\d{1,2})\s?[.)]\s*(?P<body>[^\d\s/].*)$")
@@ -27,7 +29,17 @@ _DASH_RE = re.compile(r"^[-–—•▪●◦∙*]\s*(?P<body>\S.*)$")
 _PLUS_RE = re.compile(r"^\+\s*(?P<body>\S.*)$")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
-LEVELS = {"roman": 1, "number": 2, "decimal": 3, "item": 4, "letter": 5, "dash": 6, "plus": 7, "para": 8}
+LEVELS = {
+    "part": 0.5,
+    "roman": 1,
+    "number": 2,
+    "decimal": 3,
+    "item": 4,
+    "letter": 5,
+    "dash": 6,
+    "plus": 7,
+    "para": 8,
+}
 SECTION_KINDS = frozenset({"roman", "number", "decimal", "item", "letter"})
 
 
@@ -112,6 +124,12 @@ def iter_lines(text: str, start: int = 0, end: int | None = None) -> Iterator[tu
 
 def classify(line: str) -> tuple[str, str, int]:
     """(kind, label, length of the marker) of one line."""
+    if (
+        (match := _PART_RE.match(line))
+        and match["body"] == match["body"].upper()
+        and any(ch.isalpha() for ch in match["body"])
+    ):
+        return "part", match["label"], match.start("body")
     if match := _ROMAN_RE.match(line):
         label = match["label"]
         if _is_roman(label) and (len(label) > 1 or line[len(label) : len(label) + 1] in ".)"):

@@ -308,7 +308,7 @@ def extract_tasks(
 ) -> list[Task]:
     """Tasks of the tree built over ``text`` (see the module docstring), in document order."""
     extractor = _Extractor(text, masks, default_year)
-    tops = root.children
+    tops = _without_parts(root.children)
     has_roman = any(n.kind == "roman" for n in tops)
     has_sections = any(n.kind in SECTION_KINDS for n in tops)
     if not has_sections:
@@ -318,8 +318,16 @@ def extract_tasks(
         if node.kind not in SECTION_KINDS or (has_roman and node.kind != "roman"):
             continue
         node.part = part_of(node.text)
+        inherited = node.parent.part if node.parent is not None and node.parent.kind == "part" else ""
+        if node.part == "content" and inherited:
+            node.part = inherited
         if node.part == "implementation":
-            extractor.implementation(node, None)
+            heading = agency_heading(node.text) if inherited else None
+            if heading is not None and not heading[1]:
+                # "C. TỔ CHỨC THỰC HIỆN" / "I. Sở Y tế": the section itself names the agency
+                extractor.implementation(node, None, heading=heading)
+            else:
+                extractor.implementation(node, None)
         elif node.part == "content":
             if has_roman or node.children or _sentence_like(node.text) or len(node.text.split()) > 8:
                 holder = Node("root", "", node.start, node.start, node.end, "", children=[node])
@@ -328,6 +336,20 @@ def extract_tasks(
                 node.parent = node_parent
     extractor.tasks.sort(key=lambda t: t.start)
     return extractor.tasks
+
+
+def _without_parts(nodes: list[Node]) -> list[Node]:
+    """Sections under "A. …", "PHẦN I …" parts, as if the parts were not there (a part lends them
+    its purpose when it has one)."""
+    out: list[Node] = []
+    for node in nodes:
+        if node.kind == "part":
+            own = part_of(node.text)
+            node.part = "" if own == "content" else own
+            out.extend(_without_parts(node.children))
+        else:
+            out.append(node)
+    return out
 
 
 def _letter_without_sections(extractor: _Extractor, root: Node) -> None:

@@ -44,3 +44,16 @@ def test_a_deadline_that_is_not_about_a_report():
 
 def test_dates_of_cited_reports_are_not_due_dates():
     assert reports("Căn cứ Báo cáo số 12/BC-UBND ngày 05/01/2024 của UBND tỉnh về kết quả năm 2023.") == []
+
+
+def test_report_lines_under_a_reporting_heading():
+    assert reports(
+        "II. NỘI DUNG\n3. Chế độ báo cáo\n- Báo cáo 6 tháng: trước ngày 15/6/2024.\n"
+        "- Báo cáo năm: gửi Sở Nội vụ trước ngày 15/12/2024."
+    ) == [("Báo cáo 6 tháng", "2024-06-15", None), ("Báo cáo năm", "2024-12-15", "Sở Nội vụ")]
+
+
+def test_report_due_on_its_time_line():
+    assert reports(
+        "II. NỘI DUNG\n(1) Tổng hợp kết quả, báo cáo UBND tỉnh\n- Chủ trì: Phòng Nội vụ\n- Thời gian: Trước ngày 18/12/2025"
+    ) == [("Báo cáo UBND tỉnh", "2025-12-18", "UBND tỉnh")]

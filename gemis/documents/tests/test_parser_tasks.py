@@ -105,3 +105,17 @@ def test_long_task_text_is_shortened_but_kept_whole():
     task = tasks(f"II. NỘI DUNG\n1. Tuyên truyền\n- {body}")[0]
     assert len(task["text"]) <= 200 and task["full_text"] == body.strip()
     assert task["full_text"].startswith(task["text"])
+
+
+def test_parts_above_the_roman_sections():
+    found = tasks(
+        "A. MỤC ĐÍCH, YÊU CẦU\nI. Mục đích\n- Nâng cao nhận thức.\n"
+        "B. NỘI DUNG\nI. CÔNG TÁC TRUYỀN THÔNG\n1. Tuyên truyền\n- Tổ chức hội nghị.\n"
+        "C. TỔ CHỨC THỰC HIỆN\nI. Sở Y tế\n- Khám sàng lọc trước ngày 30/6/2024.\n"
+    )
+    assert [(t["section"], t["lead"]) for t in found] == [("I.1", []), ("I", ["Sở Y tế"])]
+
+
+def test_lead_named_inside_the_sentence():
+    found = tasks("II. NỘI DUNG\n1. Tập huấn\n- Tổ chức tập huấn cho cán bộ cấp xã (Sở Nội vụ chủ trì).\n")
+    assert found[0]["lead"] == ["Sở Nội vụ"]
