@@ -9,6 +9,7 @@ documents are masked first. One entry per due date and name.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -60,23 +61,32 @@ class Report:
         }
 
 
-def _sentence_bounds(text: str, pos: int, floor: int, ceiling: int) -> tuple[int, int]:
-    start = floor
-    window_start = max(floor, pos - 600)
-    for match in _SENTENCE_END_RE.finditer(text, window_start, pos):
-        start = match.end()
-    match = _SENTENCE_END_RE.search(text, pos, min(ceiling, pos + 600))
-    end = match.start() if match else min(ceiling, pos + 600)
-    return start, end
+class _Bounds:
+    """Sentence and clause boundaries of the searched text, found once and looked up by bisection."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.start, self.end = start, end
+        self.clause = [m.end() for m in _SENTENCE_END_RE.finditer(text, start, end)]
+        self.clause_starts = [m.start() for m in _SENTENCE_END_RE.finditer(text, start, end)]
+        self.sentence = [m.end() for m in _FULL_STOP_RE.finditer(text, start, end)]
+        self.sentence_starts = [m.start() for m in _FULL_STOP_RE.finditer(text, start, end)]
+
+    @staticmethod
+    def _around(ends: list[int], starts: list[int], pos: int, floor: int, ceiling: int) -> tuple[int, int]:
+        i = bisect.bisect_right(ends, pos) - 1
+        left = ends[i] if i >= 0 else floor
+        j = bisect.bisect_left(starts, pos)
+        right = starts[j] if j < len(starts) else ceiling
+        return left, right
+
+    def clause_of(self, pos: int) -> tuple[int, int]:
+        return self._around(self.clause, self.clause_starts, pos, self.start, self.end)
+
+    def sentence_of(self, pos: int) -> tuple[int, int]:
+        return self._around(self.sentence, self.sentence_starts, pos, self.start, self.end)
 
 
-def _whole_sentence(text: str, pos: int, floor: int, ceiling: int) -> tuple[int, int]:
-    start = floor
-    for match in re.finditer(r"[.!?](?=\s+[A-ZĐÀ-Ỹ])|\n", text[max(floor, pos - 1500) : pos]):
-        start = max(floor, pos - 1500) + match.end()
-    match = re.search(r"[.!?](?=\s+[A-ZĐÀ-Ỹ])|\n", text[pos : min(ceiling, pos + 1500)])
-    end = pos + match.start() if match else min(ceiling, pos + 1500)
-    return start, end
+_FULL_STOP_RE = re.compile(r"[.!?](?=\s+[A-ZĐÀ-Ỹ])|\n")
 
 
 def _recipient(text: str, start: int, end: int, before: int) -> str | None:
@@ -95,6 +105,7 @@ def extract_reports(
 ) -> list[Report]:
     """Report obligations with a due date in ``text[start:end]``."""
     searched = mask_spans(text, masks)
+    bounds = _Bounds(searched, start, end)
     reports: list[Report] = []
     seen: set[tuple[str, str]] = set()
     dues: list[tuple[re.Match[str], re.Match[str], FoundDate]] = []
@@ -122,7 +133,7 @@ def extract_reports(
     for cue, date_match, found in dues:
         if len(found.iso) != 10:
             continue
-        clause_start, clause_end = _sentence_bounds(searched, cue.start(), start, end)
+        clause_start, clause_end = bounds.clause_of(cue.start())
         reports_before = list(_REPORT_RE.finditer(searched, clause_start, cue.start()))
         if not reports_before:
             # "- Báo cáo 6 tháng: trước ngày 15/6/2024": the name is before the colon
@@ -138,7 +149,7 @@ def extract_reports(
         name_end = _NAME_END_RE.search(text, name_at + 8, min(end, name_at + 300))
         name = text[name_at : name_end.start() if name_end else min(end, name_at + 120)].strip(" ,.;:")
         name = name[0].upper() + name[1:] if name else name
-        sent_start, sent_end = _whole_sentence(searched, cue.start(), start, end)
+        sent_start, sent_end = bounds.sentence_of(cue.start())
         recipient = _recipient(searched, sent_start, sent_end, cue.start())
         if recipient is None:  # "báo cáo Sở Lao động - … trước ngày …": the verb names the recipient
             found_after, _ = read_agencies(text, name_at + len("báo cáo "), lower_plural=False)
