@@ -96,7 +96,9 @@ _STOP_WORDS = frozenset(
 )
 _ALLOWED_PAIRS = frozenset({("có", "liên"), ("có", "liên quan")})
 _REQUEST_RE = re.compile(
-    r"^(?:(?:kính\s+)?đề nghị|giao(?:\s+cho)?|phân công|yêu cầu|kính gửi|giao nhiệm vụ cho)\s+", re.IGNORECASE
+    r"^(?:(?:kính\s+)?đề nghị|giao(?:\s+cho)?|phân công|yêu cầu|kính gửi|giao nhiệm vụ cho|đối với|"
+    r"(?:trách nhiệm|nhiệm vụ) của)\s+",
+    re.IGNORECASE,
 )
 _ROLE_RE = re.compile(
     r"^(?:(?:đồng chí|đ/c)\s+)?(?:phó\s+)?(?:giám đốc|lãnh đạo|chủ tịch|trưởng ban|trưởng|thủ trưởng|bí thư|"

@@ -21,6 +21,7 @@ __all__ = ["Node", "build_tree", "part_of", "iter_lines"]
 # "A. MỤC ĐÍCH, YÊU CẦU", "PHẦN II: NỘI DUNG": parts above the Roman sections (titles in capitals).
 _PART_RE = re.compile(r"^(?P<label>PHẦN\s+(?:[IVX]+|THỨ\s+\S+|[A-H])|[A-H])\s*[.:)]\s*(?P<body>\S.*)$")
 _ROMAN_RE = re.compile(r"^(?P<label>[IVXLC]{1,6})\s?[.)]\s*(?P<body>\S.*)$")
+_ROMAN_TITLE_RE = re.compile(r"^(?P<label>[IVXLC]{1,6})\s*[:\-–—]\s*(?P<body>\S.*)$")
 _DECIMAL_RE = re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2})+)\.?[)]?\s+(?P<body>\D.*)$")
 _NUMBER_RE = re.compile(r"^(?P<label>\d{1,2})\s?[.)]\s*(?P<body>[^\d\s/].*)$")
 _PAREN_NUMBER_RE = re.compile(r"^\((?P<label>\d{1,2})\)\s*(?P<body>\S.*)$")
@@ -134,6 +135,13 @@ def classify(line: str) -> tuple[str, str, int]:
         label = match["label"]
         if _is_roman(label) and (len(label) > 1 or line[len(label) : len(label) + 1] in ".)"):
             return "roman", label, match.start("body")
+    # "IV - TỔ CHỨC THỰC HIỆN", "II: NỘI DUNG": other separators, for titles in capitals only
+    if (
+        (match := _ROMAN_TITLE_RE.match(line))
+        and _is_roman(match["label"])
+        and match["body"] == match["body"].upper()
+    ):
+        return "roman", match["label"], match.start("body")
     if match := _DECIMAL_RE.match(line):
         return "decimal", match["label"], match.start("body")
     if match := _NUMBER_RE.match(line):

@@ -111,17 +111,27 @@ def attributes_of(node: Node) -> list[tuple[str, str, int]]:
         match = _ATTRIBUTE_RE.match(piece)
         if not match:
             continue
-        label = match.group("label").lower()
-        if label.startswith(("thời", "tiến")):
-            role = "deadline"
-        elif "phối hợp" in label:
-            role = "partners"
-        elif label.startswith(("sản", "kết", "kinh", "nguồn")):
-            role = "other"
-        else:
-            role = "lead"
+        role = _role_of(match.group("label"))
         out.append((role, match.group("value").strip(), node.body_start + start + match.start("value")))
     return out
+
+
+def _role_of(label: str) -> str:
+    label = label.lower()
+    if label.startswith(("thời", "tiến")):
+        return "deadline"
+    if "phối hợp" in label:
+        return "partners"
+    if label.startswith(("sản", "kết", "kinh", "nguồn")):
+        return "other"
+    return "lead"
+
+
+_INLINE_ATTRIBUTE_RE = re.compile(
+    r"(?:(?<=[.;(])|(?<=[.;(]\s))\s*(?P<label>(?:cơ quan|đơn vị)\s+(?:chủ trì|phối hợp|thực hiện)|chủ trì|phối hợp"
+    r"|thời gian(?:\s+(?:thực hiện|hoàn thành))?|thời hạn)\s*:\s*(?P<value>[^;.()\n]+(?:\.\d[^;.()\n]*)*)",
+    re.IGNORECASE,
+)
 
 
 def _sentence_like(text: str) -> bool:
@@ -160,6 +170,11 @@ class _Extractor:
         section = node.path() if node.kind in SECTION_KINDS else (node.parent.path() if node.parent else "")
         task = Task(section, text, start, end, chosen, partners, deadline, span, origin)
         self.tasks.append(task)
+        # "… . Đơn vị chủ trì: Hội LHPN huyện; thời gian: quý II/2024." written inside the item
+        for match in _INLINE_ATTRIBUTE_RE.finditer(text):
+            role = _role_of(match.group("label"))
+            if role != "other":
+                self.apply(task, role, match.group("value").strip(), start + match.start("value"))
         for child in node.children:
             for role, value, at in attributes_of(child):
                 self.apply(task, role, value, at)
@@ -270,7 +285,7 @@ class _Extractor:
                 names, inline, offset = heading
                 names = [Agency(a.name, a.start + child.body_start, a.end + child.body_start) for a in names]
                 # "1. Sở X là cơ quan thường trực, có trách nhiệm:" followed by its duties: a heading.
-                if inline and offset == 0 and child.children and child.text.rstrip().endswith(":"):
+                if inline and child.children and child.text.rstrip().endswith(":"):
                     inline = ""
                 if not inline:
                     last = None

@@ -119,3 +119,29 @@ def test_parts_above_the_roman_sections():
 def test_lead_named_inside_the_sentence():
     found = tasks("II. NỘI DUNG\n1. Tập huấn\n- Tổ chức tập huấn cho cán bộ cấp xã (Sở Nội vụ chủ trì).\n")
     assert found[0]["lead"] == ["Sở Nội vụ"]
+
+
+def test_attributes_written_inside_the_item():
+    found = tasks(
+        "II. NHIỆM VỤ TRỌNG TÂM\n"
+        "1. Tổ chức hội thi tìm hiểu Luật Bình đẳng giới. Đơn vị chủ trì: Hội Liên hiệp Phụ nữ huyện; "
+        "đơn vị phối hợp: Phòng Văn hóa và Thông tin; thời gian: quý II/2024.\n"
+        "2. Tập huấn kỹ năng cho cán bộ (chủ trì: Phòng Nội vụ; thời gian: trước ngày 30/6/2024).\n"
+    )
+    assert [(t["lead"], t["partners"], t["deadline"]["date"]) for t in found] == [
+        (["Hội Liên hiệp Phụ nữ huyện"], ["Phòng Văn hóa và Thông tin"], "2024-04-01"),
+        (["Phòng Nội vụ"], [], "2024-06-30"),
+    ]
+
+
+def test_heading_variants_in_the_implementation_part():
+    found = tasks(
+        "IV - TỔ CHỨC THỰC HIỆN\n1. Đối với Sở Y tế:\n- Khám sàng lọc.\n"
+        "2. Sở Lao động - Thương binh và Xã hội: Là cơ quan thường trực, có trách nhiệm:\n- Hướng dẫn thực hiện.\n"
+        "3. Trách nhiệm của UBND các huyện, thành phố:\n- Xây dựng kế hoạch.\n"
+    )
+    assert [(t["section"], t["text"], t["lead"]) for t in found] == [
+        ("IV.1", "Khám sàng lọc.", ["Sở Y tế"]),
+        ("IV.2", "Hướng dẫn thực hiện.", ["Sở Lao động - Thương binh và Xã hội"]),
+        ("IV.3", "Xây dựng kế hoạch.", ["UBND các huyện, thành phố"]),
+    ]
