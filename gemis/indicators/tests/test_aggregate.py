@@ -289,6 +289,20 @@ def test_rebuild_gives_what_saving_kept(country, deputies):
     assert value(count, country.province) == 17
 
 
+def test_rebuild_rollups_command(country, deputies):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    element, count, _share = deputies
+    put(element, country.a1, "2024", 3, "female")
+    ValueRollup.objects.all().delete()  # as after a raw load
+    out = StringIO()
+    call_command("rebuild_rollups", stdout=out)
+    assert out.getvalue().startswith("2 ")  # the district and the province
+    assert value(count, country.province) == 3
+
+
 def test_load_values_keeps_history_and_totals(country, deputies):
     element, count, _share = deputies
     period = Period.get("2024")

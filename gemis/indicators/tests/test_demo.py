@@ -44,3 +44,8 @@ def test_demo_indicators():
     count = DataValue.objects.count()
     again = load_demo_indicators(ctx.province, ctx.legacy_provinces)
     assert again["values"] == 0 and DataValue.objects.count() == count
+    # `gemis demo` calls build(ctx) of every app's demo module.
+    from gemis.indicators import demo
+
+    demo.build(ctx)
+    assert ctx.extra["indicators"]["values"] == 0 and DataValue.objects.count() == count
