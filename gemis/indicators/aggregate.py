@@ -453,6 +453,11 @@ def sources_for(units: Sequence[OrgUnit]) -> dict[int, list[tuple[int, float, bo
     ``whole`` is true when the source counts with everything below it (its own
     values and its rollups); a split legacy commune counts with its own values
     only, times its share. Two queries whatever the number of units.
+
+    It relies on what ``orgs.units.load_successions`` guarantees: a 2025 province
+    has a succession row for each legacy province merged into it, so whatever
+    lies below is counted through those (the commune rows only serve a 2025
+    commune asked for itself).
     """
     result: dict[int, list[tuple[int, float, bool]]] = {u.pk: [(u.pk, 1.0, True)] for u in units}
     current = [u for u in units if u.scheme == Scheme.CURRENT]
