@@ -24,7 +24,7 @@ _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SPACES_RE = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff]")
 _INVISIBLE_RE = re.compile(r"[\u200b-\u200d\u2060\u00ad]")
 _MANY_SPACES_RE = re.compile(r" {2,}")
-_EMPHASIS_RE = re.compile(r"\*\*|__|(?<=[(\s])\*(?=\S)|(?<=\S)\*(?=[)\s.,;:]|$)")
+_EMPHASIS_RE = re.compile(r"\*\*|__|(?<=[(\s])\*(?=\S)|(?<=\S)\*(?=[)\s.,;:]|$)", re.MULTILINE)
 _PAGE_NUMBER_RE = re.compile(
     r"^(?:[-–—]\s*)?\d{1,3}(?:\s*[-–—])?$|^(?:Trang|Page)\s+\d+(?:\s*/\s*\d+)?$", re.I
 )
@@ -72,8 +72,8 @@ def normalise(raw: str, hard_wrapped: bool = False) -> Normalised:
     text = nfc(raw).replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     text = _SPACES_RE.sub(" ", text)
     text = _INVISIBLE_RE.sub("", text)
-    text = _EMPHASIS_RE.sub("", text)
     text = _CONTROL_RE.sub("", text)
+    text = _EMPHASIS_RE.sub("", text)
 
     raw_lines = text.split("\n")
     # Hard-wrapped text (PDF, OCR, a .txt saved from one): a line much shorter than a full line

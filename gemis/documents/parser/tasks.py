@@ -128,7 +128,8 @@ def _role_of(label: str) -> str:
 
 
 _INLINE_ATTRIBUTE_RE = re.compile(
-    r"(?:(?<=[.;(])|(?<=[.;(]\s))\s*(?P<label>(?:cơ quan|đơn vị)\s+(?:chủ trì|phối hợp|thực hiện)|chủ trì|phối hợp"
+    r"(?:(?<=[.;(])|(?<=[.;(]\s))\s*"
+    r"(?P<label>(?:cơ quan|đơn vị)\s+(?:chủ trì|phối hợp|thực hiện)|chủ trì|phối hợp"
     r"|thời gian(?:\s+(?:thực hiện|hoàn thành))?|thời hạn)\s*:\s*(?P<value>[^;.()\n]+(?:\.\d[^;.()\n]*)*)",
     re.IGNORECASE,
 )
