@@ -33,9 +33,7 @@ __all__ = [
 _TOKEN_RE = re.compile(r"[^\s,;:.()“”\"'‘’\[\]]+|[,;:.()“”\"'‘’\[\]]")
 
 # Heads that are agencies whatever follows.
-_ALWAYS_HEADS = frozenset(
-    "sở ubnd hđnd ubmttq mttq ubmttqvn hlhpn lđlđ tỉnh đoàn tỉnh ủy huyện ủy thành ủy đảng ủy".split()
-)
+_ALWAYS_HEADS = frozenset("sở ubnd hđnd ubmttq mttq ubmttqvn hlhpn lđlđ".split())
 _TWO_WORD_HEADS = frozenset(
     {
         ("ủy", "ban"), ("uỷ", "ban"), ("công", "an"), ("trung", "tâm"), ("ngân", "hàng"), ("bảo", "hiểm"),
