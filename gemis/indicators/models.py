@@ -636,8 +636,9 @@ class Comparator(models.TextChoices):
 class Target(VersionedModel):
     """What an indicator should reach in a year, nationally (no unit) or for one unit.
 
-    National targets (Nghị quyết 28/NQ-CP) are read by everyone through
-    :class:`NationalTarget`; ``permissions.targets_for(user)`` lists both kinds.
+    National targets (Nghị quyết 28/NQ-CP) have no unit: every member reads them,
+    only superusers change them (``ACCESS_UNIT_OPTIONAL``); a unit's own targets
+    are read by the units below it (``ACCESS_READ_BELOW``).
     """
 
     indicator = models.ForeignKey(
@@ -668,6 +669,10 @@ class Target(VersionedModel):
     history = HistoricalRecords()
 
     ACCESS_UNIT_FIELD = "org_unit"
+    # National targets (no unit) are a catalog every member reads and only superusers change;
+    # a unit's own targets are read by the units below it, which work towards them.
+    ACCESS_UNIT_OPTIONAL = True
+    ACCESS_READ_BELOW = True
 
     class Meta:
         verbose_name = _("target")
@@ -704,11 +709,9 @@ class NationalTargetManager(models.Manager):
 
 
 class NationalTarget(Target):
-    """The national targets as a public catalog (the access rule reads ``ACCESS_PUBLIC``)."""
+    """The national targets (no unit); the access rule reads them as Target's unit-less catalog."""
 
     objects = NationalTargetManager()
-
-    ACCESS_PUBLIC = True
 
     class Meta:
         proxy = True

@@ -29,7 +29,11 @@ Shared catalogs with no unit (national legal
 documents) set ``ACCESS_PUBLIC = True``: every member reads them, coordinators
 and administrators anywhere edit them. Personal objects (a background job and
 the file it produced) set ``ACCESS_OWNER_FIELD``: only that person, whatever
-the action.
+the action. ``ACCESS_UNIT_OPTIONAL = True`` lets the unit be empty: such rows
+are a national catalog (the strategy's targets) that every member reads and
+only superusers change. ``ACCESS_READ_BELOW = True`` makes a unit's rows
+readable by the units below it whatever their state (a province's own targets,
+which its districts and communes work towards).
 """
 
 from __future__ import annotations
@@ -158,6 +162,12 @@ def condition(user: Any, model: type[models.Model], action: Action = Action.VIEW
         return Q() if allowed else Q(pk__in=[])
     path_lookup = _unit_lookup(model)
     q = Q(pk__in=[])
+    if getattr(model, "ACCESS_UNIT_OPTIONAL", False) and action == Action.VIEW and scope.is_member:
+        q |= Q(**{f"{model.ACCESS_UNIT_FIELD}__isnull": True})
+    if getattr(model, "ACCESS_READ_BELOW", False) and action == Action.VIEW:
+        above = _ancestor_paths(scope.prefixes(Action.VIEW))
+        if above:
+            q |= Q(**{f"{path_lookup}__in": above})
     for prefix in scope.prefixes(action):
         q |= Q(**{f"{path_lookup}__startswith": prefix})
     own = scope.own_agencies(action)
@@ -248,7 +258,18 @@ def may(user: Any, action: Action, obj: models.Model) -> bool:
         return bool(authenticated) and getattr(obj, f"{owner_field}_id", None) == user.pk
     if getattr(type(obj), "ACCESS_PUBLIC", False):
         return scope.is_member if action == Action.VIEW else bool(scope.prefixes(action))
+    if (
+        getattr(type(obj), "ACCESS_UNIT_OPTIONAL", False)
+        and _follow(obj, type(obj).ACCESS_UNIT_FIELD) is None
+    ):
+        return action == Action.VIEW and scope.is_member
     path = unit_path_of(obj)
+    if (
+        getattr(type(obj), "ACCESS_READ_BELOW", False)
+        and action == Action.VIEW
+        and path in _ancestor_paths(scope.prefixes(Action.VIEW))
+    ):
+        return True
     if any(path.startswith(prefix) for prefix in scope.prefixes(action)):
         return True
     own = scope.own_agencies(action)

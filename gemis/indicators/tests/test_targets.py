@@ -11,7 +11,7 @@ from gemis.indicators.models import Comparator, IndicatorKind, NationalTarget, T
 from gemis.indicators.permissions import may_change_indicator, may_target, targets_for
 from gemis.indicators.targets import METHOD_TEXT, assess_target, far_off_targets, targets_overview
 from gemis.indicators.testing import make_element, make_indicator, put_sexes
-from gemis.orgs.access import Action, filter_for
+from gemis.orgs.access import Action, filter_for, may
 
 TODAY = dt.date(2026, 3, 1)
 
@@ -80,7 +80,9 @@ def test_who_sees_which_targets(country, share):
     )
     ids = lambda user, action=Action.VIEW: set(targets_for(user, action).values_list("pk", flat=True))  # noqa: E731
     assert ids(w.province_coordinator) == {national.pk, local.pk}
-    assert ids(w.district_a_viewer) == {national.pk}  # the province target is above the district
+    # The province's own target is read by the districts below it, which work towards it.
+    assert ids(w.district_a_viewer) == {national.pk, local.pk}
+    assert ids(w.district_a_coordinator, Action.CHANGE) == set()
     assert ids(w.other_coordinator) == {national.pk, elsewhere.pk}
     assert ids(w.nobody) == set()
     assert ids(w.province_coordinator, Action.CHANGE) == {local.pk}
@@ -90,10 +92,13 @@ def test_who_sees_which_targets(country, share):
     assert not may_target(w.other_coordinator, Action.CHANGE, plain)
     assert not may_target(w.other_coordinator, Action.VIEW, local)
     assert may_target(w.province_coordinator, Action.CHANGE, local)
-    # The generic rule on the base model never shows a unitless row by mistake.
+    # It is the one access rule that decides: the same answers through access.filter_for / may.
     assert set(filter_for(w.province_coordinator, Target.objects.all()).values_list("pk", flat=True)) == {
-        local.pk
+        national.pk,
+        local.pk,
     }
+    assert not may(w.province_coordinator, Action.CHANGE, plain)  # national: superusers only
+    assert not may(w.other_coordinator, Action.VIEW, local)
 
 
 def test_who_changes_an_indicator(country, share):
