@@ -112,6 +112,13 @@ class Agency:
     name: str
     start: int
     end: int
+    full_name: str | None = None  # the full name when ``name`` is a short name the text defined
+
+    @property
+    def key(self) -> str:
+        from gemis.orgs.resolver import agency_key
+
+        return agency_key(self.full_name or self.name)
 
 
 def strip_request(text: str) -> tuple[str, int]:

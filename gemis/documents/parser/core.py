@@ -95,6 +95,20 @@ def _body_bounds(text: str, footnotes_start: int) -> tuple[int, int, int]:
     return header_end, 0, body_end
 
 
+def _expand_aliases(tasks: list[Task], aliases: list[Alias]) -> None:
+    """A lead written with a short name the text defined ("Ban VSTBCPN tỉnh") resolves by its full name."""
+    from gemis.orgs.resolver import agency_key
+
+    full_by_key = {agency_key(a.short): a.full for a in aliases if a.full}
+    if not full_by_key:
+        return
+    for task in tasks:
+        for agency in (*task.lead, *task.partners):
+            full = full_by_key.get(agency_key(agency.name))
+            if full:
+                agency.full_name = full
+
+
 def parse_text(raw: str, source: Source | None = None) -> ParseResult:
     """Parse a document's text (any normalisation state). Never raises on text."""
     hard_wrapped = bool(source and source.hard_wrapped)
@@ -111,6 +125,7 @@ def parse_text(raw: str, source: Source | None = None) -> ParseResult:
     reports += reports_from_tasks(tasks, reports)
     targets = extract_targets(text, body_start, body_end)
     aliases = find_aliases(text, 0, body_end)
+    _expand_aliases(tasks, aliases)
     warnings = list(source.warnings) if source else []
     if not tasks:
         warnings.append("no_tasks")

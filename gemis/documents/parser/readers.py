@@ -158,7 +158,40 @@ def _check_binary(text: str) -> str:
 def read_txt(data: bytes) -> Source:
     text, encoding = decode_text(data)
     # Windows-1258 writes most tone marks as combining characters: compose them.
-    return Source(text=unicodedata.normalize("NFC", text), format="txt", encoding=encoding)
+    text = unicodedata.normalize("NFC", text)
+    if "|" in text or "#" in text:
+        text = markdown_to_lines(text)
+    return Source(text=text, format="txt", encoding=encoding)
+
+
+_PIPE_ROW_RE = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_HEADING_MARK_RE = re.compile(r"^\s{0,3}#{1,6}\s+")
+
+
+def markdown_to_lines(text: str) -> str:
+    """Text converted from Word to Markdown: "### I. MỤC ĐÍCH" headings and "| … |" tables."""
+    out: list[str] = []
+    rows: list[list[str]] = []
+
+    def flush() -> None:
+        if rows:
+            out.extend(table_lines(rows))
+            rows.clear()
+
+    for line in text.split("\n"):
+        if _PIPE_ROW_RE.match(line):
+            if not _PIPE_RULE_RE.match(line):
+                rows.append(
+                    [cell.strip().replace("<br>", "\n") for cell in line.strip().strip("|").split("|")]
+                )
+            continue
+        if rows and _PIPE_RULE_RE.match(line):
+            continue
+        flush()
+        out.append(_HEADING_MARK_RE.sub("", line))
+    flush()
+    return "\n".join(out)
 
 
 # --------------------------------------------------------------------------- tables

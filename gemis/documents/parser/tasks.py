@@ -62,8 +62,6 @@ class Task:
     origin: str = "item"  # item | agency_heading | attribute
 
     def to_dict(self) -> dict:
-        from gemis.orgs.resolver import agency_key
-
         return {
             "section": self.section,
             "text": short_text(self.text),
@@ -75,8 +73,8 @@ class Task:
             "lead_spans": [[a.start, a.end] for a in self.lead],
             "partner_spans": [[a.start, a.end] for a in self.partners],
             "deadline_span": list(self.deadline_span) if self.deadline_span else None,
-            "lead_keys": [agency_key(a.name) for a in self.lead],
-            "partner_keys": [agency_key(a.name) for a in self.partners],
+            "lead_keys": [a.key for a in self.lead],
+            "partner_keys": [a.key for a in self.partners],
         }
 
 

@@ -97,3 +97,14 @@ def test_short_names_defined_in_the_text():
         ("Ban VSTBCPN tỉnh", "Ban Vì sự tiến bộ của phụ nữ tỉnh"),
         ("Quyết định số 2382/QĐ-UBND", None),
     ]
+
+
+def test_short_names_resolve_by_their_full_name():
+    from gemis.documents.parser import parse_text
+
+    task = parse_text(
+        "Ban Vì sự tiến bộ của phụ nữ tỉnh (Ban VSTBCPN tỉnh) ban hành.\n"
+        "II. NỘI DUNG\n1. Kiện toàn\n- Giao Ban VSTBCPN tỉnh rà soát quy chế."
+    ).to_dict()["tasks"][0]
+    assert task["lead"] == ["Ban VSTBCPN tỉnh"]
+    assert task["lead_keys"] == ["ban vì sự tiến bộ phụ nữ"]

@@ -317,3 +317,21 @@ def test_ocr_is_skipped_when_disabled(monkeypatch):
     assert info.value.code == "scanned_pdf"
     assert os.environ["GEMIS_NO_OCR"] == "1"
     assert shutil.which("python3") is not None
+
+
+def test_markdown_export_with_a_pipe_table():
+    text = (
+        "### II. NHIỆM VỤ CỤ THỂ\n\n"
+        "| STT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian |\n"
+        "|-----|----------|-----------------|------------------|-----------|\n"
+        "| 1 | Tổ chức tập huấn cho cán bộ xã | Phòng Nội vụ | Hội LHPN huyện | Quý II/2024 |\n"
+        "| 2 | Phát hành tờ gấp | Phòng Văn hóa và Thông tin | | Trước ngày 30/9/2024 |\n"
+    )
+    result = parse_bytes(text.encode(), "plan.txt")
+    assert result.text.startswith(
+        "II. NHIỆM VỤ CỤ THỂ\n\n(1) Tổ chức tập huấn cho cán bộ xã\n- Chủ trì: Phòng Nội vụ"
+    )
+    assert [(t.section, t.lead[0].name, t.deadline.kind) for t in result.tasks] == [
+        ("II.1", "Phòng Nội vụ", "range"),
+        ("II.2", "Phòng Văn hóa và Thông tin", "date"),
+    ]

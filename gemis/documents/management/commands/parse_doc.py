@@ -41,12 +41,20 @@ class Command(BaseCommand):
             self.stdout.write(summary(data))
 
 
+def _vi(iso: str | None) -> str:
+    """ "2021-04-12" → "12/04/2021", "2021-04" → "04/2021" (how Vietnamese documents write dates)."""
+    if not iso:
+        return "?"
+    parts = iso.split("-")
+    return "/".join(reversed(parts))
+
+
 def _deadline(deadline: dict) -> str:
     kind = deadline.get("kind")
     if kind == "range":
-        return f"từ {deadline.get('date')} đến {deadline.get('end')}"
+        return f"từ {_vi(deadline.get('date'))} đến {_vi(deadline.get('end'))}"
     if kind in ("date", "month"):
-        return f"hạn {deadline.get('date')}"
+        return f"hạn {_vi(deadline.get('date'))}"
     if kind in ("recurring", "event"):
         return deadline.get("text") or kind
     return "không nêu thời hạn"
@@ -57,14 +65,14 @@ def summary(data: dict) -> str:
     doc = data["document"]
     lines = [
         f"Văn bản: {doc.get('kind') or '?'} số {doc.get('number') or '(chưa có số)'}"
-        f", ngày {doc.get('date') or '?'}, của {doc.get('issuer') or '?'}",
+        f", ngày {_vi(doc.get('date'))}, của {doc.get('issuer') or '?'}",
         f"Trích yếu: {doc.get('subject') or '?'}",
         "",
         f"Văn bản được dẫn ({len(data['references'])}):",
     ]
     for ref in data["references"]:
         lines.append(
-            f"  - {ref['kind']} số {ref['number']}" + (f" ngày {ref['date']}" if ref["date"] else "")
+            f"  - {ref['kind']} số {ref['number']}" + (f" ngày {_vi(ref['date'])}" if ref["date"] else "")
         )
     lines += ["", f"Nhiệm vụ ({len(data['tasks'])}):"]
     for task in data["tasks"]:
@@ -77,7 +85,7 @@ def summary(data: dict) -> str:
         )
     lines += ["", f"Báo cáo định kỳ ({len(data['reports'])}):"]
     for report in data["reports"]:
-        lines.append(f"  - {report['name']}: trước {report['due']}, gửi {report['recipient'] or '?'}")
+        lines.append(f"  - {report['name']}: trước {_vi(report['due'])}, gửi {report['recipient'] or '?'}")
     lines += ["", f"Chỉ tiêu ({len(data['targets'])}):"]
     for target in data["targets"]:
         unit = target["unit"] if target["unit"] == "%" else " " + target["unit"]
