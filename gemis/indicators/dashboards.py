@@ -268,7 +268,8 @@ def gender_gaps(unit: OrgUnit, today: dt.date, indicators: list[Indicator] | Non
 
 
 def gaps_chart(gaps: list[GenderGap]) -> Chart:
-    ratio = [g for g in gaps if g.indicator.is_ratio][:10]
+    # Shares and rates share a scale; counts only when there is nothing else to draw.
+    ratio = ([g for g in gaps if g.indicator.is_ratio] or gaps)[:10]
     labels = [g.indicator.code for g in ratio]
     return Chart(
         id="gender-gaps",
@@ -326,6 +327,7 @@ def province_dashboard(user: Any, unit: OrgUnit, today: dt.date) -> Dashboard:
         series=[{"name": _("Targets"), "data": [n for _s, _l, n in status_counts(rows)]}],
         headers=[_("Status"), _("Targets")],
         rows=[[label, n] for _s, label, n in status_counts(rows)],
+        horizontal=True,
     )
     return Dashboard(unit, rows, status_counts(rows), gaps, [status_chart, gaps_chart(gaps)])
 
@@ -424,6 +426,8 @@ def indicator_page(
             )
             for child in children
         ]
+        # A ranking reads best: the highest first, units without a figure last.
+        breakdown.sort(key=lambda r: (r.total.shown is None, -(r.total.shown or 0), r.unit.code))
     page = IndicatorPage(
         indicator,
         unit,

@@ -28,7 +28,7 @@ class EntryChoiceForm(BootstrapFormMixin, forms.Form):
 
     dataset = forms.ModelChoiceField(label=_("Form"), queryset=Dataset.objects.all(), to_field_name="code")
     unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
-    period = forms.ChoiceField(label=_("Period"), required=False)
+    period = forms.ChoiceField(label=_("Reporting period"), required=False)
 
     def __init__(self, *args: Any, units: Any, periods: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -56,7 +56,7 @@ class ExceptionForm(BootstrapFormMixin, forms.Form):
 class DeadlineForm(BootstrapFormMixin, forms.Form):
     """A coordinator sets the last day of entry for the units under their unit."""
 
-    lock_after = forms.DateField(label=_("Last day of entry"), widget=DayMonthYearInput())
+    lock_after = forms.DateField(label=_("Entry closes after"), widget=DayMonthYearInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, prefix="deadline", **kwargs)

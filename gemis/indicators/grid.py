@@ -277,7 +277,7 @@ def build_grid(dataset: Dataset, period: Period, unit: OrgUnit) -> list[GridSect
                 GridCell(
                     element.code,
                     combo.code,
-                    combo.name,
+                    f"{element.name} — {combo.name}",
                     dv.value if dv else None,
                     dv.version if dv else 0,
                 )
@@ -500,6 +500,12 @@ class CompletenessRow:
 
 
 MAX_COMPLETENESS_UNITS = 500
+
+
+def unit_completeness(dataset: Dataset, period: Period, unit: OrgUnit) -> CompletenessRow:
+    """How many cells of the form the unit itself has filled."""
+    found = validation.completeness(dataset, period, [unit])[unit.pk]
+    return CompletenessRow(unit, found.filled, found.expected, False)
 
 
 def completeness_below(

@@ -151,6 +151,7 @@ def entry_cell(request: HttpRequest, dataset: str, unit: int, period: str) -> Ht
         "cell_url": reverse("entry-cell", args=[found.code, org_unit.pk, found_period.code]),
         "editable": result.status != grid.LOCKED,
         "saved_at": timezone.localtime(),
+        "own": grid.unit_completeness(found, found_period, org_unit) if result.status == grid.SAVED else None,
     }
     return render(request, "indicators/_grid_cell.html", context, status=STATUS_CODES[result.status])
 

@@ -33,3 +33,11 @@ def signed(value: Any, places: int = 1) -> str:
         return "—"
     text = num(abs(float(value)), places)
     return ("+" if float(value) > 0 else "−" if float(value) < 0 else "±") + text
+
+
+@register.filter
+def fig(value: Any, indicator: Any) -> str:
+    """A figure of ``indicator``: one decimal for a share or a rate, whole numbers for a count."""
+    if value is None:
+        return "—"
+    return num(value, 1 if getattr(indicator, "is_ratio", True) else 0)

@@ -248,6 +248,6 @@ def test_small_violence_figures_are_hidden_below_the_province(client, form, viol
         + f"?unit={world.province.pk}&indicator=GBV&chart=breakdown"
     )
     lines = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
-    assert lines[1][:2] == ["Huyện An Bình", "< 5"]
+    assert ["Huyện An Bình", "< 5"] in [line[:2] for line in lines]  # hidden ones sort last
     commune = client.get(reverse("indicator-detail", args=["GBV"]) + f"?unit={world.commune_a.pk}")
     assert specs(commune)["series"]["series"][0]["data"][-1] is None

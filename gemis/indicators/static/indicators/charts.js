@@ -22,7 +22,7 @@
       textStyle: { fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif" },
       title: { text: spec.title, left: 0, textStyle: { fontSize: 14, fontWeight: 600 } },
       legend: { top: 24, left: 0, type: "scroll" },
-      grid: { top: 64, left: 8, right: 24, bottom: 8, containLabel: true },
+      grid: { top: 84, left: 8, right: 24, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", valueFormatter: format },
       toolbox: {
         right: 0,
@@ -64,9 +64,11 @@
       var width = spec.band.high.map(function (h, i) { return h - spec.band.low[i]; });
       option.series.push(
         { name: spec.labels.interval, type: "line", data: pad(spec.band.low), stack: "band", symbol: "none",
-          lineStyle: { opacity: 0 }, tooltip: { show: false }, z: 1, silent: true, legendHoverLink: false },
+          lineStyle: { opacity: 0 }, tooltip: { show: false }, z: 1, silent: true, legendHoverLink: false,
+          color: "#9e9e9e" },
         { name: spec.labels.interval, type: "line", data: pad(width), stack: "band", symbol: "none",
           lineStyle: { opacity: 0 }, areaStyle: { color: "rgba(60, 60, 60, 0.18)" }, z: 1, silent: true,
+          color: "#9e9e9e",
           tooltip: { show: false } },
         { name: spec.labels.forecast, type: "line", data: pad(spec.band.value), symbol: "emptyDiamond",
           symbolSize: 8, z: 4, color: "#333333", lineStyle: { width: 2, type: [3, 3] } }
@@ -90,6 +92,7 @@
     var valueAxis = { type: "value", name: spec.unit || "", axisLabel: { formatter: format } };
     if (spec.horizontal) {
       categoryAxis.inverse = true;
+      categoryAxis.axisLabel = { interval: 0, width: 160, overflow: "break" };
       option.xAxis = valueAxis;
       option.yAxis = categoryAxis;
     } else {
@@ -104,6 +107,7 @@
         type: "bar",
         data: s.data,
         itemStyle: { borderColor: "#000000", borderWidth: 1 },
+        barMaxWidth: 56,
         label: { show: labels, position: spec.horizontal ? "right" : "top", formatter: function (p) { return format(p.value); } },
       };
     });
@@ -118,7 +122,8 @@
       var element = document.querySelector('[data-chart="' + spec.id + '"]');
       if (!element) return;
       if (spec.horizontal && spec.kind === "bar") {
-        element.style.height = Math.max(280, 90 + spec.categories.length * 22 * Math.max(1, spec.series.length)) + "px";
+        var per = spec.categories.length > 30 ? 9 : 22;
+        element.style.height = Math.max(280, 110 + spec.categories.length * per * Math.max(1, spec.series.length)) + "px";
       }
       var chart = window.echarts.init(element, null, { renderer: "canvas" });
       chart.setOption(spec.kind === "line" ? lineOption(spec) : barOption(spec));

@@ -31,8 +31,13 @@
     if (!(input instanceof HTMLInputElement) || !input.classList.contains("grid-input")) return;
     if (event.key === "Enter" || event.key === "ArrowDown" || event.key === "ArrowUp") {
       var up = event.key === "ArrowUp" || (event.key === "Enter" && event.shiftKey);
-      event.preventDefault();
-      moveVertically(input, up ? -1 : 1);
+      // Enter keeps its default action: the browser commits the value ("change", so it is saved)
+      // even on the last row, where there is nowhere to move.
+      if (event.key !== "Enter") event.preventDefault();
+      if (!moveVertically(input, up ? -1 : 1) && event.key === "Enter" && input.value !== input.dataset.saved) {
+        input.blur();
+        input.focus();
+      }
     } else if (event.key === "Escape" && input.dataset.saved !== undefined) {
       input.value = input.dataset.saved;
     }
@@ -49,7 +54,8 @@
   // A refused save comes back as 400 (invalid), 409 (conflict) or 423 (locked): show it in the cell.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var status = event.detail.xhr.status;
-    if (event.detail.elt.classList && event.detail.elt.classList.contains("grid-input") &&
+    var where = event.detail.target || event.target;
+    if (where && where.closest && where.closest("[data-grid]") &&
         (status === 400 || status === 409 || status === 423)) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;

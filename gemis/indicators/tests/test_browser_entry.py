@@ -1,0 +1,113 @@
+"""In a real browser: a coordinator types a commune's figures into the grid with the keyboard only
+(Tab to the right, Enter down), sees each cell marked saved (and a wrong one refused in Vietnamese),
+then opens the dashboard and the indicator page and sees the new figures there."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from gemis.conftest import screenshot
+from gemis.indicators.models import DataValue
+from gemis.indicators.testing import put_sexes
+from gemis.indicators.tests.screens import make_form
+
+PASSWORD = "Mat-khau-2026!"
+
+
+def sign_in(page, username: str) -> None:
+    page.goto(page.base_url + reverse("login"))
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(page.base_url + "/")
+
+
+def cell(page, element: str, code: str):
+    return page.get_by_test_id(f"cell-{element}-{code}")
+
+
+def wait_saved(page, element: str, code: str) -> None:
+    page.locator(f'[data-testid="cell-{element}-{code}"][data-state="saved"]').wait_for()
+
+
+@pytest.mark.browser
+def test_keyboard_entry_shows_on_the_dashboard(page, live_world):
+    world = live_world
+    form = make_form()
+    for i, year in enumerate(range(2016, 2026)):
+        for unit in (world.commune_a, world.district_b):
+            put_sexes(form.people, unit, str(year), male=100, female=100)
+            put_sexes(form.literate, unit, str(year), male=65 + 3 * i, female=55 + 3 * i)
+    year = str(timezone.localdate().year)
+    sign_in(page, world.district_a_coordinator.username)
+
+    # Before: the province's latest year is 2025 (men 92 %, women 82 %).
+    page.goto(page.base_url + reverse("indicator-dashboard") + f"?unit={world.district_a.pk}")
+    gaps = page.get_by_test_id("gender-gaps").locator('tr[data-indicator="LIT"]')
+    assert "2025" in gaps.inner_text() and "92,0" in gaps.inner_text()
+
+    # The menu leads to data entry; choose the commune and this year.
+    page.get_by_test_id("indicators-menu").click()
+    page.get_by_role("link", name="Nhập số liệu").first.click()
+    page.locator("#id_unit").select_option(str(world.commune_a.pk))
+    page.locator("#id_period").select_option(year)
+    page.get_by_test_id("entry-choice").locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(rf".*/indicators/entry/{form.dataset.code}/{world.commune_a.pk}/{year}/$"))
+    assert "Xã Hòa Lạc" in page.get_by_test_id("grid-title").locator("..").inner_text()
+
+    # Keyboard only: literate men 80, Tab, women 70, Enter (down to people, women) 100, Shift+Tab, men 100.
+    cell(page, "W.literate", "male").locator("input").click()
+    page.keyboard.type("80")
+    page.keyboard.press("Tab")
+    page.keyboard.type("70")
+    page.keyboard.press("Enter")
+    focused = page.evaluate("document.activeElement.closest('td').dataset.testid")
+    assert focused == "cell-W.people-female"
+    page.keyboard.type("100")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.type("100")
+    page.keyboard.press("Enter")
+    for element, code in (
+        ("W.literate", "male"),
+        ("W.literate", "female"),
+        ("W.people", "female"),
+        ("W.people", "male"),
+    ):
+        wait_saved(page, element, code)
+    assert page.locator("#total-wpeople").inner_text() == "200"
+    assert page.locator("#grid-status").inner_text().strip().startswith("Đã lưu lúc")
+
+    # A wrong value is refused next to the cell, in Vietnamese; corrected, it is saved.
+    households = cell(page, "W.households", "default")
+    households.locator("input").click()
+    page.keyboard.type("-3")
+    page.keyboard.press("Tab")
+    page.locator('[data-testid="cell-W.households-default"][data-state="invalid"]').wait_for()
+    assert "Giá trị không được âm." in households.inner_text()
+    households.locator("input").click()
+    page.keyboard.type("1.250")
+    page.keyboard.press("Tab")
+    wait_saved(page, "W.households", "default")
+    assert DataValue.objects.filter(org_unit=world.commune_a, period__code=year).count() == 5
+    assert DataValue.objects.get(data_element=form.households, period__code=year).value == 1250
+    screenshot(page, "indicators-entry-grid")
+
+    # After: the dashboard's latest year is this one, with the figures just typed.
+    page.goto(page.base_url + reverse("indicator-dashboard") + f"?unit={world.district_a.pk}")
+    gaps = page.get_by_test_id("gender-gaps").locator('tr[data-indicator="LIT"]')
+    assert year in gaps.inner_text() and "80,0" in gaps.inner_text() and "70,0" in gaps.inner_text()
+    page.locator('[data-chart="gender-gaps"][data-drawn="1"]').wait_for()
+    screenshot(page, "indicators-dashboard")
+
+    # The indicator page of the district: the series ends with this year, the commune's bar below.
+    page.goto(page.base_url + reverse("indicator-detail", args=["LIT"]) + f"?unit={world.district_a.pk}")
+    page.locator('[data-chart="series"][data-drawn="1"]').wait_for()
+    page.locator('[data-chart="breakdown"][data-drawn="1"]').wait_for()
+    assert page.get_by_test_id("forecast-method").is_visible()
+    row = page.get_by_test_id("series-table").locator(f'tr[data-year="{year}"]')
+    assert "75,00" in row.text_content()  # 150 literate of 200 people, this year
+    screenshot(page, "indicators-indicator-page")
