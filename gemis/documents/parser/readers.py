@@ -83,15 +83,18 @@ def read_bytes(data: bytes, filename: str = "") -> Source:
     if not data.strip():
         raise ParseError("empty")
     fmt = detect_format(data, filename)
-    if fmt == "pdf":
-        return read_pdf(data)
-    if fmt == "docx":
-        return read_docx(data)
     if fmt == "doc":
         raise ParseError("legacy_doc")
-    if fmt == "html":
-        return read_html(data)
-    return read_txt(data)
+    reader = {"pdf": read_pdf, "docx": read_docx, "html": read_html}.get(fmt, read_txt)
+    try:
+        return reader(data)
+    except ParseError:
+        raise
+    except Exception as exc:
+        # A damaged file can make zlib, zipfile, lxml or pypdf fail in ways no list foresees;
+        # whoever uploads it gets the same one-line answer.
+        code = {"pdf": "corrupt_pdf", "docx": "corrupt_docx"}.get(fmt, "unreadable")
+        raise ParseError(code, type(exc).__name__) from exc
 
 
 # --------------------------------------------------------------------------- text
@@ -563,8 +566,8 @@ def read_pdf(data: bytes) -> Source:
 
 
 def ocr_available() -> bool:
-    """Whether scanned PDFs can be read here: tesseract with Vietnamese, and pdftoppm."""
-    if not shutil.which("tesseract") or not shutil.which("pdftoppm"):
+    """Whether scanned PDFs can be read here: tesseract with Vietnamese, and pdftoppm (GEMIS_NO_OCR=1: no)."""
+    if os.environ.get("GEMIS_NO_OCR") or not shutil.which("tesseract") or not shutil.which("pdftoppm"):
         return False
     try:
         langs = subprocess.run(
@@ -577,7 +580,7 @@ def ocr_available() -> bool:
 
 def ocr_pdf(data: bytes) -> str:
     """Text of a scanned PDF by OCR, or ParseError("scanned_pdf") when OCR is not installed."""
-    if os.environ.get("GEMIS_NO_OCR") or not ocr_available():
+    if not ocr_available():
         raise ParseError("scanned_pdf")
     with tempfile.TemporaryDirectory(prefix="gemis-ocr-") as tmp:
         pdf = Path(tmp) / "in.pdf"
@@ -617,6 +620,9 @@ _BLOCK_TAGS = frozenset(
 )
 
 
+_XML_UNSAFE_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _html_charset(data: bytes) -> str | None:
     match = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", data[:4096], re.IGNORECASE)
     if match:
@@ -643,6 +649,8 @@ def read_html(data: bytes) -> Source:
             )
     else:
         text, encoding = decode_text(data)
+    # lxml refuses control characters, and a stray one should not lose the page
+    text = _XML_UNSAFE_RE.sub("", text)
     try:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:

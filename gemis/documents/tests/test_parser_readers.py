@@ -269,7 +269,7 @@ def test_image_only_pdf_says_it_needs_ocr(monkeypatch):
     assert "bản quét" in info.value.message_vi
 
 
-@pytest.mark.skipif(not ocr_available(), reason="tesseract with Vietnamese data (tesseract-ocr-vie) and pdftoppm "
+@pytest.mark.skipif(not ocr_available(), reason="OCR is off (GEMIS_NO_OCR) or tesseract with Vietnamese data (tesseract-ocr-vie) and pdftoppm "
                     "(poppler-utils) are not installed")  # fmt: skip
 def test_image_only_pdf_is_read_by_ocr(tmp_path):
     module = samples_module()
@@ -335,3 +335,20 @@ def test_markdown_export_with_a_pipe_table():
         ("II.1", "Phòng Nội vụ", "range"),
         ("II.2", "Phòng Văn hóa và Thông tin", "date"),
     ]
+
+
+def test_damaged_files_only_ever_raise_parse_error():
+    """Bytes flipped at random in every sample: the reader answers ParseError or reads what is left."""
+    rng = random.Random(7)
+    for name in ("plan_with_table.docx", "text_layer.pdf", "portal_page.html", "district_plan.tcvn3.txt"):
+        data = (SAMPLES / name).read_bytes()
+        for _ in range(40):
+            damaged = bytearray(data)
+            for _ in range(rng.randint(1, 20)):
+                damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+            if rng.random() < 0.3:
+                damaged = damaged[: rng.randrange(1, len(damaged))]
+            try:
+                parse_bytes(bytes(damaged), name)
+            except ParseError as error:
+                assert error.code != "unreadable", error.detail
