@@ -24,7 +24,7 @@ _DUE_RE = re.compile(
     re.IGNORECASE,
 )
 _AND_DATE_RE = re.compile(r"\s*(?:và|,)\s*(?=(?:ngày\s*)?\d{1,2}\s?[/.-]\s?\d)", re.IGNORECASE)
-_REPORT_RE = re.compile(r"(?<!\w)báo cáo(?!\w)", re.IGNORECASE)
+_REPORT_RE = re.compile(r"(?<!\w)báo cáo(?!\w)(?!\s+viên)", re.IGNORECASE)
 _SEND_RE = re.compile(
     r"(?<!\w)(?:(?:gửi|nộp)(?:\s+(?:về|cho|đến|tới))?\s+|về\s+(?=(?:UBND|Ủy ban|Sở|Phòng|Ban|Bộ)\b))",
     re.IGNORECASE,
@@ -143,7 +143,8 @@ def extract_reports(
             name_at = reports_before[-1].start()
         else:
             after = _REPORT_RE.search(searched, date_match.end(), clause_end)
-            if after is None:
+            # "gửi … trước ngày 31/3 để tổng hợp, báo cáo UBND tỉnh": the report is someone else's
+            if after is None or re.search(r"(?i)\bđể\b|tổng hợp", searched[date_match.end() : after.start()]):
                 continue
             name_at = after.start()
         name_end = _NAME_END_RE.search(text, name_at + 8, min(end, name_at + 300))

@@ -57,3 +57,8 @@ def test_report_due_on_its_time_line():
     assert reports(
         "II. NỘI DUNG\n(1) Tổng hợp kết quả, báo cáo UBND tỉnh\n- Chủ trì: Phòng Nội vụ\n- Thời gian: Trước ngày 18/12/2025"
     ) == [("Báo cáo UBND tỉnh", "2025-12-18", "UBND tỉnh")]
+
+
+def test_what_is_not_a_report():
+    assert reports("- Tập huấn cho báo cáo viên cấp xã trước ngày 30/6/2024.") == []
+    assert reports("- Các xã gửi kế hoạch về Phòng Nội vụ trước ngày 31/3/2024 để tổng hợp, báo cáo UBND tỉnh.") == []
