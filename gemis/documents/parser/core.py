@@ -21,9 +21,12 @@ __all__ = ["PARSER_VERSION", "ParseResult", "parse_bytes", "parse_file", "parse_
 
 PARSER_VERSION = "1.0"
 
+# Where the body ends: the distribution list, the signature block, a portal's footer.
 _BODY_END_RE = re.compile(
     r"^(?:Nơi nhận|NƠI NHẬN|Tác giả|Nguồn tin|Tin liên quan|Các tin khác|Những tin mới hơn|Những tin cũ hơn|"
-    r"Bài viết liên quan)\b",
+    r"Bài viết liên quan)\b"
+    r"|^(?:TM|KT|TL|TUQ|Q|T/M|K/T)\.?\s+[A-ZĐ]{2,}"
+    r"|^(?:CHỦ TỊCH|PHÓ CHỦ TỊCH|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|TRƯỞNG BAN|PHÓ TRƯỞNG BAN|CHÁNH VĂN PHÒNG)\s*$",
     re.MULTILINE,
 )
 _FIRST_SECTION_RE = re.compile(r"^(?:[IVX]{1,4}\s?[.)]|\d{1,2}\s?[.)])\s*\S", re.MULTILINE)

@@ -145,3 +145,10 @@ def test_heading_variants_in_the_implementation_part():
         ("IV.2", "Hướng dẫn thực hiện.", ["Sở Lao động - Thương binh và Xã hội"]),
         ("IV.3", "Xây dựng kế hoạch.", ["UBND các huyện, thành phố"]),
     ]
+
+
+def test_signature_block_ends_the_body_without_a_distribution_list():
+    found = tasks(
+        "II. NỘI DUNG\n1. Tuyên truyền\n- Tổ chức hội nghị.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Văn An"
+    )
+    assert [t["text"] for t in found] == ["Tổ chức hội nghị."]
