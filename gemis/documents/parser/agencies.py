@@ -43,9 +43,12 @@ _TWO_WORD_HEADS = frozenset(
         ("tỉnh", "uỷ"), ("huyện", "ủy"), ("huyện", "uỷ"), ("thành", "ủy"), ("đảng", "ủy"), ("công", "đoàn"),
         ("chi", "nhánh"), ("học", "viện"), ("cơ", "quan"), ("thủ", "trưởng"), ("chủ", "tịch"),
         ("giám", "đốc"), ("lãnh", "đạo"), ("người", "đứng"), ("hợp", "tác"), ("bưu", "điện"),
-        ("thanh", "tra"), ("tạp", "chí"), ("cổng", "thông"), ("đài", "phát"), ("đài", "truyền"),
+        ("thanh", "tra"), ("thống", "kê"), ("tạp", "chí"), ("cổng", "thông"), ("đài", "phát"),
+        ("đài", "truyền"),
     }
 )  # fmt: skip
+_VERB_LIKE_HEADS = frozenset({("thanh", "tra"), ("thống", "kê")})
+_PLACE_AFTER = frozenset({"tỉnh", "huyện", "thành", "thị", "xã", "phường", "quận"})
 # Heads that need a capitalised word (or one of these) after them: "Hội Liên hiệp" but not
 # "Hội nghị", "Ban Dân vận" but not "Ban hành", "Báo Đắk Lắk" but not "Báo cáo".
 _CAPITAL_HEADS = frozenset("hội ban báo đài phòng bộ cục trường đoàn viện nhà vụ trạm đồn hạt".split())
@@ -165,14 +168,11 @@ def _head_length(tokens: list[tuple[int, int, str]], i: int, lower_plural: bool 
     if low in _NOT_AFTER and nxt_low in _NOT_AFTER[low]:
         return 0
     if (low, nxt_low) in _TWO_WORD_HEADS:
-        if low == "thanh" and not (
-            nxt_low == "tra"
-            and i + 2 < len(tokens)
-            and tokens[i + 2][2][:1].isupper()
-            or i + 2 < len(tokens)
-            and tokens[i + 2][2].lower() in ("tỉnh", "huyện")
-        ):
-            return 0
+        if (low, nxt_low) in _VERB_LIKE_HEADS:
+            # "Thanh tra tỉnh", "Thống kê tỉnh" are bodies; "Thanh tra việc …", "Thống kê số liệu" are verbs
+            after = tokens[i + 2][2] if i + 2 < len(tokens) else ""
+            if not (after[:1].isupper() or after.lower() in _PLACE_AFTER):
+                return 0
         return 2
     if low in _ALWAYS_HEADS:
         return 1

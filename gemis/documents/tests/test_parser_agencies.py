@@ -108,3 +108,18 @@ def test_short_names_resolve_by_their_full_name():
     ).to_dict()["tasks"][0]
     assert task["lead"] == ["Ban VSTBCPN tỉnh"]
     assert task["lead_keys"] == ["ban vì sự tiến bộ phụ nữ"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thống kê tỉnh chủ trì tổng hợp", ["Thống kê tỉnh"]),
+        ("Thống kê số liệu về giới", []),
+        ("Thanh tra tỉnh kiểm tra", ["Thanh tra tỉnh"]),
+        ("Thanh tra việc thực hiện chính sách", []),
+        ("Văn phòng HĐND và UBND xã tổng hợp", ["Văn phòng HĐND và UBND xã"]),
+        ("Báo và Phát thanh, Truyền hình Quảng Ngãi đưa tin", ["Báo và Phát thanh, Truyền hình Quảng Ngãi"]),
+    ],
+)
+def test_bodies_whose_names_are_also_verbs_or_lists(text, expected):
+    assert names(read_agencies(text)[0]) == expected
