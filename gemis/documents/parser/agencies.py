@@ -44,7 +44,7 @@ _TWO_WORD_HEADS = frozenset(
         ("chi", "nhánh"), ("học", "viện"), ("cơ", "quan"), ("thủ", "trưởng"), ("chủ", "tịch"),
         ("giám", "đốc"), ("lãnh", "đạo"), ("người", "đứng"), ("hợp", "tác"), ("bưu", "điện"),
         ("thanh", "tra"), ("thống", "kê"), ("tạp", "chí"), ("cổng", "thông"), ("đài", "phát"),
-        ("đài", "truyền"),
+        ("đài", "truyền"), ("thường", "trực"),
     }
 )  # fmt: skip
 _VERB_LIKE_HEADS = frozenset({("thanh", "tra"), ("thống", "kê")})

@@ -52,8 +52,14 @@ def _ends_open(line: str) -> bool:
 
 
 def _starts_lower(line: str) -> bool:
-    first = line[:1]
+    """Whether a line starts with a small letter, also inside a bracket or quotes ("(qua Phòng …)")."""
+    first = line.lstrip("(\"'“‘")[:1]
     return first.isalpha() and first.islower()
+
+
+def _starts_with_figure(line: str) -> bool:
+    """ "25%.", "2024." on a line of their own: the end of a sentence the page cut."""
+    return line[:1].isdigit() and not MARKER_RE.match(line)
 
 
 def looks_hard_wrapped(lines: list[str], full_line: int) -> bool:
@@ -64,7 +70,7 @@ def looks_hard_wrapped(lines: list[str], full_line: int) -> bool:
     if len(stripped) < 8:
         return False
     cut = sum(1 for line in stripped if len(line) >= 0.8 * full_line and _ends_open(line))
-    return cut >= 0.3 * len(stripped)
+    return cut >= 5 and cut >= 0.2 * len(stripped)
 
 
 def normalise(raw: str, hard_wrapped: bool = False) -> Normalised:
@@ -119,6 +125,7 @@ def normalise(raw: str, hard_wrapped: bool = False) -> Normalised:
             # A small letter right after a ";" line still continues it ("… khi sinh;" / "phối hợp …").
             glue = (
                 (gap == 0 and previous.endswith(";") and _starts_lower(line))
+                or (gap == 0 and _ends_open(previous) and _starts_with_figure(line))
                 or _ends_open(previous)
                 and (
                     (_starts_lower(line) and gap <= 2)
