@@ -40,7 +40,8 @@ Keys of ``to_dict()``
                them, for ``AgencyResolver``.
 ``reports``    [{name, due "YYYY-MM-DD", recipient (name or None), span}]
 ``targets``    [{text, value (number), unit ("%" …), span}]
-``sections``   the section tree: [{path, kind (roman|number|decimal|letter),
+``sections``   the section tree: [{path, kind (part|roman|number|decimal|item|
+               letter; "item" is "(1)", a table row; "part" is "A." or "PHẦN I"),
                label, title, part (purpose|content|budget|implementation),
                span, children [...]}]
 ``aliases``    [{short, full (or None), span}]: short names the text defines.

@@ -63,7 +63,7 @@ class ParseResult:
             "tasks": [t.to_dict() for t in self.tasks],
             "reports": [r.to_dict() for r in self.reports],
             "targets": [t.to_dict() for t in self.targets],
-            "sections": [n.to_dict() for n in self.sections if n.kind in SECTION_KINDS],
+            "sections": [n.to_dict() for n in self.sections if n.kind in SECTION_KINDS or n.kind == "part"],
             "aliases": [a.to_dict() for a in self.aliases],
             "footnotes": [{"marker": m, "span": [s, e]} for m, s, e in self.footnotes],
             "body_span": list(self.body),

@@ -8,11 +8,13 @@ a text layer is a scan: it is read with OCR when ``tesseract`` (with the
 Vietnamese data) and ``pdftoppm`` are installed, otherwise refused with a
 message that says so.
 
-Tables (.docx, .html) whose header names the columns of a task table
-("Nội dung", "Cơ quan chủ trì", "Phối hợp", "Thời gian") are written out as one
-numbered item per row with "- Chủ trì: …", "- Phối hợp: …", "- Thời gian: …"
-lines, the shape the task extractor already reads in programs; other tables
-(the two-column letterhead) are written cell by cell.
+Tables (.docx, .html, Markdown pipe tables in .txt) whose header names the
+columns of a task table ("Nội dung", "Cơ quan chủ trì", "Phối hợp", "Thời gian")
+are written out as one item per row, "(1) …", with "- Chủ trì: …",
+"- Phối hợp: …", "- Thời gian: …" lines, the shape the task extractor already
+reads in programmes; a group row ("I | Công tác truyền thông") becomes a line
+ending with ":"; other tables (the two-column letterhead) are written cell by
+cell.
 """
 
 from __future__ import annotations
