@@ -437,9 +437,21 @@ class _Numbering:
         return text + " " if text else ""
 
 
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _runs(node):
+    """Descendants in order, leaving out mc:Fallback (a second copy of text-box content)."""
+    for child in node:
+        if child.tag == _MC_FALLBACK:
+            continue
+        yield child
+        yield from _runs(child)
+
+
 def _paragraph_text(paragraph, footnote_marks: bool = True) -> str:
     parts: list[str] = []
-    for node in paragraph.iter():
+    for node in _runs(paragraph):
         tag = node.tag
         if tag == f"{_W}t":
             parts.append(node.text or "")
@@ -486,7 +498,7 @@ def read_docx(data: bytes) -> Source:
         raise ParseError("corrupt_docx")
     body = root.find(f"{_W}body")
     lines: list[str] = []
-    for child in body if body is not None else ():
+    for child in _block_children(body):
         if child.tag == f"{_W}p":
             text = _paragraph_text(child)
             if text.strip():
@@ -514,6 +526,19 @@ def read_docx(data: bytes) -> Source:
     if not text.strip():
         raise ParseError("empty")
     return Source(text=text, format="docx", encoding="utf-8", footnotes=footnotes)
+
+
+def _block_children(body):
+    """Paragraphs and tables of the body, also those inside content controls (w:sdt)."""
+    if body is None:
+        return
+    for child in body:
+        if child.tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                yield from _block_children(content)
+        else:
+            yield child
 
 
 def _docx_table(table, numbering: _Numbering) -> list[str]:

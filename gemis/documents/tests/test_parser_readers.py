@@ -352,3 +352,15 @@ def test_damaged_files_only_ever_raise_parse_error():
                 parse_bytes(bytes(damaged), name)
             except ParseError as error:
                 assert error.code != "unreadable", error.detail
+
+
+def test_docx_content_controls_and_text_box_copies():
+    mc = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    boxed = (
+        f"<w:p><w:r><mc:AlternateContent {mc}><mc:Choice><w:t>ỦY BAN NHÂN DÂN TỈNH KON TUM</w:t></mc:Choice>"
+        "<mc:Fallback><w:t>ỦY BAN NHÂN DÂN TỈNH KON TUM</w:t></mc:Fallback></mc:AlternateContent></w:r></w:p>"
+    )
+    controlled = f"<w:sdt><w:sdtContent>{paragraph('II. NỘI DUNG')}{paragraph('- Tổ chức tập huấn.')}</w:sdtContent></w:sdt>"
+    result = parse_bytes(raw_docx([boxed, controlled]), "plan.docx")
+    assert result.text.count("ỦY BAN NHÂN DÂN TỈNH KON TUM") == 1
+    assert [t.text for t in result.tasks] == ["Tổ chức tập huấn."]
