@@ -148,7 +148,7 @@ _HALF_YEAR_RE = re.compile(
 )
 _RECURRING_RE = re.compile(
     r"(?<!\w)(?:thường xuyên|liên tục|thường niên|định kỳ"
-    r"|(?:hằng|hàng|mỗi)\s+(?:năm|quý|tháng|tuần|ngày))(?!\w)",
+    r"|(?:hằng|hàng|mỗi)\s+(?:năm|quý|tháng|tuần|ngày)|lần\s*/\s*(?:năm|quý|tháng|tuần))(?!\w)",
     re.IGNORECASE,
 )
 _EVENT_RE = re.compile(

@@ -43,6 +43,7 @@ def test_impossible_dates_are_dropped():
         ("tổ chức vào ngày 16/11", ("date", "2022-11-16", None)),
         ("Thường xuyên theo dõi, cập nhật biến động", ("recurring", None, None)),
         ("xây dựng hàng năm Kế hoạch, đề án", ("recurring", None, None)),
+        ("họp thôn ít nhất 01 lần/quý", ("recurring", None, None)),
         ("Kiện toàn Ban khi có sự thay đổi;", ("event", None, None)),
         ("gặp mặt nhân dịp kỷ niệm ngày Quốc tế phụ nữ 8/3 và ngày 20/10/2020", ("event", None, None)),
         ("Tổ chức hội thảo về bình đẳng giới", ("unspecified", None, None)),
