@@ -110,4 +110,11 @@ def test_keyboard_entry_shows_on_the_dashboard(page, live_world):
     assert page.get_by_test_id("forecast-method").is_visible()
     row = page.get_by_test_id("series-table").locator(f'tr[data-year="{year}"]')
     assert "75,00" in row.text_content()  # 150 literate of 200 people, this year
+    # Every chart can be saved as a PNG (the toolbox's saveAsImage) and reads in black and white.
+    toolbox = page.evaluate(
+        "echarts.getInstanceByDom(document.querySelector('[data-chart=series]')).getOption().toolbox[0]"
+    )
+    assert toolbox["feature"]["saveAsImage"]["title"] == "Tải ảnh PNG"
     screenshot(page, "indicators-indicator-page")
+    page.add_style_tag(content="html { filter: grayscale(1); }")
+    screenshot(page, "indicators-indicator-page-grey")
