@@ -118,3 +118,52 @@ def test_keyboard_entry_shows_on_the_dashboard(page, live_world):
     screenshot(page, "indicators-indicator-page")
     page.add_style_tag(content="html { filter: grayscale(1); }")
     screenshot(page, "indicators-indicator-page-grey")
+
+
+@pytest.mark.browser
+def test_excel_template_round_trip_in_the_browser(page, live_world, tmp_path, settings):
+    """Download the template, fill it with one bad row, upload it, read the report, save the rest."""
+    from openpyxl import load_workbook
+
+    from gemis.indicators import excel
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    world = live_world
+    form = make_form()
+    year = form.open_period
+    sign_in(page, world.district_a_coordinator.username)
+    page.goto(page.base_url + reverse("entry-grid", args=[form.dataset.code, world.district_a.pk, year]))
+    with page.expect_download() as download:
+        page.get_by_test_id("template-download").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.name == f"bieu-nhap-{form.dataset.code}-{year}.xlsx"
+
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    columns = {sheet.cell(excel.CODE_ROW, c).value: c for c in range(1, sheet.max_column + 1)}
+    rows = {
+        (sheet.cell(r, 2).value, sheet.cell(r, 3).value): r
+        for r in range(excel.FIRST_ROW, sheet.max_row + 1)
+        if sheet.cell(r, 3).value
+    }
+    for unit in ("Huyện An Bình", "Xã Hòa Lạc"):
+        sheet.cell(rows[(unit, "W.people")], columns["male"]).value = 100
+        sheet.cell(rows[(unit, "W.people")], columns["female"]).value = 110
+        sheet.cell(rows[(unit, "W.households")], columns["default"]).value = 60
+    sheet.cell(rows[("Xã Hòa Lạc", "W.people")], columns["total"]).value = 200  # 100 + 110 ≠ 200
+    book.save(path)
+
+    page.get_by_test_id("upload-link").click()
+    page.locator("input[name=file]").set_input_files(str(path))
+    page.get_by_test_id("upload-form").locator("button[type=submit]").click()
+    report = page.get_by_test_id("error-report")
+    report.wait_for()
+    line = report.locator(f'tr[data-row="{rows[("Xã Hòa Lạc", "W.people")]}"]')
+    assert "Xã Hòa Lạc" in line.inner_text() and "210" in line.inner_text()
+    assert "1 đơn vị đúng, 1 đơn vị có lỗi" in page.get_by_test_id("preview-summary").inner_text()
+    screenshot(page, "indicators-excel-preview")
+    page.get_by_test_id("confirm-form").locator("button[type=submit]").click()
+    page.get_by_test_id("grid").wait_for()
+    assert "Đã lưu: 1 đơn vị, 3 giá trị." in page.locator(".alert-success").inner_text()
+    assert set(DataValue.objects.values_list("org_unit_id", flat=True)) == {world.district_a.pk}
