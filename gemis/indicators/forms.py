@@ -34,6 +34,8 @@ class EntryChoiceForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["period"].choices = [("", _("The last period ended")), *periods]
+        # Another form may have other periods: reload the choices (not the grid) when it changes.
+        self.fields["dataset"].widget.attrs["onchange"] = "this.form.go.value = ''; this.form.submit()"
 
 
 class ExceptionForm(BootstrapFormMixin, forms.Form):
