@@ -31,6 +31,7 @@ from gemis.indicators.views_entry import _grid_objects, grid_url, today
 INLINE_VALUES = 2000
 SESSION_KEY = "indicator_uploads"
 PREVIEW_ROWS = 200
+KEEP_UPLOADS = 5
 
 
 def _units_under(user: Any, unit: Any):
@@ -96,6 +97,9 @@ def excel_upload(request: HttpRequest, dataset: str, unit: int, period: str) -> 
                     token = uuid.uuid4().hex
                     name = default_storage.save(f"indicator_uploads/{token}.xlsx", ContentFile(content))
                     uploads = request.session.get(SESSION_KEY, {})
+                    # Files checked but never saved: keep the last few, forget the others.
+                    for old in list(uploads)[: max(0, len(uploads) - KEEP_UPLOADS + 1)]:
+                        default_storage.delete(uploads.pop(old)["file"])
                     uploads[token] = {"file": name, "name": checked.name}
                     request.session[SESSION_KEY] = uploads
                     return redirect("excel-preview", found.code, org_unit.pk, found_period.code, token)

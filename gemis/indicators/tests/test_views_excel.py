@@ -293,3 +293,14 @@ def test_a_large_file_is_saved_by_a_background_job(client, form, world, monkeypa
     # Only the owner sees the job.
     client.force_login(world.district_a_coordinator)
     assert client.get(reverse("job-detail", args=[job.pk])).status_code == 404
+
+
+def test_files_checked_but_not_saved_do_not_pile_up(client, form, world, settings):
+    client.force_login(world.province_coordinator)
+    book = template(client, form, world.province)
+    previews = [
+        upload(client, form, world.province, book)["Location"] for _ in range(views_excel.KEEP_UPLOADS + 2)
+    ]
+    stored = list((settings.MEDIA_ROOT / "indicator_uploads").iterdir())
+    assert len(stored) == views_excel.KEEP_UPLOADS
+    assert client.get(previews[0]).status_code == 404 and client.get(previews[-1]).status_code == 200
