@@ -344,7 +344,7 @@ def _inline_lead(text: str) -> list[Agency]:
     return []
 
 
-def agency_heading(text: str) -> tuple[list[Agency], str, int] | None:
+def agency_heading(text: str, any_name: bool = False) -> tuple[list[Agency], str, int] | None:
     """An implementation-part heading ("1. Sở Y tế:", "Đề nghị Ủy ban MTTQ tỉnh, …, tham gia …").
 
     Returns (agencies, the task text written on the heading line or "", its offset), or None when
@@ -359,7 +359,7 @@ def agency_heading(text: str) -> tuple[list[Agency], str, int] | None:
     end = 0
     if is_agency_start(body, start) or (lower and read_agencies(body, start)[0]):
         agencies, end = read_agencies(body, start, lower_plural=lower)
-    if not agencies:
+    if not agencies and any_name:
         colon = body.find(":")
         prefix = body[:colon].strip() if 0 < colon <= 90 else ""
         words = prefix.split()
@@ -368,7 +368,13 @@ def agency_heading(text: str) -> tuple[list[Agency], str, int] | None:
         tokens = _tokens(prefix, 0)
         if any(_is_word(tok[2]) and _is_stop(tokens, i) for i, tok in enumerate(tokens)):
             return None
+        # a person or a body ("Công chức Văn hóa - Xã hội", "Trưởng các thôn"), not a topic
+        # ("Tuyên truyền: …")
+        if not (_BODY_WORDS_RE.search(prefix) or any(_is_upper_abbreviation(w) for w in words)):
+            return None
         agencies, end = [Agency(prefix, 0, len(prefix))], len(prefix)
+    if not agencies:
+        return None
     rest = body[end:]
     stripped = rest.strip()
     agencies = [Agency(a.name, a.start + cut, a.end + cut) for a in agencies]
@@ -384,6 +390,11 @@ def agency_heading(text: str) -> tuple[list[Agency], str, int] | None:
     return agencies, text, 0
 
 
+_BODY_WORDS_RE = re.compile(
+    r"(?i)(?<!\w)(?:công chức|cán bộ|trưởng|chủ tịch|bí thư|tổ|đội|câu lạc bộ|chi hội|chi đoàn|thôn|"
+    r"khu dân cư|ban|hội|trạm|trường|nhà|đài|hợp tác xã|doanh nghiệp|người đứng đầu|thành viên|ủy viên|uỷ viên|đồng chí|"
+    r"văn phòng|phòng|trung tâm|cơ sở|bộ phận)(?!\w)"
+)
 _ALIAS_RE = re.compile(
     r"\(\s*(?:sau đây\s+)?(?:(?:được\s+)?(?:gọi tắt là|viết tắt là|gọi chung là|gọi là)\s+)?"
     r"(?P<short>[^()\n]{2,80}?)\s*\)"

@@ -232,7 +232,7 @@ class _Extractor:
                 if heading is not None and not heading[1]:
                     # "1. Sở Y tế:" in a content part: its items are that agency's tasks.
                     last = None
-                    self.implementation(child, None, _only_children_of=child, heading=heading)
+                    self.implementation(child, None, heading=heading)
                     continue
             if child.kind in SECTION_KINDS:
                 real = [c for c in child.children if not attributes_of(c) and not _is_closing(c)]
@@ -262,7 +262,6 @@ class _Extractor:
         self,
         node: Node,
         agencies: list[Agency] | None,
-        _only_children_of: Node | None = None,
         heading: tuple | None = None,
     ) -> None:
         if heading is not None:
@@ -279,7 +278,8 @@ class _Extractor:
                 continue
             if _is_closing(child):
                 continue
-            heading = agency_heading(child.text)
+            # Outside an agency's section a short name before a colon may be a body of its own.
+            heading = agency_heading(child.text, any_name=agencies is None)
             if heading is not None and (child.kind != "para" or heading[1] != child.text or agencies is None):
                 names, inline, offset = heading
                 names = [Agency(a.name, a.start + child.body_start, a.end + child.body_start) for a in names]
