@@ -392,8 +392,8 @@ def agency_heading(text: str, any_name: bool = False) -> tuple[list[Agency], str
 
 _BODY_WORDS_RE = re.compile(
     r"(?i)(?<!\w)(?:công chức|cán bộ|trưởng|chủ tịch|bí thư|tổ|đội|câu lạc bộ|chi hội|chi đoàn|thôn|"
-    r"khu dân cư|ban|hội|trạm|trường|nhà|đài|hợp tác xã|doanh nghiệp|người đứng đầu|thành viên|ủy viên|uỷ viên|đồng chí|"
-    r"văn phòng|phòng|trung tâm|cơ sở|bộ phận)(?!\w)"
+    r"khu dân cư|ban|hội|trạm|trường|nhà|đài|hợp tác xã|doanh nghiệp|người đứng đầu|thành viên|ủy viên|"
+    r"uỷ viên|đồng chí|văn phòng|phòng|trung tâm|cơ sở|bộ phận)(?!\w)"
 )
 _ALIAS_RE = re.compile(
     r"\(\s*(?:sau đây\s+)?(?:(?:được\s+)?(?:gọi tắt là|viết tắt là|gọi chung là|gọi là)\s+)?"
