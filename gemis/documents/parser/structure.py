@@ -216,5 +216,11 @@ def part_of(title: str) -> str:
     words = len(key.split())
     for part, pattern, longest in _PARTS:
         if words <= longest and pattern.search(key):
+            # "MỤC TIÊU, NHIỆM VỤ VÀ GIẢI PHÁP" holds tasks: naming them makes it content
+            if part != "implementation" and _CONTENT_WORDS_RE.search(key):
+                return "content"
             return part
     return "content"
+
+
+_CONTENT_WORDS_RE = re.compile(r"\b(?:nhiem vu|giai phap|noi dung|hoat dong)\b")

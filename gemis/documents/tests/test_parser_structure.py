@@ -73,3 +73,9 @@ def test_section_tree_in_the_json():
     ).to_dict()["sections"]
     assert [(s["path"], s["part"]) for s in sections] == [("II", "content"), ("III", "implementation")]
     assert sections[0]["children"][0]["title"] == "Truyền thông"
+
+
+def test_a_title_that_names_tasks_is_content():
+    assert part_of("MỤC TIÊU, NHIỆM VỤ VÀ GIẢI PHÁP") == "content"
+    assert part_of("CHỈ TIÊU VÀ NỘI DUNG HOẠT ĐỘNG") == "content"
+    assert part_of("MỤC ĐÍCH, YÊU CẦU") == "purpose"
