@@ -279,6 +279,61 @@ def read_upload(
     return report
 
 
+def data_rows(content: bytes) -> int:
+    """How many rows the file's data sheet says it has below the header (0 if it cannot tell); cheap."""
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
+        return 0
+    try:
+        names = [name for name in book.sheetnames if name != META_SHEET]
+        rows = book[names[0]].max_row if names else 0
+    finally:
+        book.close()
+    return max(0, (rows or 0) - FIRST_ROW + 1)
+
+
+def report_to_json(report: UploadReport) -> dict[str, Any]:
+    """The report of a file checked in the background, to show its preview without reading it again."""
+    in_form = {id(line) for form in report.units.values() for line in form.rows}
+    return {
+        "file_errors": report.file_errors,
+        "rows": [
+            {
+                "row": line.row,
+                "unit": line.unit.pk if line.unit else None,
+                "unit_text": line.unit_text,
+                "element": line.element,
+                "element_text": line.element_text,
+                "values": line.values,
+                "errors": line.errors,
+                "in_form": id(line) in in_form,
+            }
+            for line in report.rows
+        ],
+    }
+
+
+def report_from_json(data: dict[str, Any], dataset: Dataset, period: Period) -> UploadReport:
+    """The report as :func:`report_to_json` kept it (for the preview; saving reads the file again)."""
+    report = UploadReport(dataset, period, list(data.get("file_errors", [])))
+    units = OrgUnit.objects.in_bulk({r["unit"] for r in data.get("rows", []) if r.get("unit")})
+    for item in data.get("rows", []):
+        line = RowReport(
+            item["row"],
+            units.get(item.get("unit")),
+            item["unit_text"],
+            item["element"],
+            item["element_text"],
+            dict(item.get("values", {})),
+            [tuple(error) for error in item.get("errors", [])],
+        )
+        report.rows.append(line)
+        if item.get("in_form") and line.unit is not None:
+            report.units.setdefault(line.unit.pk, UnitForm(line.unit)).rows.append(line)
+    return report
+
+
 def _meta(book: Any) -> dict[str, str]:
     if META_SHEET not in book.sheetnames:
         return {}

@@ -1,9 +1,11 @@
-"""Background jobs of the indicators app: saving a large uploaded Excel template."""
+"""Background jobs of the indicators app: checking and saving a large uploaded Excel template."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import translation
@@ -44,6 +46,7 @@ def import_workbook(job: BackgroundJob, progress: jobs.Progress) -> jobs.Result:
             step=lambda forms: progress.iterate(forms, total=len(units), step=_("Saving the units…")),
         )
         default_storage.delete(params["file"])
+        default_storage.delete(params["file"].rsplit(".", 1)[0] + ".json")
         url = reverse("entry-grid", args=[dataset.code, unit.pk, period.code])
         if report.errors:
             return jobs.Result(
@@ -52,4 +55,33 @@ def import_workbook(job: BackgroundJob, progress: jobs.Progress) -> jobs.Result:
                 content_type=excel.XLSX_TYPE,
                 url=url,
             )
+        return jobs.Result(url=url)
+
+
+@jobs.runner("indicators.excel_check")
+def check_workbook(job: BackgroundJob, progress: jobs.Progress) -> jobs.Result:
+    """Read a large file and keep its report for the preview page (nothing is saved)."""
+    from gemis.indicators.views_excel import report_path
+
+    params = job.params
+    today = dt.date.fromisoformat(params["today"])
+    with translation.override(params.get("language") or "vi"):
+        dataset = access.get_for(job.owner, Dataset, code=params["dataset"])
+        period = Period.objects.get(code=params["period"])
+        unit = access.get_for(job.owner, OrgUnit, pk=params["unit"])
+        if not default_storage.exists(params["file"]):
+            raise jobs.JobError(_("The uploaded file is no longer there; upload it again."))
+        with default_storage.open(params["file"], "rb") as handle:
+            content = handle.read()
+        progress.update(0, step=_("Checking the file…"), force=True)
+        report = excel.read_upload(
+            content, dataset, period, allowed_units=grid.entry_units(job.owner), today=today
+        )
+        if report.file_errors:
+            default_storage.delete(params["file"])
+            raise jobs.JobError(" ".join(report.file_errors))
+        name = report_path(params["file"])
+        default_storage.delete(name)
+        default_storage.save(name, ContentFile(json.dumps(excel.report_to_json(report)).encode()))
+        url = reverse("excel-preview", args=[dataset.code, unit.pk, period.code, params["token"]])
         return jobs.Result(url=url)

@@ -2,12 +2,14 @@
 
 The uploaded file is kept under a random name outside static files until it
 is saved or abandoned; its name lives in the person's session, so nobody else
-can preview or save it. A file with more values than :data:`INLINE_VALUES`
-is saved by a background job with progress (``gemis.core.jobs``).
+can preview or save it. A file with more rows than :data:`INLINE_ROWS` is
+checked, and one with more values than :data:`INLINE_VALUES` saved, by a
+background job with progress (``gemis.core.jobs``).
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -29,6 +31,7 @@ from gemis.indicators.forms import UploadForm
 from gemis.indicators.views_entry import _grid_objects, grid_url, today
 
 INLINE_VALUES = 2000
+INLINE_ROWS = 3000  # a longer file is checked in the background too
 SESSION_KEY = "indicator_uploads"
 PREVIEW_ROWS = 200
 KEEP_UPLOADS = 5
@@ -56,12 +59,39 @@ def _stored(request: HttpRequest, token: str) -> dict[str, Any]:
     return entry
 
 
+def report_path(file: str) -> str:
+    """Where a background check keeps the report of an uploaded file."""
+    return file.rsplit(".", 1)[0] + ".json"
+
+
 def _report(request: HttpRequest, entry: dict[str, Any], found, found_period) -> excel.UploadReport:
+    checked = report_path(entry["file"])
+    if default_storage.exists(checked):
+        with default_storage.open(checked, "rb") as handle:
+            return excel.report_from_json(json.loads(handle.read()), found, found_period)
     with default_storage.open(entry["file"], "rb") as handle:
         content = handle.read()
     return excel.read_upload(
         content, found, found_period, allowed_units=grid.entry_units(request.user), today=today()
     )
+
+
+def _store(request: HttpRequest, content: bytes, original: str) -> tuple[str, str]:
+    """Keep the file under a random name, known to this person's session only; returns (token, name)."""
+    token = uuid.uuid4().hex
+    name = default_storage.save(f"indicator_uploads/{token}.xlsx", ContentFile(content))
+    uploads = request.session.get(SESSION_KEY, {})
+    # Files checked but never saved: keep the last few, forget the others.
+    for old in list(uploads)[: max(0, len(uploads) - KEEP_UPLOADS + 1)]:
+        _delete(uploads.pop(old)["file"])
+    uploads[token] = {"file": name, "name": original}
+    request.session[SESSION_KEY] = uploads
+    return token, name
+
+
+def _delete(file: str) -> None:
+    default_storage.delete(file)
+    default_storage.delete(report_path(file))
 
 
 @login_required
@@ -88,20 +118,30 @@ def excel_upload(request: HttpRequest, dataset: str, unit: int, period: str) -> 
             else:
                 upload.seek(0)
                 content = upload.read()
+                if excel.data_rows(content) > INLINE_ROWS:
+                    token, name = _store(request, content, checked.name)
+                    job = background.start(
+                        request.user,
+                        "indicators.excel_check",
+                        _("Checking %(name)s") % {"name": checked.name},
+                        {
+                            "file": name,
+                            "dataset": found.code,
+                            "period": found_period.code,
+                            "unit": org_unit.pk,
+                            "token": token,
+                            "today": today().isoformat(),
+                            "language": translation.get_language(),
+                        },
+                    )
+                    return redirect("job-detail", pk=job.pk)
                 report = excel.read_upload(
                     content, found, found_period, allowed_units=grid.entry_units(request.user), today=today()
                 )
                 if report.file_errors:
                     file_errors = report.file_errors
                 else:
-                    token = uuid.uuid4().hex
-                    name = default_storage.save(f"indicator_uploads/{token}.xlsx", ContentFile(content))
-                    uploads = request.session.get(SESSION_KEY, {})
-                    # Files checked but never saved: keep the last few, forget the others.
-                    for old in list(uploads)[: max(0, len(uploads) - KEEP_UPLOADS + 1)]:
-                        default_storage.delete(uploads.pop(old)["file"])
-                    uploads[token] = {"file": name, "name": checked.name}
-                    request.session[SESSION_KEY] = uploads
+                    token, _name = _store(request, content, checked.name)
                     return redirect("excel-preview", found.code, org_unit.pk, found_period.code, token)
     context = {
         "dataset": found,
@@ -111,6 +151,7 @@ def excel_upload(request: HttpRequest, dataset: str, unit: int, period: str) -> 
         "form": form,
         "file_errors": file_errors,
         "inline_values": INLINE_VALUES,
+        "inline_rows": INLINE_ROWS,
     }
     return render(request, "indicators/excel_upload.html", context, status=status)
 
@@ -124,7 +165,8 @@ def excel_preview(request: HttpRequest, dataset: str, unit: int, period: str, to
     entry = _stored(request, token)
     report = _report(request, entry, found, found_period)
     if request.method == "POST" and not report.file_errors:
-        if report.values_to_save > INLINE_VALUES:
+        checked_in_background = default_storage.exists(report_path(entry["file"]))
+        if checked_in_background or report.values_to_save > INLINE_VALUES:
             job = background.start(
                 request.user,
                 "indicators.excel_import",
@@ -169,7 +211,8 @@ def excel_preview(request: HttpRequest, dataset: str, unit: int, period: str, to
             for row in report.rows[:PREVIEW_ROWS]
         ],
         "more_rows": max(0, len(report.rows) - PREVIEW_ROWS),
-        "in_background": report.values_to_save > INLINE_VALUES,
+        "in_background": report.values_to_save > INLINE_VALUES
+        or default_storage.exists(report_path(entry["file"])),
         "columns": columns,
     }
     return render(
@@ -195,7 +238,7 @@ def _forget(request: HttpRequest, token: str, delete: bool = True) -> None:
     entry = uploads.pop(token, None)
     request.session[SESSION_KEY] = uploads
     if entry and delete:
-        default_storage.delete(entry["file"])
+        _delete(entry["file"])
 
 
 def preview_url(dataset: str, unit: int, period: str, token: str) -> str:

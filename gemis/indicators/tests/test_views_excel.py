@@ -304,3 +304,41 @@ def test_files_checked_but_not_saved_do_not_pile_up(client, form, world, setting
     stored = list((settings.MEDIA_ROOT / "indicator_uploads").iterdir())
     assert len(stored) == views_excel.KEEP_UPLOADS
     assert client.get(previews[0]).status_code == 404 and client.get(previews[-1]).status_code == 200
+
+
+def test_a_long_file_is_checked_in_the_background_then_previewed(client, form, world, monkeypatch):
+    monkeypatch.setattr(views_excel, "INLINE_ROWS", 2)
+    client.force_login(world.province_coordinator)
+    book = template(client, form, world.province)
+    sheet = book.worksheets[0]
+    rows, cols = rows_by_key(sheet), columns(sheet)
+    sheet.cell(rows[("Huyện Bắc Sơn", "W.people")], cols["male"]).value = 30
+    sheet.cell(rows[("Huyện Bắc Sơn", "W.people")], cols["female"]).value = 40
+    sheet.cell(rows[("Xã Hòa Lạc", "W.people")], cols["male"]).value = -2
+    response = upload(client, form, world.province, book)
+    job = BackgroundJob.objects.get()
+    assert response["Location"] == reverse("job-detail", args=[job.pk])
+    assert job.kind == "indicators.excel_check" and job.status == JobStatus.DONE
+    preview = client.get(job.result_url)
+    assert preview.status_code == 200
+    report = preview.context["report"]
+    assert (rows[("Xã Hòa Lạc", "W.people")], "E", "Giá trị không được âm.") in report.errors
+    assert world.district_b in [u.unit for u in report.valid_units]
+    assert not DataValue.objects.exists()
+    # Saving a long file is background work too.
+    saved = client.post(job.result_url)
+    save_job = BackgroundJob.objects.get(kind="indicators.excel_import")
+    assert (
+        saved["Location"] == reverse("job-detail", args=[save_job.pk]) and save_job.status == JobStatus.DONE
+    )
+    assert set(DataValue.objects.values_list("org_unit_id", flat=True)) == {world.district_b.pk}
+
+
+def test_a_long_wrong_file_fails_its_job_with_the_reason(client, form, world, monkeypatch):
+    monkeypatch.setattr(views_excel, "INLINE_ROWS", 2)
+    client.force_login(world.province_coordinator)
+    book = template(client, form, world.province)
+    book["_gemis"]["B3"] = "bieu-khac"
+    upload(client, form, world.province, book)
+    job = BackgroundJob.objects.get()
+    assert job.status == JobStatus.FAILED and "thuộc biểu nhập khác (bieu-khac)" in job.error
