@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from gemis.indicators.aggregate import indicator_value
-from gemis.indicators.models import DataValue, LockException, Period, PeriodLock
+from gemis.indicators.models import DataValue, LockException, Period, PeriodLock, ValidationRule
 from gemis.indicators.testing import make_indicator, put
 from gemis.indicators.tests.screens import make_form, yesterday
 
@@ -290,3 +290,21 @@ def test_completeness_of_the_units_below(client, form, world):
     assert "Xã Hòa Lạc" in html and "2/5" in html and "40 %" in html
     assert "Huyện Bắc Sơn" in html and "0/5" in html
     assert "Tỉnh Khác" not in html
+
+
+def test_a_rule_of_the_form_across_cells_is_checked_cell_by_cell(client, form, world):
+    ValidationRule.objects.create(
+        dataset=form.dataset,
+        name="Số hộ không quá số người",
+        left=[{"element": "W.households"}],
+        operator="<=",
+        right=[{"element": "W.people"}],
+        message="Số hộ gia đình không được lớn hơn số người từ 15 tuổi trở lên.",
+    )
+    put(form.people, world.commune_a, form.open_period, 100, "male")
+    put(form.people, world.commune_a, form.open_period, 90, "female")
+    client.force_login(world.province_coordinator)
+    response = post_cell(client, form, world.commune_a, "W.households", "default", "500")
+    assert response.status_code == 400
+    assert "Số hộ gia đình không được lớn hơn số người từ 15 tuổi trở lên." in response.content.decode()
+    assert post_cell(client, form, world.commune_a, "W.households", "default", "60").status_code == 200
