@@ -29,6 +29,22 @@ _PAGE_NUMBER_RE = re.compile(
     r"^(?:[-–—]\s*)?\d{1,3}(?:\s*[-–—])?$|^(?:Trang|Page)\s+\d+(?:\s*/\s*\d+)?$", re.I
 )
 _FOOTNOTE_LINE_RE = re.compile(rf"^([{_SUPERSCRIPTS}]+)\s*(\S.*)$")
+_PLAIN_FOOTNOTE_RE = re.compile(
+    r"^\d{1,2}\s+(?:Theo|Ban hành kèm theo|Luật|Nghị quyết|Nghị định|Quyết định|Thông tư|Chỉ thị|Công văn|"
+    r"Kế hoạch|Văn bản|Chương trình|Hướng dẫn|Điều|Khoản)\b",
+    re.IGNORECASE,
+)
+_PLAIN_NOTE_START_RE = re.compile(r"^\d{1,2}\s+\S")
+_CITATION_RE = re.compile(r"\d{1,5}\s?[/-]\s?(?:\d{4}/)?[A-ZĐ]{1,6}[A-Za-zĐ]*[-/][A-ZĐ]")
+
+
+def _last_text(body: list[str]) -> str | None:
+    for line in reversed(body):
+        if line:
+            return line
+    return None
+
+
 _INLINE_MARKER_RE = re.compile(rf"(?<=[^\s{_SUPERSCRIPTS}])[{_SUPERSCRIPTS}]+")
 _INLINE_DASH_RE = re.compile(r"([;.])\s+[-–]\s+(?=[A-ZĐÀ-ỸĂÂÊÔƠƯ])")
 # A line that opens an item: numbering, letters, dashes. Such a line is never glued to the one before.
@@ -93,6 +109,7 @@ def normalise(raw: str, hard_wrapped: bool = False) -> Normalised:
     notes: list[str] = []
     in_note = False
     markers = 0
+    after_note = False  # the last text line read was a footnote (blank lines in between allowed)
     for raw_line in raw_lines:
         line = _MANY_SPACES_RE.sub(" ", raw_line).strip()
         if not line:
@@ -102,15 +119,38 @@ def normalise(raw: str, hard_wrapped: bool = False) -> Normalised:
             continue
         if _PAGE_NUMBER_RE.match(line):
             continue
-        note = _FOOTNOTE_LINE_RE.match(line)
+        note = _FOOTNOTE_LINE_RE.match(line) or (
+            # a footnote whose marker lost its superscript ("1 Nghị định 70/2008/NĐ-CP …") after a blank
+            # line: it starts like a citation, or cites a document where a footnote can stand (after
+            # another footnote, or in the middle of a sentence the page break cut)
+            (not body or body[-1] == "")
+            and _PLAIN_NOTE_START_RE.match(line) is not None
+            and (
+                _PLAIN_FOOTNOTE_RE.match(line) is not None
+                or (
+                    _CITATION_RE.search(line) is not None
+                    and (after_note or (_last_text(body) is not None and _ends_open(_last_text(body))))
+                )
+            )
+        )
         if note:
             notes.append(line)
-            in_note = True
+            in_note = after_note = True
             continue
-        if in_note and not MARKER_RE.match(line) and _starts_lower(line):
+        # A footnote goes on over the next lines until a blank line; in text cut at the page width
+        # also on lines that start with a capital, while the note has not reached its full stop.
+        if (
+            in_note
+            and not MARKER_RE.match(line)
+            and (
+                _starts_lower(line)
+                or (hard_wrapped and _ends_open(notes[-1]) and not notes[-1].endswith(";"))
+                or (hard_wrapped and len(notes[-1]) >= 0.75 * full_line and not notes[-1].endswith("."))
+            )
+        ):
             notes[-1] += " " + line
             continue
-        in_note = False
+        in_note = after_note = False
         line, count = _INLINE_MARKER_RE.subn("", line)
         markers += count
         if line.startswith("* "):
@@ -123,9 +163,18 @@ def normalise(raw: str, hard_wrapped: bool = False) -> Normalised:
         if previous_index >= 0 and not MARKER_RE.match(line):
             previous = body[previous_index]
             # A small letter right after a ";" line still continues it ("… khi sinh;" / "phối hợp …").
+            full = last_physical >= 0.75 * full_line
             glue = (
                 (gap == 0 and previous.endswith(";") and _starts_lower(line))
                 or (gap == 0 and _ends_open(previous) and _starts_with_figure(line))
+                # cut at the page width: a full line goes on after ";" or ":" when a small letter follows
+                or (
+                    hard_wrapped
+                    and gap == 0
+                    and full
+                    and previous.endswith((";", ":"))
+                    and _starts_lower(line)
+                )
                 or _ends_open(previous)
                 and (
                     (_starts_lower(line) and gap <= 2)
@@ -144,10 +193,11 @@ def normalise(raw: str, hard_wrapped: bool = False) -> Normalised:
                 last_physical = len(line)
                 continue
         last_physical = len(line)
-        for piece in _INLINE_DASH_RE.sub(r"\1\n- ", line).split("\n"):
-            body.append(piece)
+        body.append(line)
     while body and body[-1] == "":
         body.pop()
+    # two dash items run together on one line ("…8/3; - Tăng cường …"), also once lines are glued
+    body = [piece for paragraph in body for piece in _INLINE_DASH_RE.sub(r"\1\n- ", paragraph).split("\n")]
     out = "\n".join(body)
     footnotes: list[tuple[str, int, int]] = []
     footnotes_start = -1
@@ -156,7 +206,10 @@ def normalise(raw: str, hard_wrapped: bool = False) -> Normalised:
         footnotes_start = len(out)
         for note_line in notes:
             match = _FOOTNOTE_LINE_RE.match(note_line)
-            marker = match.group(1).translate(str.maketrans(_SUPERSCRIPTS, "0123456789")) if match else ""
+            if match:
+                marker = match.group(1).translate(str.maketrans(_SUPERSCRIPTS, "0123456789"))
+            else:
+                marker = note_line.split(maxsplit=1)[0] if note_line[:1].isdigit() else ""
             start = len(out)
             out += note_line + "\n"
             footnotes.append((marker, start, start + len(note_line)))

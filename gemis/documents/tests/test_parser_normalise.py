@@ -77,3 +77,35 @@ def test_hard_wrapped_lines_are_joined_but_short_lines_end_paragraphs():
 def test_never_fails_on_odd_input():
     for text in ("", "\n\n\n", "¹", "-", "\x00\x01", "a\rb\r\nc\fd"):
         normalise(text)
+
+
+def test_footnotes_whose_markers_are_plain_digits():
+    text = (
+        "- Tham mưu xây dựng Kế hoạch triển khai Chiến lược quốc gia về\n\n"
+        "1 Nghị định 70/2008/NĐ-CP ngày 04/6/2008 của Chính phủ.\n\n"
+        "2 Hội Liên hiệp Phụ nữ tỉnh thực hiện theo Kế hoạch 808/KH-ĐCT ngày 20/7/2020.\n\n"
+        "bình đẳng giới giai đoạn 2021-2030.\n"
+        "2 lớp tập huấn được tổ chức."
+    )
+    result = normalise(text)
+    assert [marker for marker, _, _ in result.footnotes] == ["1", "2"]
+    assert result.text.startswith(
+        "- Tham mưu xây dựng Kế hoạch triển khai Chiến lược quốc gia về bình đẳng giới giai đoạn 2021-2030.\n"
+        "2 lớp tập huấn được tổ chức."
+    )
+
+
+def test_hard_wrapped_footnotes_and_items_run_together():
+    text = "\n".join(
+        [
+            "- Tổ chức gặp mặt cán bộ nữ lãnh đạo chủ chốt cấp tỉnh và các huyện, thành phố nhân dịp kỷ",
+            "niệm ngày Quốc tế phụ nữ 8/3 và ngày Phụ nữ Việt Nam 20/10/2020; - Tăng cường phối hợp tổ",
+            "chức các hoạt động giao lưu, học tập kinh nghiệm giữa các Ban vì sự tiến bộ của phụ nữ.",
+        ]
+    )
+    assert normalise(text, hard_wrapped=True).text.split("\n") == [
+        "- Tổ chức gặp mặt cán bộ nữ lãnh đạo chủ chốt cấp tỉnh và các huyện, thành phố nhân dịp kỷ niệm ngày "
+        "Quốc tế phụ nữ 8/3 và ngày Phụ nữ Việt Nam 20/10/2020;",
+        "- Tăng cường phối hợp tổ chức các hoạt động giao lưu, học tập kinh nghiệm giữa các Ban vì sự tiến bộ của "
+        "phụ nữ.",
+    ]
