@@ -22,7 +22,7 @@
       textStyle: { fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif" },
       title: { text: spec.title, left: 0, textStyle: { fontSize: 14, fontWeight: 600 } },
       legend: { top: 24, left: 0, type: "scroll" },
-      grid: { top: 84, left: 8, right: 24, bottom: 8, containLabel: true },
+      grid: { top: 84, left: 24, right: 32, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", valueFormatter: format },
       toolbox: {
         right: 0,
@@ -90,6 +90,10 @@
     var option = base(spec);
     var categoryAxis = { type: "category", data: spec.categories, axisLabel: { interval: 0 } };
     var valueAxis = { type: "value", name: spec.unit || "", axisLabel: { formatter: format } };
+    var counts = spec.series.every(function (s) {
+      return s.data.every(function (v) { return v === null || Number.isInteger(v); });
+    });
+    if (counts && !spec.unit) valueAxis.minInterval = 1;
     if (spec.horizontal) {
       categoryAxis.inverse = true;
       categoryAxis.axisLabel = { interval: 0, width: 160, overflow: "break" };
