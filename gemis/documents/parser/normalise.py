@@ -49,7 +49,7 @@ _INLINE_MARKER_RE = re.compile(rf"(?<=[^\s{_SUPERSCRIPTS}])[{_SUPERSCRIPTS}]+")
 _INLINE_DASH_RE = re.compile(r"([;.])\s+[-–]\s+(?=[A-ZĐÀ-ỸĂÂÊÔƠƯ])")
 # A line that opens an item: numbering, letters, dashes. Such a line is never glued to the one before.
 MARKER_RE = re.compile(
-    r"^(?:[IVXLC]{1,6}[.)]|\d{1,2}(?:\.\d{1,2})*[.)]?\s|[a-zđ][).]\s|[-–—•▪●◦∙+*]|\(\d{1,2}\)|Điều\s+\d)"
+    r"^(?:[IVXLC]{1,6}[.)/]|\d{1,2}(?:\.\d{1,2})*[.)/]?\s|[a-zđ][).\/]\s|[-–—•▪●◦∙+*]|\(\d{1,2}\)|Điều\s+\d)"
 )
 _TERMINAL = ".:;!?"
 

@@ -20,12 +20,12 @@ __all__ = ["Node", "build_tree", "part_of", "iter_lines"]
 
 # "A. MỤC ĐÍCH, YÊU CẦU", "PHẦN II: NỘI DUNG": parts above the Roman sections (titles in capitals).
 _PART_RE = re.compile(r"^(?P<label>PHẦN\s+(?:[IVX]+|THỨ\s+\S+|[A-H])|[A-H])\s*[.:)]\s*(?P<body>\S.*)$")
-_ROMAN_RE = re.compile(r"^(?P<label>[IVXLC]{1,6})\s?[.)]\s*(?P<body>\S.*)$")
+_ROMAN_RE = re.compile(r"^(?P<label>[IVXLC]{1,6})\s?(?:[.)]|/(?=\s))\s*(?P<body>\S.*)$")
 _ROMAN_TITLE_RE = re.compile(r"^(?P<label>[IVXLC]{1,6})\s*[:\-–—]\s*(?P<body>\S.*)$")
 _DECIMAL_RE = re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2})+)\.?[)]?\s+(?P<body>\D.*)$")
-_NUMBER_RE = re.compile(r"^(?P<label>\d{1,2})\s?[.)]\s*(?P<body>[^\d\s/].*)$")
+_NUMBER_RE = re.compile(r"^(?P<label>\d{1,2})\s?(?:[.)]|/(?=\s))\s*(?P<body>[^\d\s/].*)$")
 _PAREN_NUMBER_RE = re.compile(r"^\((?P<label>\d{1,2})\)\s*(?P<body>\S.*)$")
-_LETTER_RE = re.compile(r"^(?P<label>[a-zđ])\s?[).]\s+(?P<body>\S.*)$")
+_LETTER_RE = re.compile(r"^(?P<label>[a-zđ])\s?[).\/]\s+(?P<body>\S.*)$")
 _DASH_RE = re.compile(r"^[-–—•▪●◦∙*]\s*(?P<body>\S.*)$")
 _PLUS_RE = re.compile(r"^\+\s*(?P<body>\S.*)$")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
@@ -133,7 +133,7 @@ def classify(line: str) -> tuple[str, str, int]:
         return "part", match["label"], match.start("body")
     if match := _ROMAN_RE.match(line):
         label = match["label"]
-        if _is_roman(label) and (len(label) > 1 or line[len(label) : len(label) + 1] in ".)"):
+        if _is_roman(label) and (len(label) > 1 or line[len(label) : len(label) + 1] in ".)/"):
             return "roman", label, match.start("body")
     # "IV - TỔ CHỨC THỰC HIỆN", "II: NỘI DUNG": other separators, for titles in capitals only
     if (
