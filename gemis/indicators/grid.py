@@ -22,10 +22,10 @@ Saving one cell, as the grid does when the officer leaves it:
    transaction); an emptied cell deletes the value (the domain's delete signal
    moves it out of the rollups).
 
-Who enters: the access rule's ``CHANGE`` on the unit (coordinators and
-administrators of the unit or above), and the focal points of the unit's own
-agencies (the access rule's "own agency" right; DESIGN: a focal point enters
-indicator data for its own unit).
+Who enters: the access rule's ``CHANGE`` on a value of the unit — coordinators
+and administrators of the unit or above, and the focal points of the unit's
+own agencies (``DataValue.ACCESS_OWN_UNIT_CHANGE``; DESIGN: a focal point
+enters indicator data for its own unit).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
@@ -53,7 +53,7 @@ from gemis.indicators.models import (
 )
 from gemis.orgs import access
 from gemis.orgs.access import Action
-from gemis.orgs.models import Agency, OrgUnit
+from gemis.orgs.models import OrgUnit
 
 TOTAL = validation.TOTAL
 
@@ -74,15 +74,12 @@ NOT_A_NUMBER = _("Type a number, e.g. 1.234 or 12,5.")
 
 
 def entry_units(user: Any) -> QuerySet[OrgUnit]:
-    """The units the person may enter values for (see the module's docstring)."""
-    changeable = access.filter_for(user, OrgUnit.objects.all(), Action.CHANGE).values("pk")
-    own = access.scope_for(user).own_agencies(Action.CHANGE)
-    own_units = Agency.objects.filter(pk__in=own).values("org_unit_id")
-    return OrgUnit.objects.filter(Q(pk__in=changeable) | Q(pk__in=own_units)).order_by("scheme", "path")
+    """The units the person may enter values for: the access rule's CHANGE on a value there."""
+    return access.units_for(user, DataValue, Action.CHANGE).order_by("scheme", "path")
 
 
 def may_enter(user: Any, unit: OrgUnit) -> bool:
-    return entry_units(user).filter(pk=unit.pk).exists()
+    return access.may(user, Action.CHANGE, DataValue(org_unit=unit))
 
 
 def may_grant_exception(user: Any, unit: OrgUnit) -> bool:

@@ -409,6 +409,8 @@ class DataValue(VersionedModel):
     history = HistoricalRecords()
 
     ACCESS_UNIT_FIELD = "org_unit"
+    # The focal points of the unit's own agencies enter its values (not those of the units below).
+    ACCESS_OWN_UNIT_CHANGE = True
 
     class Meta:
         verbose_name = _("data value")

@@ -34,6 +34,9 @@ are a national catalog (the strategy's targets) that every member reads and
 only superusers change. ``ACCESS_READ_BELOW = True`` makes a unit's rows
 readable by the units below it whatever their state (a province's own targets,
 which its districts and communes work towards).
+``ACCESS_OWN_UNIT_CHANGE = True`` lets a focal point change the rows of its own
+agency's unit (exactly that unit, not those below): indicator values, which
+the commune's or department's focal point enters for its unit.
 """
 
 from __future__ import annotations
@@ -77,6 +80,8 @@ class Scope:
     prefixes_by_role: dict[str, set[str]] = field(default_factory=dict)
     # role → agency ids held directly
     agencies_by_role: dict[str, set[int]] = field(default_factory=dict)
+    # role → ids of the units of those agencies
+    units_by_role: dict[str, set[int]] = field(default_factory=dict)
 
     def prefixes(self, action: Action) -> set[str]:
         found: set[str] = set()
@@ -88,6 +93,13 @@ class Scope:
         found: set[int] = set()
         for role in _OWN_AGENCY_ROLES.get(action, ()):
             found |= self.agencies_by_role.get(role, set())
+        return found
+
+    def own_units(self, action: Action) -> set[int]:
+        """The units of the agencies whose own objects the person acts on (a focal point's unit)."""
+        found: set[int] = set()
+        for role in _OWN_AGENCY_ROLES.get(action, ()):
+            found |= self.units_by_role.get(role, set())
         return found
 
     @property
@@ -127,6 +139,7 @@ def scope_for(user: Any) -> Scope:
     for role, agency_id, unit_id, path in rows:
         scope.prefixes_by_role.setdefault(role, set()).update({path, *predecessor_paths.get(unit_id, ())})
         scope.agencies_by_role.setdefault(role, set()).add(agency_id)
+        scope.units_by_role.setdefault(role, set()).add(unit_id)
     user._gemis_scope = scope
     return scope
 
@@ -170,6 +183,11 @@ def condition(user: Any, model: type[models.Model], action: Action = Action.VIEW
             q |= Q(**{f"{path_lookup}__in": above})
     for prefix in scope.prefixes(action):
         q |= Q(**{f"{path_lookup}__startswith": prefix})
+    if action == Action.CHANGE and getattr(model, "ACCESS_OWN_UNIT_CHANGE", False):
+        own_units = scope.own_units(action)
+        if own_units:
+            unit_field = model.ACCESS_UNIT_FIELD
+            q |= Q(**{f"{unit_field}__pk__in" if unit_field else "pk__in": own_units})
     own = scope.own_agencies(action)
     if own:
         for lookup in _agency_lookups(model, action):
@@ -272,6 +290,10 @@ def may(user: Any, action: Action, obj: models.Model) -> bool:
         return True
     if any(path.startswith(prefix) for prefix in scope.prefixes(action)):
         return True
+    if action == Action.CHANGE and getattr(type(obj), "ACCESS_OWN_UNIT_CHANGE", False):
+        unit = _follow(obj, type(obj).ACCESS_UNIT_FIELD) if type(obj).ACCESS_UNIT_FIELD else obj
+        if unit is not None and unit.pk in scope.own_units(action):
+            return True
     own = scope.own_agencies(action)
     if own and not own.isdisjoint(agency_ids_of(obj, action)):
         return True
@@ -300,6 +322,19 @@ def get_for(user: Any, queryset: QuerySet[M] | type[M], action: Action = Action.
     if not may(user, action, obj):
         raise Http404
     return obj
+
+
+def units_for(user: Any, model: type[models.Model], action: Action = Action.VIEW) -> QuerySet[OrgUnit]:
+    """The units in which ``user`` may act on rows of ``model`` (where a focal point may enter values)."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return OrgUnit.objects.all()
+    q = Q(pk__in=[])
+    for prefix in scope.prefixes(action):
+        q |= Q(path__startswith=prefix)
+    if action == Action.CHANGE and getattr(model, "ACCESS_OWN_UNIT_CHANGE", False):
+        q |= Q(pk__in=scope.own_units(action))
+    return OrgUnit.objects.filter(q)
 
 
 def visible_units(user: Any) -> QuerySet[OrgUnit]:
