@@ -52,6 +52,9 @@ MARKER_RE = re.compile(
     r"^(?:[IVXLC]{1,6}[.)/]|\d{1,2}(?:\.\d{1,2})*[.)/]?\s|[a-zđ][).\/]\s|[-–—•▪●◦∙+*]|\(\d{1,2}\)|Điều\s+\d)"
 )
 _TERMINAL = ".:;!?"
+_SECTION_MARKER_RE = re.compile(
+    r"^(?:[IVXLC]{1,6}[.)/]|\d{1,2}(?:\.\d{1,2})*[.)/]?\s|[a-zđ][).\/]\s|\(\d{1,2}\))"
+)
 
 
 @dataclass
@@ -113,7 +116,8 @@ def normalise(raw: str, hard_wrapped: bool = False) -> Normalised:
     for raw_line in raw_lines:
         line = _MANY_SPACES_RE.sub(" ", raw_line).strip()
         if not line:
-            in_note = False
+            # a footnote cut by a page break goes on after the blank line ("… trong lĩnh" / "vực …")
+            in_note = in_note and _ends_open(notes[-1])
             if body and body[-1] != "":
                 body.append("")
             continue
@@ -160,13 +164,27 @@ def normalise(raw: str, hard_wrapped: bool = False) -> Normalised:
         while previous_index >= 0 and body[previous_index] == "":
             previous_index -= 1
         gap = len(body) - 1 - previous_index
+        if (
+            hard_wrapped
+            and previous_index >= 0
+            and gap == 0
+            and line.startswith("- ")
+            and last_physical >= 0.75 * full_line
+            and body[previous_index][-1:].isalnum()
+            # not after a heading ("1. Tuyên truyền … chính trị" / "- Tiếp tục …" is a real item)
+            and not _SECTION_MARKER_RE.match(body[previous_index])
+        ):
+            # "… Bộ Lao động" / "- Thương binh và Xã hội …": a name's dash that the page width put first
+            body[previous_index] += " " + line
+            last_physical = len(line)
+            continue
         if previous_index >= 0 and not MARKER_RE.match(line):
             previous = body[previous_index]
             # A small letter right after a ";" line still continues it ("… khi sinh;" / "phối hợp …").
             full = last_physical >= 0.75 * full_line
             glue = (
                 (gap == 0 and previous.endswith(";") and _starts_lower(line))
-                or (gap == 0 and _ends_open(previous) and _starts_with_figure(line))
+                or (gap <= 2 and _ends_open(previous) and _starts_with_figure(line))
                 # cut at the page width: a full line goes on after ";" or ":" when a small letter follows
                 or (
                     hard_wrapped
