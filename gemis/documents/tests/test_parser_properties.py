@@ -58,6 +58,6 @@ def test_never_raises_on_plan_like_text(text):
 @given(plan_like)
 def test_normalising_twice_changes_nothing_more(text):
     once = normalise(text).text
-    body = once if "\n\n¹" not in once and "\n\n²" not in once else None
-    if body is not None:
+    # footnotes move, so only text without footnote markers is expected to stay as it is
+    if not any(mark in once for mark in "⁰¹²³⁴⁵⁶⁷⁸⁹"):
         assert normalise(once).text == once
