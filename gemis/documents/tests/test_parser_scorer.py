@@ -68,3 +68,42 @@ def test_scorer_on_our_docx_html_and_pdf_documents(shared_dir, tmp_path):
     figures = run_scorer(tmp_path, gold, scorer)
     for name, minimum in THRESHOLDS.items():
         assert figures[name] >= minimum, f"{name}={figures[name]} < {minimum}"
+
+
+def _seed_variants(shared_dir: Path, tmp_path: Path) -> dict[str, Path]:
+    """The seeds in other clothes: a portal page, a .docx, a .txt cut at 90 characters a line."""
+    import html
+    import textwrap
+
+    import docx
+
+    folders = {name: tmp_path / name for name in ("html", "docx", "wrapped")}
+    for folder in folders.values():
+        folder.mkdir()
+    for seed in sorted((shared_dir / "seeds").glob("*.txt")):
+        lines = seed.read_text(encoding="utf-8").split("\n")
+        paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in lines if line.strip())
+        (folders["html"] / seed.name).write_text(
+            '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>'
+            '<div class="menu"><a href="/">Trang chủ</a> <a href="/t">Tin tức</a></div>'
+            f'<div class="article">{paragraphs}</div>'
+            '<div class="footer">Lượt truy cập: 12345</div></body></html>',
+            encoding="utf-8",
+        )
+        document = docx.Document()
+        for line in lines:
+            document.add_paragraph(line)
+        document.save(folders["docx"] / seed.name)
+        wrapped = [part for line in lines for part in (textwrap.wrap(line, 90) or [""])]
+        (folders["wrapped"] / seed.name).write_text("\n".join(wrapped), encoding="utf-8")
+    return folders
+
+
+def test_scorer_on_the_seeds_as_html_docx_and_hard_wrapped_text(shared_dir, tmp_path):
+    scorer = shared_dir / "eval" / "score_parse.py"
+    if not scorer.exists():
+        pytest.skip(f"{scorer} is missing")
+    for name, folder in _seed_variants(shared_dir, tmp_path).items():
+        figures = run_scorer(folder, shared_dir / "eval" / "gold", scorer)
+        for figure, minimum in THRESHOLDS.items():
+            assert figures[figure] >= minimum, f"{name}: {figure}={figures[figure]} < {minimum}"
