@@ -30,14 +30,18 @@ Keys of ``to_dict()``
                ``date`` "YYYY-MM-DD" or "YYYY-MM".
 ``references`` [{kind, number, date, issuer, span}], one per number, the
                document's own number excluded.
-``tasks``      [{section ("IV.1.b"), text (the opening words, at most 200
-               characters, cut at a word), full_text (the whole item), lead
-               [names], partners [names],
-               deadline {kind: date|month|range|recurring|event|unspecified,
-               date, end, text}, span, lead_spans, partner_spans,
-               deadline_span (or None), span covers full_text,, lead_keys, partner_keys}]. Names are as
+``tasks``      [{section ("IV.1.b"), text, full_text, lead [names], partners
+               [names], deadline {kind: date|month|range|recurring|event|
+               unspecified, date, end, text}, span, lead_spans, partner_spans,
+               deadline_span (or None), lead_keys, partner_keys}].
+               ``text`` is the opening words (at most 200 characters, cut at a
+               word), as the gold annotations and a task list show a task;
+               ``full_text`` is the whole item, what a Task should store;
+               ``span`` covers ``full_text``. ``date`` is "YYYY-MM-DD", or
+               "YYYY-MM" for a month; a quarter is a range. Names are as
                written; ``*_keys`` are ``gemis.orgs.resolver.agency_key`` of
-               them, for ``AgencyResolver``.
+               them (of the full name when the text defined a short one), for
+               ``AgencyResolver``.
 ``reports``    [{name, due "YYYY-MM-DD", recipient (name or None), span}]
 ``targets``    [{text, value (number), unit ("%" …), span}]
 ``sections``   the section tree: [{path, kind (part|roman|number|decimal|item|
