@@ -227,7 +227,7 @@ class _Extractor:
                 continue
             if _is_closing(child):
                 continue
-            if child.kind in SECTION_KINDS and child.children and child.text.rstrip().endswith(":"):
+            if child.kind in SECTION_KINDS and child.children:
                 heading = agency_heading(child.text)
                 if heading is not None and not heading[1]:
                     # "1. Sở Y tế:" in a content part: its items are that agency's tasks.

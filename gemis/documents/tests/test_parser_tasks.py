@@ -152,3 +152,14 @@ def test_signature_block_ends_the_body_without_a_distribution_list():
         "II. NỘI DUNG\n1. Tuyên truyền\n- Tổ chức hội nghị.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Văn An"
     )
     assert [t["text"] for t in found] == ["Tổ chức hội nghị."]
+
+
+def test_agency_headings_in_a_part_titled_as_content():
+    found = tasks(
+        "IV. GIẢI PHÁP VÀ TỔ CHỨC THỰC HIỆN\n1. Sở Y tế\n- Khám sàng lọc cho phụ nữ.\n"
+        "2. Công tác truyền thông\n- Tổ chức hội nghị.\n"
+    )
+    assert [(t["text"], t["lead"]) for t in found] == [
+        ("Khám sàng lọc cho phụ nữ.", ["Sở Y tế"]),
+        ("Tổ chức hội nghị.", []),
+    ]
