@@ -253,7 +253,18 @@ def table_lines(rows: list[list[str]]) -> list[str]:
     for header_at in range(min(2, len(rows))):
         roles = _column_roles(rows[header_at])
         if "content" in roles and ("lead" in roles or "deadline" in roles):
-            return _task_table_lines(rows[header_at + 1 :], roles)
+            body = rows[header_at + 1 :]
+            # a two-row header: "Cơ quan thực hiện" over "Chủ trì" | "Phối hợp"
+            if body:
+                sub = _column_roles(body[0])
+                content_at = roles.index("content")
+                content_cell = body[0][content_at] if content_at < len(body[0]) else ""
+                if any(sub) and (not content_cell or sub[content_at] is not None):
+                    roles = [
+                        s_role or role for role, s_role in zip(roles, sub + [None] * len(roles), strict=False)
+                    ]
+                    body = body[1:]
+            return _task_table_lines(body, roles)
     lines: list[str] = []
     for row in rows:
         seen: set[str] = set()

@@ -364,3 +364,17 @@ def test_docx_content_controls_and_text_box_copies():
     result = parse_bytes(raw_docx([boxed, controlled]), "plan.docx")
     assert result.text.count("ỦY BAN NHÂN DÂN TỈNH KON TUM") == 1
     assert [t.text for t in result.tasks] == ["Tổ chức tập huấn."]
+
+
+def test_task_table_with_a_two_row_header():
+    rows = [
+        ["TT", "Nội dung công việc", "Cơ quan thực hiện", "Cơ quan thực hiện", "Thời gian"],
+        ["", "", "Chủ trì", "Phối hợp", ""],
+        ["1", "Tổ chức tọa đàm về bình đẳng giới", "Hội LHPN tỉnh", "Sở Nội vụ", "Tháng 3/2024"],
+    ]
+    assert table_lines(rows) == [
+        "(1) Tổ chức tọa đàm về bình đẳng giới",
+        "- Chủ trì: Hội LHPN tỉnh",
+        "- Phối hợp: Sở Nội vụ",
+        "- Thời gian: Tháng 3/2024",
+    ]
