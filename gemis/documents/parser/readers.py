@@ -654,7 +654,7 @@ _BOILERPLATE_RE = re.compile(
 _DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",
               "svg", "button", "select", "input", "template", "object", "embed")  # fmt: skip
 _BLOCK_TAGS = frozenset(
-    "p div br li tr h1 h2 h3 h4 h5 h6 table section article blockquote pre dd dt ul ol center".split()
+    "p div br li tr td th h1 h2 h3 h4 h5 h6 table section article blockquote pre dd dt ul ol center".split()
 )
 
 
@@ -743,12 +743,54 @@ def _main_content(root):
     if not scores:
         return body if body is not None else root
     best = max(scores, key=scores.get)
+    # text that sits in the cells of a data table: take the whole table and what surrounds it
+    while best.tag in ("tr", "tbody", "thead", "tfoot", "table") and best.getparent() is not None:
+        best = best.getparent()
     # Link-heavy blocks are menus even when long.
     links = sum(len(a.text_content()) for a in best.iter("a"))
     total = len(best.text_content()) or 1
     if links / total > 0.5 and body is not None:
         return body
     return best
+
+
+def _span(cell, name: str) -> int:
+    try:
+        return max(1, min(50, int(cell.get(name, "1"))))
+    except ValueError:
+        return 1
+
+
+def _html_table_rows(table) -> list[list[str]]:
+    """Rows of an HTML table with colspan repeated and rowspan carried down, so columns line up."""
+    rows: list[list[str]] = []
+    carried: dict[int, tuple[str, int]] = {}  # column → (text, rows still to fill)
+    for row in table.iter("tr"):
+        cells: list[str] = []
+        for cell in row:
+            if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
+                continue
+            _fill_carried(cells, carried)
+            text = "\n".join(" ".join(part.split()) for part in cell.itertext() if part.strip())
+            for _ in range(_span(cell, "colspan")):
+                if _span(cell, "rowspan") > 1:
+                    carried[len(cells)] = (text, _span(cell, "rowspan") - 1)
+                cells.append(text)
+        _fill_carried(cells, carried)
+        rows.append(cells)
+    return rows
+
+
+def _fill_carried(cells: list[str], carried: dict[int, tuple[str, int]]) -> None:
+    """Put in the cells that rows above span into this one, at the next column."""
+    while len(cells) in carried:
+        column = len(cells)
+        text, left = carried[column]
+        cells.append(text)
+        if left <= 1:
+            del carried[column]
+        else:
+            carried[column] = (text, left - 1)
 
 
 def _html_lines(node) -> list[str]:
@@ -767,15 +809,7 @@ def _html_lines(node) -> list[str]:
             return
         if element.tag == "table":
             flush()
-            rows = []
-            for row in element.iter("tr"):
-                cells = [
-                    "\n".join(" ".join(part.split()) for part in cell.itertext() if part.strip())
-                    for cell in row
-                    if isinstance(cell.tag, str) and cell.tag in ("td", "th")
-                ]
-                rows.append(cells)
-            lines.extend(table_lines(rows))
+            lines.extend(table_lines(_html_table_rows(element)))
             current.append(element.tail or "")
             return
         block = element.tag in _BLOCK_TAGS

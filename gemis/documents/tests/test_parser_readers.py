@@ -378,3 +378,17 @@ def test_task_table_with_a_two_row_header():
         "- Phối hợp: Sở Nội vụ",
         "- Thời gian: Tháng 3/2024",
     ]
+
+
+def test_html_task_table_with_spans():
+    page = (
+        '<html><head><meta charset="utf-8"></head><body><div class="content"><p>II. NHIỆM VỤ</p><table>'
+        '<tr><th rowspan="2">TT</th><th rowspan="2">Nội dung</th><th colspan="2">Cơ quan thực hiện</th>'
+        '<th rowspan="2">Thời gian</th></tr><tr><th>Chủ trì</th><th>Phối hợp</th></tr>'
+        "<tr><td>1</td><td>Tổ chức tọa đàm về bình đẳng giới cho nữ công nhân</td><td>Liên đoàn Lao động tỉnh</td>"
+        "<td>Sở Nội vụ</td><td>Tháng 3/2024</td></tr></table></div></body></html>"
+    )
+    task = parse_bytes(page.encode(), "page.html").tasks[0]
+    assert (task.section, task.lead[0].name, task.partners[0].name, task.deadline.date) == (
+        "II.1", "Liên đoàn Lao động tỉnh", "Sở Nội vụ", "2024-03"
+    )  # fmt: skip
