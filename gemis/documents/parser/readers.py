@@ -553,12 +553,25 @@ def _block_children(body):
 
 
 def _docx_table(table, numbering: _Numbering) -> list[str]:
+    """A Word table's rows; a cell spanning columns (gridSpan) is repeated, one merged down (vMerge)
+    takes the text above, so that the columns line up with the header."""
     rows: list[list[str]] = []
     for row in table.iter(f"{_W}tr"):
-        cells = []
+        cells: list[str] = []
         for cell in row.iter(f"{_W}tc"):
             paragraphs = [numbering.label(p) + _paragraph_text(p) for p in cell.iter(f"{_W}p")]
-            cells.append("\n".join(p for p in paragraphs if p.strip()))
+            text = "\n".join(p for p in paragraphs if p.strip())
+            properties = cell.find(f"{_W}tcPr")
+            span = 1
+            if properties is not None:
+                grid = properties.find(f"{_W}gridSpan")
+                if grid is not None and (grid.get(f"{_W}val") or "1").isdigit():
+                    span = max(1, min(50, int(grid.get(f"{_W}val"))))
+                merge = properties.find(f"{_W}vMerge")
+                if merge is not None and merge.get(f"{_W}val") != "restart" and rows:
+                    above = rows[-1]
+                    text = above[len(cells)] if len(cells) < len(above) else text
+            cells.extend([text] * span)
         rows.append(cells)
     return table_lines(rows)
 

@@ -392,3 +392,36 @@ def test_html_task_table_with_spans():
     assert (task.section, task.lead[0].name, task.partners[0].name, task.deadline.date) == (
         "II.1", "Liên đoàn Lao động tỉnh", "Sở Nội vụ", "2024-03"
     )  # fmt: skip
+
+
+def test_docx_task_table_with_merged_header_cells():
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("II. NHIỆM VỤ")
+    table = document.add_table(rows=3, cols=5)
+    header = table.rows[0].cells
+    header[0].text, header[1].text, header[2].text, header[4].text = (
+        "TT",
+        "Nội dung",
+        "Cơ quan thực hiện",
+        "Thời gian",
+    )
+    header[2].merge(header[3])
+    for column in (0, 1, 4):
+        table.cell(0, column).merge(table.cell(1, column))
+    table.cell(1, 2).text, table.cell(1, 3).text = "Chủ trì", "Phối hợp"
+    for cell, value in zip(
+        table.rows[2].cells,
+        ["1", "Tổ chức tọa đàm", "Hội LHPN tỉnh", "Sở Nội vụ", "Tháng 3/2024"],
+        strict=True,
+    ):
+        cell.text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    task = parse_bytes(buffer.getvalue(), "plan.docx").tasks[0]
+    assert (task.lead[0].name, task.partners[0].name, task.deadline.date) == (
+        "Hội LHPN tỉnh",
+        "Sở Nội vụ",
+        "2024-03",
+    )
