@@ -61,4 +61,7 @@ def test_report_due_on_its_time_line():
 
 def test_what_is_not_a_report():
     assert reports("- Tập huấn cho báo cáo viên cấp xã trước ngày 30/6/2024.") == []
-    assert reports("- Các xã gửi kế hoạch về Phòng Nội vụ trước ngày 31/3/2024 để tổng hợp, báo cáo UBND tỉnh.") == []
+    assert (
+        reports("- Các xã gửi kế hoạch về Phòng Nội vụ trước ngày 31/3/2024 để tổng hợp, báo cáo UBND tỉnh.")
+        == []
+    )
