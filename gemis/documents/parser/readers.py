@@ -494,7 +494,8 @@ def read_docx(data: bytes) -> Source:
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
             raise ParseError("corrupt_docx") from exc
         if document is None:
-            raise ParseError("corrupt_docx", "no word/document.xml")
+            # .odt, .xlsx, a plain .zip: an archive, but not a Word document
+            raise ParseError("unknown_format", "zip archive without word/document.xml")
         try:
             numbering = _Numbering(
                 _read_member(archive, "word/numbering.xml"), _read_member(archive, "word/styles.xml")

@@ -425,3 +425,12 @@ def test_docx_task_table_with_merged_header_cells():
         "Sở Nội vụ",
         "2024-03",
     )
+
+
+def test_other_zip_archives_are_an_unknown_format():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("content.xml", "<office:document/>")
+    with pytest.raises(ParseError) as info:
+        parse_bytes(buffer.getvalue(), "plan.odt")
+    assert info.value.code == "unknown_format"
