@@ -59,6 +59,7 @@ _ISSUER_RE = re.compile(
     re.IGNORECASE,
 )
 _SPACES_RE = re.compile(r"\s+")
+_FORM_BEFORE_RE = re.compile(r"(?i)(?:mẫu|biểu|biểu mẫu|phụ lục)\s*(?:số)?\s*:?\s*$")
 
 
 def normalise_number(number: str) -> str:
@@ -155,6 +156,9 @@ def find_references(text: str, own_number: str | None = None) -> tuple[list[Refe
     for match in NUMBER_RE.finditer(text):
         symbol = match.group("sym")
         if sum(1 for ch in symbol if ch.isupper()) < 2:
+            continue
+        # "Mẫu số 02/BC-BĐG", "Biểu số 01/TKG": forms of the reporting outline, not documents
+        if _FORM_BEFORE_RE.search(text, max(0, match.start() - 16), match.start()):
             continue
         ref = match_reference(text, match)
         every.append(ref)

@@ -78,3 +78,10 @@ def test_span_covers_the_citation():
         text[ref.start : ref.end] == "Thông tư số 10/2019/TT-BKHĐT ngày 30/7/2019 của Bộ Kế hoạch và Đầu tư"
     )
     assert normalise_number(" 1170 /CTr-BVSTBPN ") == "1170/CTr-BVSTBPN"
+
+
+def test_report_forms_are_not_documents():
+    refs, _ = find_references(
+        "báo cáo theo Mẫu số 02/BC-BĐG và Biểu số 01/TKG kèm theo Công văn số 12/SNV-BĐG"
+    )
+    assert [r.number for r in refs] == ["12/SNV-BĐG"]
