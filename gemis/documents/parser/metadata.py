@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from gemis.core.text import fold
 
-from .dates import _DATE_RE, parse_date_match
+from .dates import _DATE_RE, date_at, parse_date_match
 from .references import NUMBER_RE, kind_from_symbol, normalise_number
 
 __all__ = ["DocumentMeta", "extract_metadata"]
@@ -186,6 +186,11 @@ def extract_metadata(text: str, header_end: int) -> DocumentMeta:
                 date = parse_date_match(found, None)
                 if date is not None and date.has_year:
                     meta.date = date.iso
+        if meta.date is None:
+            # "… ban hành Kế hoạch số 123/KH-UBND ngày 09/3/2020 về …"
+            after = date_at(text, news.end("num"), None, reach=8)
+            if after is not None and after.has_year:
+                meta.date = after.iso
         subject_of = _NEWS_ISSUER_RE.search(before_text)
         if subject_of and meta.issuer is None:
             place = text[: text.find(":")].strip() if 0 < text.find(":") < 40 else ""

@@ -63,3 +63,10 @@ def test_news_page_about_a_plan():
     )
     assert (found["kind"], found["number"], found["date"]) == ("Kế hoạch", "1889/KH-UBND", "2020-03-09")
     assert found["subject"] == "triển khai công tác bình đẳng giới năm 2020"
+
+
+def test_news_page_with_the_date_after_the_number():
+    found = meta(
+        "Tin tức\nUBND huyện vừa ban hành Chương trình số 15/CTr-UBND ngày 20/01/2025 về công tác bình đẳng giới.\n"
+    )
+    assert (found["kind"], found["number"], found["date"]) == ("Chương trình", "15/CTr-UBND", "2025-01-20")
