@@ -114,6 +114,15 @@ def attributes_of(node: Node) -> list[tuple[str, str, int]]:
     return out
 
 
+_CHU_TRI_RE = re.compile(r"(?i)\bchủ trì\b")
+
+
+def _names_as_lead(text: str, agencies: list[Agency]) -> bool:
+    """Whether the agencies found are followed by "chủ trì" (and so lead instead of the heading's)."""
+    end = agencies[-1].end
+    return bool(re.match(r"\s*,?\s*(?:là cơ quan\s+)?chủ trì\b", text[end:], re.IGNORECASE))
+
+
 def _role_of(label: str) -> str:
     label = label.lower()
     if label.startswith(("thời", "tiến")):
@@ -159,8 +168,17 @@ class _Extractor:
         end = node.end if not node.children else node.start + len(self.text_line(node))
         text = self.text[start:end].strip()
         end = start + len(text)
-        sentence_lead, partners = sentence_agencies(text, with_lead=not lead)
-        chosen = lead if lead else [Agency(a.name, a.start + start, a.end + start) for a in sentence_lead]
+        # Under an agency heading the heading leads, unless the sentence names another body as
+        # "chủ trì" ("Sở Tư pháp chủ trì, …", "(Công an tỉnh chủ trì)").
+        with_lead = not lead or _CHU_TRI_RE.search(text) is not None
+        sentence_lead, partners = sentence_agencies(text, with_lead=with_lead)
+        if lead and sentence_lead and not _names_as_lead(text, sentence_lead):
+            sentence_lead = []
+        chosen = (
+            [Agency(a.name, a.start + start, a.end + start) for a in sentence_lead]
+            if sentence_lead
+            else lead or []
+        )
         partners = [Agency(a.name, a.start + start, a.end + start) for a in partners]
         deadline = find_deadline(text, self.default_year, searched=self.masked[start:end])
         span = None
@@ -280,6 +298,10 @@ class _Extractor:
                 continue
             # Outside an agency's section a short name before a colon may be a body of its own.
             heading = agency_heading(child.text, any_name=agencies is None)
+            if heading is not None and agencies and heading[1] and heading[2] == 0:
+                # inside an agency's section a sentence about another body is still the section's
+                # task (its lead changes only when the sentence says who "chủ trì")
+                heading = None
             if heading is not None and (child.kind != "para" or heading[1] != child.text or agencies is None):
                 names, inline, offset = heading
                 names = [Agency(a.name, a.start + child.body_start, a.end + child.body_start) for a in names]

@@ -163,3 +163,14 @@ def test_agency_headings_in_a_part_titled_as_content():
         ("Khám sàng lọc cho phụ nữ.", ["Sở Y tế"]),
         ("Tổ chức hội nghị.", []),
     ]
+
+
+def test_another_body_named_as_chu_tri_leads_instead_of_the_heading():
+    found = tasks(
+        "IV. TỔ CHỨC THỰC HIỆN\n1. Sở Y tế:\n"
+        "- Phối hợp tổ chức khám sàng lọc (Công an tỉnh chủ trì).\n"
+        "- Chủ trì kiểm tra các cơ sở y tế.\n"
+        "- Sở Tư pháp chủ trì, phối hợp với Sở Y tế rà soát văn bản.\n"
+        "- UBND các huyện chủ động bố trí kinh phí.\n"
+    )
+    assert [t["lead"] for t in found] == [["Công an tỉnh"], ["Sở Y tế"], ["Sở Tư pháp"], ["Sở Y tế"]]
