@@ -7,11 +7,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from gemis.orgs.models import Agency, OrgUnit, Role, Scheme, User
 from gemis.orgs.testing import make_agency, make_unit, make_user
 
 SHARED_DIR = Path(__file__).resolve().parent.parent.parent / "shared"
+
+# Property-based tests: in CI the same examples every run (a failure there is reproducible, never luck);
+# on a developer's machine hypothesis explores new ones each time.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @dataclass
