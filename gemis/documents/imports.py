@@ -176,7 +176,8 @@ def propose(imported: ImportedDocument) -> Proposal:
                 "include": True,
                 "index": index,
                 "section": task.get("section") or "",
-                "text": task.get("text") or "",
+                # "text" is the item's opening words (as the scorer's gold cuts it); the plan keeps all of it.
+                "text": task.get("full_text") or task.get("text") or "",
                 "lead": leads[0].pk if leads else None,
                 "partners": [a.pk for a in partners],
                 "addressed": "; ".join(unresolved)[:300],

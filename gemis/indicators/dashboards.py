@@ -366,11 +366,13 @@ def _main_target(rows: list[TargetRow], today: dt.date) -> TargetRow | None:
     return chosen[0] if chosen else None
 
 
-def _band(series: list[tuple[int, float | None]], last_year: int, target_year: int):
+def _band(
+    series: list[tuple[int, float | None]], last_year: int, target_year: int, bounds: fc.Bounds = (None, None)
+):
     """The forecast and its interval for every year from the last value to the target year."""
     band = []
     for year in range(last_year, target_year + 1):
-        predicted = fc.forecast(series, year)
+        predicted = fc.forecast(series, year, bounds=bounds)
         if predicted is None:
             return []
         band.append((year, predicted.value, predicted.low, predicted.high))
@@ -407,7 +409,8 @@ def indicator_page(
     main = _main_target(rows, today)
     series = [(y, f.shown) for y, f in zip(years, total, strict=True)]
     with_values = [y for y, v in series if v is not None]
-    band = _band(series, with_values[-1], main.target.year) if main and with_values else []
+    bounds = target_rules.value_bounds(indicator)
+    band = _band(series, with_values[-1], main.target.year, bounds) if main and with_values else []
 
     breakdown_year = year or (with_values[-1] if with_values else None)
     children = list(access.filter_for(user, OrgUnit.objects.filter(parent=unit)).order_by("code"))

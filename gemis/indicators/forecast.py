@@ -196,10 +196,31 @@ def _slope_interval(slopes: Sequence[float], n: int, z: float) -> tuple[float, f
     return lower, upper
 
 
+Bounds = tuple[float | None, float | None]
+
+
+def _clamp(value: float, bounds: Bounds) -> float:
+    low, high = bounds
+    if low is not None:
+        value = max(low, value)
+    if high is not None:
+        value = min(high, value)
+    return value
+
+
 def forecast(
-    series: Iterable[tuple[float, float | None]], year: int, *, confidence: float = DEFAULT_CONFIDENCE
+    series: Iterable[tuple[float, float | None]],
+    year: int,
+    *,
+    confidence: float = DEFAULT_CONFIDENCE,
+    bounds: Bounds = (None, None),
 ) -> Forecast | None:
-    """The trend's value in ``year`` with its interval; None with fewer than three values."""
+    """The trend's value in ``year`` with its interval; None with fewer than three values.
+
+    ``bounds`` keeps the forecast and its interval within what the indicator can
+    take (a share between 0 and 100 %, a count not below 0): a straight trend
+    would otherwise promise 102 % of people able to read.
+    """
     points = _clean(series)
     if len({x for x, _y in points}) < MIN_POINTS:
         return None
@@ -218,9 +239,9 @@ def forecast(
     half = math.hypot(trend_half, noise)
     return Forecast(
         year=year,
-        value=value,
-        low=value - half,
-        high=value + half,
+        value=_clamp(value, bounds),
+        low=_clamp(value - half, bounds),
+        high=_clamp(value + half, bounds),
         slope=slope,
         slope_low=slope_low,
         slope_high=slope_high,
@@ -235,6 +256,7 @@ def assess(
     target: TargetSpec,
     *,
     confidence: float = DEFAULT_CONFIDENCE,
+    bounds: Bounds = (None, None),
 ) -> Assessment:
     """The status of ``target`` given the yearly ``series`` ``[(year, value or None), …]``."""
     points = _clean(series)
@@ -250,7 +272,7 @@ def assess(
         "gap": gap,
         "gap_relative": gap / reference,
     }
-    predicted = forecast(points, target.year, confidence=confidence)
+    predicted = forecast(points, target.year, confidence=confidence, bounds=bounds)
     if gap == 0:
         return Assessment(ACHIEVED, REASON_MET, forecast=predicted, **common)
     if latest_year >= target.year:

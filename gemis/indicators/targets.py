@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gemis.indicators import forecast as fc
 from gemis.indicators.aggregate import yearly_series
-from gemis.indicators.models import Target
+from gemis.indicators.models import Indicator, IndicatorKind, Target
 from gemis.indicators.permissions import targets_for
 from gemis.orgs.models import OrgUnit
 
@@ -91,7 +91,13 @@ def assess_target(
         raise ValueError("a national target is measured for a unit: pass one")
     last_year = min((today or timezone.localdate()).year, target.year)
     series = yearly_series(target.indicator, unit, first_year, last_year, options=options)
-    return TargetReport(target, unit, series, fc.assess(series, target_spec(target)))
+    bounds = value_bounds(target.indicator)
+    return TargetReport(target, unit, series, fc.assess(series, target_spec(target), bounds=bounds))
+
+
+def value_bounds(indicator: Indicator) -> fc.Bounds:
+    """What the indicator's values can be: a percentage 0–100, everything else at least 0."""
+    return (0.0, 100.0) if indicator.kind == IndicatorKind.PERCENTAGE else (0.0, None)
 
 
 def targets_overview(

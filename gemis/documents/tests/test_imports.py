@@ -206,3 +206,16 @@ def test_record_document_fills_what_was_missing():
 def test_time_frames_lose_their_closing_punctuation(imported):
     # "Thời gian: trước ngày 15/11/2026." — the plan page writes its own full stop.
     assert all(not t["deadline_text"].endswith((".", ";", ",")) for t in imports.propose(imported).tasks)
+
+
+def test_long_tasks_are_kept_whole(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    long_item = "Tổ chức tuyên truyền " + "về bình đẳng giới trong gia đình, cộng đồng, " * 12 + "hoàn thành."
+    text = f"KẾ HOẠCH\nThực hiện năm 2026\n\nII. NHIỆM VỤ\n1. {long_item}\nThời gian: trong tháng 6/2026.\n"
+    document = ImportedDocument.objects.create(
+        org_unit=world.province, uploaded_by=world.province_coordinator, pasted_text=text
+    )
+    imports.read(document)
+    proposal = imports.propose(document)
+    assert len(long_item) > 400 and proposal.tasks[0]["text"].startswith("Tổ chức tuyên truyền")
+    assert proposal.tasks[0]["text"].endswith("hoàn thành.")

@@ -165,3 +165,13 @@ def test_the_interval_contains_the_forecast(ys, year):
     assert f.low <= f.value <= f.high
     assert f.slope_low <= f.slope <= f.slope_high
     assert math.isfinite(f.low) and math.isfinite(f.high)
+
+
+def test_bounds_keep_a_share_within_0_and_100():
+    series = [(2016 + i, 60.0 + 4 * i) for i in range(10)]  # 60 → 96, heading for 116 in 2030
+    free = forecast(series, 2030)
+    bounded = forecast(series, 2030, bounds=(0.0, 100.0))
+    assert free.value > 100
+    assert bounded.value == 100.0 and bounded.high == 100.0 and bounded.low <= 100.0
+    falling = [(2016 + i, 20.0 - 3 * i) for i in range(8)]
+    assert forecast(falling, 2030, bounds=(0.0, None)).value == 0.0
