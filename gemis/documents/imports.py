@@ -134,10 +134,13 @@ def propose(imported: ImportedDocument) -> Proposal:
     resolver = AgencyResolver(imported.org_unit, on_date=issue_date)
     extra: dict[int, Agency] = {}
 
-    def resolve(names: list[str]) -> list[Agency]:
+    def resolve(names: list[str], keys: list[str] | None = None) -> list[Agency]:
+        """Agencies for the names as written; a short name the text defined resolves by its full name."""
         found: list[Agency] = []
-        for name in names or []:
+        for index, name in enumerate(names or []):
             agency = resolver.resolve(name)
+            if agency is None and keys and index < len(keys) and keys[index]:
+                agency = resolver.resolve(keys[index])
             if agency is not None and agency not in found:
                 found.append(agency)
                 extra.setdefault(agency.pk, agency)
@@ -167,8 +170,10 @@ def propose(imported: ImportedDocument) -> Proposal:
     ]
     tasks = []
     for index, task in enumerate(result.get("tasks") or []):
-        leads = resolve(task.get("lead") or [])
-        partners = [a for a in resolve(task.get("partners") or []) if a not in leads[:1]] + leads[1:]
+        leads = resolve(task.get("lead") or [], task.get("lead_keys"))
+        partners = [
+            a for a in resolve(task.get("partners") or [], task.get("partner_keys")) if a not in leads[:1]
+        ] + leads[1:]
         unresolved = [n for n in task.get("lead") or [] if resolver.resolve(n) is None]
         deadline = task.get("deadline") or {}
         tasks.append(

@@ -219,3 +219,22 @@ def test_long_tasks_are_kept_whole(world, settings, tmp_path):
     proposal = imports.propose(document)
     assert len(long_item) > 400 and proposal.tasks[0]["text"].startswith("Tổ chức tuyên truyền")
     assert proposal.tasks[0]["text"].endswith("hoàn thành.")
+
+
+def test_a_short_name_defined_in_the_text_resolves_to_its_agency(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    board = make_agency(world.province, "Ban vì sự tiến bộ của phụ nữ tỉnh Thử Nghiệm", "")
+    text = (
+        "KẾ HOẠCH\nCông tác năm 2026\n\n"
+        "Căn cứ Quyết định số 12/QĐ-UBND ngày 05/01/2026 của Ủy ban nhân dân tỉnh về kiện toàn "
+        "Ban vì sự tiến bộ của phụ nữ tỉnh Thử Nghiệm (sau đây gọi tắt là Ban VSTBPN tỉnh);\n\n"
+        "II. NHIỆM VỤ\n1. Kiểm tra công tác vì sự tiến bộ của phụ nữ tại các huyện.\n"
+        "Thực hiện: Ban VSTBPN tỉnh chủ trì.\nThời gian: quý III/2026.\n"
+    )
+    document = ImportedDocument.objects.create(
+        org_unit=world.province, uploaded_by=world.province_coordinator, pasted_text=text
+    )
+    imports.read(document)
+    task = imports.propose(document).tasks[0]
+    assert document.result["tasks"][0]["lead"] == ["Ban VSTBPN tỉnh"]
+    assert task["lead"] == board.pk
