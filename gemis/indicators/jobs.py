@@ -19,23 +19,30 @@ from gemis.orgs import access
 from gemis.orgs.models import OrgUnit
 
 
+def _read(job: BackgroundJob, progress: jobs.Progress, today: dt.date):
+    """The job's dataset, period and unit (read again with the owner's access) and the file's report."""
+    params = job.params
+    dataset = access.get_for(job.owner, Dataset, code=params["dataset"])
+    period = Period.objects.get(code=params["period"])
+    unit = access.get_for(job.owner, OrgUnit, pk=params["unit"])
+    if not default_storage.exists(params["file"]):
+        raise jobs.JobError(_("The uploaded file is no longer there; upload it again."))
+    with default_storage.open(params["file"], "rb") as handle:
+        content = handle.read()
+    progress.update(0, step=_("Checking the file…"), force=True)
+    report = excel.read_upload(
+        content, dataset, period, allowed_units=grid.entry_units(job.owner), today=today
+    )
+    return dataset, period, unit, report
+
+
 @jobs.runner("indicators.excel_import")
 def import_workbook(job: BackgroundJob, progress: jobs.Progress) -> jobs.Result:
     """Read the file again with the owner's access at run time, and save the units without errors."""
     params = job.params
     today = dt.date.fromisoformat(params["today"])
     with translation.override(params.get("language") or "vi"):
-        dataset = access.get_for(job.owner, Dataset, code=params["dataset"])
-        period = Period.objects.get(code=params["period"])
-        unit = access.get_for(job.owner, OrgUnit, pk=params["unit"])
-        if not default_storage.exists(params["file"]):
-            raise jobs.JobError(_("The uploaded file is no longer there; upload it again."))
-        with default_storage.open(params["file"], "rb") as handle:
-            content = handle.read()
-        progress.update(0, step=_("Checking the file…"), force=True)
-        report = excel.read_upload(
-            content, dataset, period, allowed_units=grid.entry_units(job.owner), today=today
-        )
+        dataset, period, unit, report = _read(job, progress, today)
         if report.file_errors:
             raise jobs.JobError(" ".join(report.file_errors))
         units = report.valid_units
@@ -66,17 +73,7 @@ def check_workbook(job: BackgroundJob, progress: jobs.Progress) -> jobs.Result:
     params = job.params
     today = dt.date.fromisoformat(params["today"])
     with translation.override(params.get("language") or "vi"):
-        dataset = access.get_for(job.owner, Dataset, code=params["dataset"])
-        period = Period.objects.get(code=params["period"])
-        unit = access.get_for(job.owner, OrgUnit, pk=params["unit"])
-        if not default_storage.exists(params["file"]):
-            raise jobs.JobError(_("The uploaded file is no longer there; upload it again."))
-        with default_storage.open(params["file"], "rb") as handle:
-            content = handle.read()
-        progress.update(0, step=_("Checking the file…"), force=True)
-        report = excel.read_upload(
-            content, dataset, period, allowed_units=grid.entry_units(job.owner), today=today
-        )
+        dataset, period, unit, report = _read(job, progress, today)
         if report.file_errors:
             default_storage.delete(params["file"])
             raise jobs.JobError(" ".join(report.file_errors))
