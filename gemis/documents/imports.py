@@ -214,6 +214,27 @@ def propose(imported: ImportedDocument) -> Proposal:
     )
 
 
+def outline(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The sections the plan will get (those holding tasks, with their parents), in document order."""
+    nodes, parents = _section_chain(result)
+    used: set[str] = set()
+    for task in result.get("tasks") or []:
+        path = _container_path(task, nodes, parents)
+        while path:
+            used.add(path)
+            path = parents.get(path)
+    return [
+        {
+            "path": path,
+            "label": node.get("label") or path,
+            "title": node.get("title") or "",
+            "depth": path.count("."),
+        }
+        for path, node in nodes.items()
+        if path in used
+    ]
+
+
 # --- 3. accept -------------------------------------------------------------------------------------
 
 

@@ -134,6 +134,7 @@ def import_review(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "reports": reports,
         "targets": result.get("targets") or [],
+        "outline": imports.outline(result),
         "source_html": highlight(result.get("text") or "", marks_of(result)),
         "warnings": result.get("warnings") or [],
         "agency_options": choices,

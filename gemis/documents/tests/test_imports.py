@@ -238,3 +238,12 @@ def test_a_short_name_defined_in_the_text_resolves_to_its_agency(world, settings
     task = imports.propose(document).tasks[0]
     assert document.result["tasks"][0]["lead"] == ["Ban VSTBPN tỉnh"]
     assert task["lead"] == board.pk
+
+
+def test_the_outline_shows_the_sections_that_hold_tasks(imported):
+    outline = imports.outline(imported.result)
+    assert [(n["label"], n["title"]) for n in outline if n["depth"] == 0] == [
+        ("III", "NỘI DUNG HOẠT ĐỘNG"),
+        ("V", "TỔ CHỨC THỰC HIỆN"),
+    ]
+    assert {"V.1", "V.3"} <= {n["path"] for n in outline}
