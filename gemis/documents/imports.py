@@ -27,7 +27,7 @@ from gemis.documents.legal import kind_of, record_document
 from gemis.documents.models import ImportedDocument, ImportStatus
 from gemis.documents.parser import ParseError, parse_bytes, parse_text
 from gemis.orgs.models import Agency, OrgUnit, User
-from gemis.orgs.resolver import AgencyResolver
+from gemis.orgs.resolver import AgencyResolver, agency_key
 from gemis.plans.deadlines import parse_deadline
 from gemis.plans.models import Plan, PlanKind, PlanSection, ReportObligation, Task
 from gemis.plans.tasks import set_deadline
@@ -139,8 +139,11 @@ def propose(imported: ImportedDocument) -> Proposal:
         found: list[Agency] = []
         for index, name in enumerate(names or []):
             agency = resolver.resolve(name)
-            if agency is None and keys and index < len(keys) and keys[index]:
-                agency = resolver.resolve(keys[index])
+            key = keys[index] if keys and index < len(keys) else ""
+            # Only a key the parser took from a defined short name's full name says more than the name:
+            # "UBND các xã, phường" keys to "ủy ban nhân dân", which must not become one agency.
+            if agency is None and key and key != agency_key(name):
+                agency = resolver.resolve(key)
             if agency is not None and agency not in found:
                 found.append(agency)
                 extra.setdefault(agency.pk, agency)

@@ -73,6 +73,8 @@ def test_proposal_resolves_agencies_and_reads_the_plan(imported, agencies):
     assert first["lead"] == agencies["noi_vu"].pk
     assert set(first["partners"]) == {agencies["phu_nu"].pk, agencies["vhttdl"].pk}
     assert first["deadline_text"].startswith("trước ngày 15/11/2026")
+    # "Ủy ban nhân dân các xã, phường" is many bodies: never the province's People's Committee.
+    assert proposal.tasks[1]["partners"] == []
     numbers = [ref["number"] for ref in proposal.references]
     assert numbers == ["73/2006/QH11", "28/NQ-CP", "3120/BNV-CTTN&BĐG"]
     assert [ref["kind"] for ref in proposal.references] == [
