@@ -8,7 +8,8 @@ shapes it for the page and its downloads.
 
 Small cells: DESIGN says GBV data is aggregates only and small cells are
 suppressed below province level. The domain stores aggregates only; this
-module suppresses a figure of an indicator about violence ("bạo lực") for a
+module suppresses a figure of a sensitive indicator (``Indicator.sensitive``:
+gender-based violence, set by the loader from the indicator's text) for a
 unit below a province when its numerator or denominator is 1 to
 :data:`SMALL_CELL` − 1 (the page shows "< 5"), everywhere it is shown and
 downloaded.
@@ -23,7 +24,6 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from gemis.core.text import fold
 from gemis.indicators import forecast as fc
 from gemis.indicators import targets as target_rules
 from gemis.indicators.aggregate import IndicatorResult, indicator_values, sources_for
@@ -59,8 +59,8 @@ def province_of(unit: OrgUnit) -> OrgUnit:
 
 
 def is_gbv(indicator: Indicator) -> bool:
-    """Is the indicator about gender-based or domestic violence (its figures are sensitive)?"""
-    return "bao luc" in fold(f"{indicator.name} {indicator.definition[:300]}")
+    """Are the indicator's figures sensitive (gender-based violence)? Set on the indicator, by the loader."""
+    return indicator.sensitive
 
 
 def is_suppressed(indicator: Indicator, unit: OrgUnit, result: IndicatorResult | None) -> bool:

@@ -44,6 +44,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from gemis.core.text import fold
 from gemis.indicators.catalog import combo_for, ensure_categories
 from gemis.indicators.models import (
     Comparator,
@@ -189,6 +190,11 @@ def _ensure_elements(
     return [{"element": c} for c in numerator_codes], [{"element": c} for c in denominator_codes]
 
 
+def is_about_violence(text: str) -> bool:
+    """Does an indicator speak of (gender-based, domestic) violence? Its small counts are sensitive."""
+    return "bao luc" in fold(text)
+
+
 def _sync_indicator(
     code: str, wanted: dict[str, Any], categories: list[str], result: LoadResult
 ) -> Indicator:
@@ -197,6 +203,9 @@ def _sync_indicator(
     )
     existing = Indicator.objects.filter(code=code).first()
     wanted = {**wanted, "is_national": True, "owner_unit": None}
+    if existing is None:
+        # Set once from the text; an administrator's later choice is kept on reload.
+        wanted["sensitive"] = is_about_violence(f"{wanted['name']} {wanted.get('definition', '')}")
     if existing is None or not existing.numerator:
         # The default formula is written once; a refined one is left alone.
         wanted.update(numerator=numerator, denominator=denominator)

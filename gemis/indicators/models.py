@@ -337,6 +337,12 @@ class Indicator(VersionedModel):
     citation = models.CharField(_("citation"), max_length=300, blank=True)
     note = models.TextField(_("note"), blank=True)
     is_national = models.BooleanField(_("national indicator"), default=False)
+    # Gender-based violence figures: small counts are hidden below province level (DESIGN).
+    sensitive = models.BooleanField(
+        _("sensitive (small counts hidden below province level)"),
+        default=False,
+        help_text=_("Gender-based violence figures: counts of 1 to 4 are not shown below a province."),
+    )
     owner_unit = models.ForeignKey(
         OrgUnit,
         verbose_name=_("owning unit"),

@@ -291,3 +291,11 @@ def test_the_bundled_files_load(db):
     targets = loader.read_toml(loader.DATA_DIR / loader.TARGETS_FILE)["target"]
     assert NationalTarget.objects.values("code").distinct().count() == len({t["code"] for t in targets})
     assert loader.load_all().indicators.updated == 0
+
+
+def test_violence_indicators_are_marked_sensitive_once():
+    from gemis.indicators.loader import is_about_violence
+
+    assert is_about_violence("Tỷ lệ người bị bạo lực gia đình được hỗ trợ")
+    assert is_about_violence("TỶ LỆ NGƯỜI GÂY BẠO LỰC được tư vấn")
+    assert not is_about_violence("Tỷ lệ nữ đại biểu Quốc hội")

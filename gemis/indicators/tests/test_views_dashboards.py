@@ -44,6 +44,7 @@ def violence(world):
         ["GBV.helped"],
         ["GBV.victims"],
         name="Tỷ lệ người bị bạo lực gia đình được tiếp cận dịch vụ hỗ trợ",
+        sensitive=True,
     )
     put(victims, world.commune_a, "2025", 4)
     put(helped, world.commune_a, "2025", 3)
