@@ -646,7 +646,7 @@ class Target(VersionedModel):
 
     National targets (Nghị quyết 28/NQ-CP) have no unit: every member reads them,
     only superusers change them (``ACCESS_UNIT_OPTIONAL``); a unit's own targets
-    are read by the units below it (``ACCESS_READ_BELOW``).
+    are read by the units below it (``ACCESS_PUBLISHED_DOWN = True``).
     """
 
     indicator = models.ForeignKey(
@@ -680,7 +680,7 @@ class Target(VersionedModel):
     # National targets (no unit) are a catalog every member reads and only superusers change;
     # a unit's own targets are read by the units below it, which work towards them.
     ACCESS_UNIT_OPTIONAL = True
-    ACCESS_READ_BELOW = True
+    ACCESS_PUBLISHED_DOWN = True
 
     class Meta:
         verbose_name = _("target")

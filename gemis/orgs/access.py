@@ -24,16 +24,16 @@ and, if they belong to an agency, ``ACCESS_AGENCY_FIELD`` (the agency that acts
 on them); ``ACCESS_VIEW_AGENCY_FIELDS`` lists further agencies whose members may
 read them (a task's partners). ``ACCESS_PUBLISHED_DOWN = (lookup, values)`` makes
 rows in that state readable by the units *below* theirs as well: an issued
-provincial plan is read by the districts and communes that must carry it out.
+provincial plan is read by the districts and communes that must carry it out;
+``ACCESS_PUBLISHED_DOWN = True`` does so whatever the state (a province's own
+targets, which its districts and communes work towards).
 Shared catalogs with no unit (national legal
 documents) set ``ACCESS_PUBLIC = True``: every member reads them, coordinators
 and administrators anywhere edit them. Personal objects (a background job and
 the file it produced) set ``ACCESS_OWNER_FIELD``: only that person, whatever
 the action. ``ACCESS_UNIT_OPTIONAL = True`` lets the unit be empty: such rows
 are a national catalog (the strategy's targets) that every member reads and
-only superusers change. ``ACCESS_READ_BELOW = True`` makes a unit's rows
-readable by the units below it whatever their state (a province's own targets,
-which its districts and communes work towards).
+only superusers change.
 ``ACCESS_OWN_UNIT_CHANGE = True`` lets a focal point change the rows of its own
 agency's unit (exactly that unit, not those below): indicator values, which
 the commune's or department's focal point enters for its unit.
@@ -177,10 +177,6 @@ def condition(user: Any, model: type[models.Model], action: Action = Action.VIEW
     q = Q(pk__in=[])
     if getattr(model, "ACCESS_UNIT_OPTIONAL", False) and action == Action.VIEW and scope.is_member:
         q |= Q(**{f"{model.ACCESS_UNIT_FIELD}__isnull": True})
-    if getattr(model, "ACCESS_READ_BELOW", False) and action == Action.VIEW:
-        above = _ancestor_paths(scope.prefixes(Action.VIEW))
-        if above:
-            q |= Q(**{f"{path_lookup}__in": above})
     for prefix in scope.prefixes(action):
         q |= Q(**{f"{path_lookup}__startswith": prefix})
     if action == Action.CHANGE and getattr(model, "ACCESS_OWN_UNIT_CHANGE", False):
@@ -199,7 +195,9 @@ def condition(user: Any, model: type[models.Model], action: Action = Action.VIEW
     published = getattr(model, "ACCESS_PUBLISHED_DOWN", None)
     if action == Action.VIEW and published:
         ancestors = _ancestor_paths(scope.prefixes(Action.VIEW))
-        if ancestors:
+        if ancestors and published is True:
+            q |= Q(**{f"{path_lookup}__in": ancestors})
+        elif ancestors:
             state_lookup, states = published
             q |= Q(**{f"{path_lookup}__in": ancestors, f"{state_lookup}__in": states})
     return q
@@ -282,12 +280,6 @@ def may(user: Any, action: Action, obj: models.Model) -> bool:
     ):
         return action == Action.VIEW and scope.is_member
     path = unit_path_of(obj)
-    if (
-        getattr(type(obj), "ACCESS_READ_BELOW", False)
-        and action == Action.VIEW
-        and path in _ancestor_paths(scope.prefixes(Action.VIEW))
-    ):
-        return True
     if any(path.startswith(prefix) for prefix in scope.prefixes(action)):
         return True
     if action == Action.CHANGE and getattr(type(obj), "ACCESS_OWN_UNIT_CHANGE", False):
@@ -299,6 +291,8 @@ def may(user: Any, action: Action, obj: models.Model) -> bool:
         return True
     published = getattr(type(obj), "ACCESS_PUBLISHED_DOWN", None)
     if action == Action.VIEW and published and path in _ancestor_paths(scope.prefixes(Action.VIEW)):
+        if published is True:
+            return True
         state_lookup, states = published
         return _follow(obj, state_lookup) in states
     return False
