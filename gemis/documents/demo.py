@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 
 from gemis.documents import imports
 from gemis.documents.models import ImportedDocument
-from gemis.orgs.models import Agency, User
+from gemis.orgs.models import User
 
 DEMO_FILES = Path(__file__).resolve().parent / "demo_files"
 ACCEPTED = "ke-hoach-thang-hanh-dong-2026.txt"
@@ -37,25 +37,7 @@ def _import(province, coordinator: User, name: str) -> ImportedDocument:
 
 
 def _accept_as_proposed(imported: ImportedDocument, coordinator: User) -> None:
-    proposal = imports.propose(imported)
-    ids = {proposal.plan["issuing_agency"]}
-    for task in proposal.tasks:
-        ids |= {task["lead"], *task["partners"]}
-    ids |= {report["recipient_agency"] for report in proposal.reports}
-    by_id = Agency.objects.in_bulk([pk for pk in ids if pk])
-    confirmed = {
-        "plan": {**proposal.plan, "issuing_agency": by_id.get(proposal.plan["issuing_agency"])},
-        "references": proposal.references,
-        "tasks": [
-            {**task, "lead": by_id.get(task["lead"]), "partners": [by_id[pk] for pk in task["partners"]]}
-            for task in proposal.tasks
-        ],
-        "reports": [
-            {**report, "recipient_agency": by_id.get(report["recipient_agency"])}
-            for report in proposal.reports
-        ],
-    }
-    imports.accept(imported, coordinator, confirmed)
+    imports.accept(imported, coordinator, imports.as_proposed(imports.propose(imported)))
 
 
 def build(ctx) -> None:

@@ -241,6 +241,41 @@ def outline(result: dict[str, Any]) -> list[dict[str, Any]]:
 # --- 3. accept -------------------------------------------------------------------------------------
 
 
+def with_agencies(values: dict[str, Any], agencies: dict[int, Agency] | None = None) -> dict[str, Any]:
+    """Reviewed values with agency ids replaced by agencies, as :func:`accept` takes them.
+
+    ``agencies`` are the allowed ones by id (the review's choices: an id outside
+    them never got through the form); without it they are read from the database.
+    """
+    if agencies is None:
+        ids = {values["plan"].get("issuing_agency")}
+        for task in values.get("tasks", []):
+            ids |= {task.get("lead"), *(task.get("partners") or [])}
+        ids |= {report.get("recipient_agency") for report in values.get("reports", [])}
+        agencies = Agency.objects.in_bulk([pk for pk in ids if pk])
+    tasks = []
+    for task in values.get("tasks", []):
+        partners = [agencies[pk] for pk in task.get("partners") or [] if pk in agencies]
+        index = task.get("index")
+        lead = agencies.get(task.get("lead"))
+        tasks.append({**task, "lead": lead, "partners": partners, "index": -1 if index is None else index})
+    return {
+        "plan": {**values["plan"], "issuing_agency": agencies.get(values["plan"].get("issuing_agency"))},
+        "references": list(values.get("references", [])),
+        "tasks": tasks,
+        "reports": [
+            {**report, "recipient_agency": agencies.get(report.get("recipient_agency"))}
+            for report in values.get("reports", [])
+        ],
+    }
+
+
+def as_proposed(proposal: Proposal) -> dict[str, Any]:
+    """The proposal accepted without corrections (the demo, and tests)."""
+    values = {"plan": proposal.plan, "references": proposal.references}
+    return with_agencies({**values, "tasks": proposal.tasks, "reports": proposal.reports})
+
+
 def _section_chain(result: dict[str, Any]) -> tuple[dict[str, dict], dict[str, str | None]]:
     """Every node of the parser's section tree by path, and each node's parent path."""
     nodes: dict[str, dict] = {}

@@ -143,27 +143,16 @@ def import_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _confirmed(plan_form, references, tasks, reports, by_id: dict[int, Any]) -> dict[str, Any]:
-    """The reviewed values with agency ids turned into agencies (ids outside the choices never validate)."""
-    plan = dict(plan_form.cleaned_data)
-    plan["issuing_agency"] = by_id.get(plan.get("issuing_agency"))
-    task_values = []
-    for form in tasks.forms:
-        values = dict(form.cleaned_data)
-        values["lead"] = by_id.get(values.get("lead"))
-        values["partners"] = [by_id[pk] for pk in values.get("partners") or [] if pk in by_id]
-        values["index"] = values.get("index") if values.get("index") is not None else -1
-        task_values.append(values)
-    report_values = []
-    for form in reports.forms:
-        values = dict(form.cleaned_data)
-        values["recipient_agency"] = by_id.get(values.get("recipient_agency"))
-        report_values.append(values)
-    return {
-        "plan": plan,
-        "references": [dict(f.cleaned_data) for f in references.forms],
-        "tasks": task_values,
-        "reports": report_values,
-    }
+    """The reviewed values, agency ids turned into agencies (ids outside the choices never validate)."""
+    return imports.with_agencies(
+        {
+            "plan": plan_form.cleaned_data,
+            "references": [f.cleaned_data for f in references.forms],
+            "tasks": [f.cleaned_data for f in tasks.forms],
+            "reports": [f.cleaned_data for f in reports.forms],
+        },
+        by_id,
+    )
 
 
 @login_required

@@ -85,32 +85,13 @@ def test_proposal_resolves_agencies_and_reads_the_plan(imported, agencies):
     assert {r["due_date"] for r in proposal.reports} == {dt.date(2026, 12, 25), dt.date(2026, 12, 20)}
 
 
-def _confirmed(proposal, agencies_by_id):
-    return {
-        "plan": {**proposal.plan, "issuing_agency": agencies_by_id.get(proposal.plan["issuing_agency"])},
-        "references": proposal.references,
-        "tasks": [
-            {
-                **t,
-                "lead": agencies_by_id.get(t["lead"]),
-                "partners": [agencies_by_id[p] for p in t["partners"]],
-            }
-            for t in proposal.tasks
-        ],
-        "reports": [
-            {**r, "recipient_agency": agencies_by_id.get(r["recipient_agency"])} for r in proposal.reports
-        ],
-    }
-
-
 def test_accept_creates_the_draft_plan_with_everything(imported, agencies, world):
     existing, _ = record_document(
         kind=DocumentKind.RESOLUTION, number="28/NQ-CP", issue_date=dt.date(2021, 3, 3)
     )
     proposal = imports.propose(imported)
-    by_id = {a.pk: a for a in agencies.values()}
     proposal.tasks[2]["include"] = False  # the officer leaves one task out
-    plan, created = imports.accept(imported, world.province_coordinator, _confirmed(proposal, by_id))
+    plan, created = imports.accept(imported, world.province_coordinator, imports.as_proposed(proposal))
     assert created and plan.status == "draft" and plan.org_unit == world.province
     assert plan.number == "2150/KH-SNV" and plan.created_by == world.province_coordinator
     tasks = list(plan.tasks.order_by("order"))
@@ -133,9 +114,8 @@ def test_accept_creates_the_draft_plan_with_everything(imported, agencies, world
 
 def test_accepting_twice_does_not_duplicate(imported, agencies, world):
     proposal = imports.propose(imported)
-    by_id = {a.pk: a for a in agencies.values()}
-    first, created = imports.accept(imported, world.province_coordinator, _confirmed(proposal, by_id))
-    again, created_again = imports.accept(imported, world.province_coordinator, _confirmed(proposal, by_id))
+    first, created = imports.accept(imported, world.province_coordinator, imports.as_proposed(proposal))
+    again, created_again = imports.accept(imported, world.province_coordinator, imports.as_proposed(proposal))
     assert created and not created_again and first == again
     assert Plan.objects.count() == 1 and Task.objects.count() == first.tasks.count()
     assert ReportObligation.objects.count() == 2
