@@ -10,6 +10,7 @@ from django.utils import translation
 from gemis.core import jobs
 from gemis.core.models import BackgroundJob
 from gemis.plans import exports
+from gemis.plans.task_filters import filtered_tasks, sort_tasks
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -17,8 +18,6 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @jobs.runner("plans.task_export")
 def export_task_table(job: BackgroundJob, progress: jobs.Progress) -> jobs.Result:
     """The same rows as the table the person filtered, read again with their access at run time."""
-    from gemis.plans.views_tasks import filtered_tasks, sort_tasks
-
     today = dt.date.fromisoformat(job.params["today"])
     language = job.params.get("language", translation.get_language() or "vi")
     with translation.override(language):
