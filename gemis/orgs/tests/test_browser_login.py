@@ -33,6 +33,8 @@ def test_coordinator_signs_in_and_sees_home(page, live_world):
     page.get_by_label("Hệ thống đơn vị").select_option("legacy")
     page.get_by_label("Tìm theo tên").fill("an binh")
     page.get_by_test_id("unit-table").get_by_role("link", name="Huyện An Bình").click()
+    # The click navigates: wait for the unit's page rather than asking the page being left.
+    page.get_by_role("heading", name="Huyện An Bình").wait_for(state="visible")
     assert page.get_by_role("heading", name="Huyện An Bình").is_visible()
     assert "Xã Hòa Lạc" in page.get_by_test_id("children").inner_text()
     screenshot(page, "unit-detail")
