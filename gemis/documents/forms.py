@@ -20,6 +20,38 @@ ACCEPTED_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm")
 MAX_PASTED_CHARS = 2_000_000
 
 
+def check_document_file(upload: Any) -> Any:
+    """The checks a document upload passes before the parser reads it (type by name, size)."""
+    if not upload:
+        return upload
+    suffix = PurePath(upload.name).suffix.lower()
+    if suffix == ".doc":
+        raise forms.ValidationError(
+            _(
+                "%(name)s is in the old Word format (.doc). Open it in Word and save it as .docx, then upload it."  # noqa: E501
+            )
+            % {"name": upload.name}
+        )
+    if suffix not in ACCEPTED_SUFFIXES:
+        raise forms.ValidationError(
+            _("%(name)s: GEMIS reads .docx, .pdf, .html and .txt files.") % {"name": upload.name}
+        )
+    if upload.size > MAX_BYTES:
+        raise forms.ValidationError(
+            _(
+                "%(name)s is %(size)s, larger than the %(limit)s limit. Split the document, or paste its text."  # noqa: E501
+            )
+            % {
+                "name": upload.name,
+                "size": filesizeformat(upload.size),
+                "limit": filesizeformat(MAX_BYTES),
+            }
+        )
+    if upload.size == 0:
+        raise forms.ValidationError(_("%(name)s is empty. Choose the file again.") % {"name": upload.name})
+    return upload
+
+
 class UploadForm(BootstrapFormMixin, forms.Form):
     unit = forms.ModelChoiceField(label=_("Whose plan"), queryset=None, empty_label=None)
     file = forms.FileField(
@@ -40,37 +72,7 @@ class UploadForm(BootstrapFormMixin, forms.Form):
         self.fields["unit"].queryset = plan_units(user)
 
     def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if not upload:
-            return upload
-        suffix = PurePath(upload.name).suffix.lower()
-        if suffix == ".doc":
-            raise forms.ValidationError(
-                _(
-                    "%(name)s is in the old Word format (.doc). Open it in Word and save it as .docx, then upload it."  # noqa: E501
-                )
-                % {"name": upload.name}
-            )
-        if suffix not in ACCEPTED_SUFFIXES:
-            raise forms.ValidationError(
-                _("%(name)s: GEMIS reads .docx, .pdf, .html and .txt files.") % {"name": upload.name}
-            )
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                _(
-                    "%(name)s is %(size)s, larger than the %(limit)s limit. Split the document, or paste its text."  # noqa: E501
-                )
-                % {
-                    "name": upload.name,
-                    "size": filesizeformat(upload.size),
-                    "limit": filesizeformat(MAX_BYTES),
-                }
-            )
-        if upload.size == 0:
-            raise forms.ValidationError(
-                _("%(name)s is empty. Choose the file again.") % {"name": upload.name}
-            )
-        return upload
+        return check_document_file(self.cleaned_data.get("file"))
 
     def clean(self):
         data = super().clean()

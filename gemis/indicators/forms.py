@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gemis.core.forms import BootstrapFormMixin, DayMonthYearInput
+from gemis.documents.forms import ACCEPTED_SUFFIXES, check_document_file
 from gemis.indicators.models import Dataset
 from gemis.orgs.models import OrgUnit
 
@@ -70,3 +71,18 @@ class UploadForm(BootstrapFormMixin, forms.Form):
         allow_empty_file=True,
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
+
+
+class CatalogImportForm(BootstrapFormMixin, forms.Form):
+    """The circular whose annexes the national catalog is read from."""
+
+    file = forms.FileField(
+        label=_("The circular's file"),
+        help_text=_(
+            "Word (.docx), PDF, web page (.html) or text (.txt) of the whole circular with its annexes."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_SUFFIXES)}),
+    )
+
+    def clean_file(self):
+        return check_document_file(self.cleaned_data.get("file"))

@@ -1,4 +1,5 @@
-"""Background jobs of the indicators app: checking and saving a large uploaded Excel template."""
+"""Background jobs of the indicators app: checking and saving a large uploaded Excel template, and
+reading the national catalog from the circular's annexes."""
 
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ from django.utils.translation import gettext as _
 
 from gemis.core import jobs
 from gemis.core.models import BackgroundJob
-from gemis.indicators import excel, grid
+from gemis.documents.parser import ParseError
+from gemis.indicators import annex, excel, grid
+from gemis.indicators.loader import describe_problem
 from gemis.indicators.models import Dataset, Period
+from gemis.indicators.permissions import may_load_catalog
 from gemis.orgs import access
 from gemis.orgs.models import OrgUnit
 
@@ -82,3 +86,32 @@ def check_workbook(job: BackgroundJob, progress: jobs.Progress) -> jobs.Result:
         default_storage.save(name, ContentFile(json.dumps(excel.report_to_json(report)).encode()))
         url = reverse("excel-preview", args=[dataset.code, unit.pk, period.code, params["token"]])
         return jobs.Result(url=url)
+
+
+@jobs.runner("indicators.annex_read")
+def read_catalog_annex(job: BackgroundJob, progress: jobs.Progress) -> jobs.Result:
+    """Read an uploaded circular's annexes (OCR of a scan can take minutes) for the preview page."""
+    from gemis.indicators.views_catalog import HELD, reading_path
+
+    params = job.params
+    with translation.override(params.get("language") or "vi"):
+        if not may_load_catalog(job.owner):
+            raise jobs.JobError(_("Only a system administrator may load the national catalog."))
+        if not default_storage.exists(params["file"]):
+            raise jobs.JobError(_("The uploaded file is no longer there; upload it again."))
+        progress.update(0, step=_("Reading the annexes…"), force=True)
+        with default_storage.open(params["file"], "rb") as handle:
+            content = handle.read()
+        try:
+            reading = annex.read_annex_bytes(content, params.get("name", ""))
+        except ParseError as error:
+            HELD.delete(params["file"])
+            message = error.message_en if translation.get_language() == "en" else error.message_vi
+            raise jobs.JobError(message) from error
+        if not reading.usable:
+            HELD.delete(params["file"])
+            raise jobs.JobError(describe_problem(reading.problems[0]))
+        name = reading_path(params["file"])
+        default_storage.delete(name)
+        default_storage.save(name, ContentFile(json.dumps(reading.to_json(), ensure_ascii=False).encode()))
+        return jobs.Result(url=reverse("catalog-import-preview", args=[params["token"]]))

@@ -214,11 +214,15 @@ def _sync_indicator(
     return indicator
 
 
-@transaction.atomic
 def load_catalog(path: Path | None = None, result: LoadResult | None = None) -> LoadResult:
     """Load ``catalog_tt10_2019.toml`` (or ``path``): groups, indicators, their data elements."""
+    return load_catalog_data(read_toml(path or DATA_DIR / CATALOG_FILE), result)
+
+
+@transaction.atomic
+def load_catalog_data(data: dict[str, Any], result: LoadResult | None = None) -> LoadResult:
+    """Load a catalog document already read (a TOML file, or an annex read by ``annex.read_annex``)."""
     result = result or LoadResult()
-    data = read_toml(path or DATA_DIR / CATALOG_FILE)
     ensure_categories()
     groups: dict[str, IndicatorGroup] = {}
     for group in data.get("group", []):
@@ -355,6 +359,59 @@ def load_targets(path: Path | None = None, result: LoadResult | None = None) -> 
     return result
 
 
+def describe_problem(problem: Any) -> str:
+    """One line, in the person's language, for a :class:`gemis.indicators.annex.Problem`."""
+    section = {
+        "concept": _("concept and method"),
+        "disaggregation": _("main disaggregations"),
+        "periodicity": _("publication period"),
+        "source": _("data source"),
+        "agency": _("agency responsible for collecting and compiling"),
+    }
+    texts = {
+        "no_indicators": _(
+            "No indicator was found: the file should hold annex I (codes and names) or annex II "
+            "(headings such as “0101. Name” followed by “1. Khái niệm, phương pháp tính”)."
+        ),
+        "no_content": _("%(code)s is listed in annex I but annex II has no content for it."),
+        "not_listed": _("%(code)s has content in annex II but is not in the list of annex I."),
+        "missing_section": _("%(code)s: annex II has no section “%(section)s”."),
+        "name_mismatch": _("%(code)s is named differently in annex II: “%(detail)s”."),
+        "duplicate": _("%(code)s appears twice; the first one is kept."),
+        "no_group_name": _("Group %(code)s: the text does not give its name."),
+    }
+    label = section.get(problem.detail, problem.detail)
+    return texts.get(problem.kind, problem.kind) % {
+        "code": problem.code,
+        "section": label,
+        "detail": problem.detail,
+    }
+
+
+def compare_with_catalog(indicators: list[dict[str, Any]]) -> dict[str, str]:
+    """{code: "new" | "changed" | "unchanged"} of indicators read from a text against the database."""
+    existing = {
+        row.code: row for row in Indicator.objects.filter(code__in=[item["code"] for item in indicators])
+    }
+    outcome: dict[str, str] = {}
+    for item in indicators:
+        row = existing.get(item["code"])
+        if row is None:
+            outcome[item["code"]] = "new"
+            continue
+        same = (
+            row.name == item.get("name_vi", "")[:500]
+            and row.definition == item.get("definition_vi", "")
+            and row.formula_text == item.get("formula_vi", "")
+            and row.disaggregation_text == item.get("disaggregation_vi", "")
+            and row.periodicity_text == item.get("periodicity_vi", "")[:200]
+            and row.source == item.get("source_vi", "")
+            and row.responsible_agency == item.get("responsible_agency_vi", "")
+        )
+        outcome[item["code"]] = "unchanged" if same else "changed"
+    return outcome
+
+
 def load_all(data_dir: Path | None = None) -> LoadResult:
     """Both files of ``data_dir`` that exist, the catalog first (targets refer to its indicators)."""
     directory = data_dir or DATA_DIR
@@ -371,4 +428,14 @@ def load_all(data_dir: Path | None = None) -> LoadResult:
     return result
 
 
-__all__ = ["Counts", "LoadResult", "Target", "load_all", "load_catalog", "load_targets"]
+__all__ = [
+    "Counts",
+    "LoadResult",
+    "Target",
+    "compare_with_catalog",
+    "describe_problem",
+    "load_all",
+    "load_catalog",
+    "load_catalog_data",
+    "load_targets",
+]

@@ -39,3 +39,8 @@ def may_change_indicator(user: Any, indicator: Indicator) -> bool:
     if indicator.is_national or indicator.owner_unit is None:
         return False
     return access.may(user, Action.CHANGE, indicator.owner_unit)
+
+
+def may_load_catalog(user: Any) -> bool:
+    """The national catalog is loaded by system administrators only (it is the same for every unit)."""
+    return access.scope_for(user).is_superuser

@@ -1,11 +1,23 @@
 from django.urls import path
 
-from gemis.indicators import views_dashboards, views_entry, views_excel
+from gemis.indicators import views_catalog, views_dashboards, views_entry, views_excel
 
 GRID = "indicators/entry/<slug:dataset>/<int:unit>/<str:period>/"
 
 urlpatterns = [
     path("indicators/", views_dashboards.indicator_dashboard, name="indicator-dashboard"),
+    path("indicators/catalog/", views_catalog.catalog_list, name="catalog-list"),
+    path("indicators/catalog/import/", views_catalog.catalog_import, name="catalog-import"),
+    path(
+        "indicators/catalog/import/<str:token>/",
+        views_catalog.catalog_import_preview,
+        name="catalog-import-preview",
+    ),
+    path(
+        "indicators/catalog/import/<str:token>/catalog.toml",
+        views_catalog.catalog_import_toml,
+        name="catalog-import-toml",
+    ),
     path("indicators/targets/", views_dashboards.target_list, name="target-list"),
     path("indicators/units/<int:pk>/", views_dashboards.unit_profile, name="unit-profile"),
     path("indicators/data/<str:page>.<str:fmt>", views_dashboards.chart_data, name="chart-data"),

@@ -1,8 +1,7 @@
 """Excel: the template of a form, the upload, the preview with its error report, saving.
 
-The uploaded file is kept under a random name outside static files until it
-is saved or abandoned; its name lives in the person's session, so nobody else
-can preview or save it. A file with more rows than :data:`INLINE_ROWS` is
+The uploaded file is held (``gemis.core.held``) until it is saved or
+abandoned: known to the person's session only. A file with more rows than :data:`INLINE_ROWS` is
 checked, and one with more values than :data:`INLINE_VALUES` saved, by a
 background job with progress (``gemis.core.jobs``).
 """
@@ -10,13 +9,11 @@ background job with progress (``gemis.core.jobs``).
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from gemis.core import jobs as background
+from gemis.core.held import HeldUploads
 from gemis.core.uploads import check_upload
 from gemis.indicators import excel, grid
 from gemis.indicators.forms import UploadForm
@@ -32,9 +30,9 @@ from gemis.indicators.views_entry import _grid_objects, grid_url, today
 
 INLINE_VALUES = 2000
 INLINE_ROWS = 3000  # a longer file is checked in the background too
-SESSION_KEY = "indicator_uploads"
 PREVIEW_ROWS = 200
 KEEP_UPLOADS = 5
+HELD = HeldUploads("indicator_uploads", keep=KEEP_UPLOADS)
 
 
 def _units_under(user: Any, unit: Any):
@@ -53,10 +51,7 @@ def excel_template(request: HttpRequest, dataset: str, unit: int, period: str) -
 
 
 def _stored(request: HttpRequest, token: str) -> dict[str, Any]:
-    entry = request.session.get(SESSION_KEY, {}).get(token)
-    if entry is None or not default_storage.exists(entry["file"]):
-        raise Http404
-    return entry
+    return HELD.get(request, token)
 
 
 def report_path(file: str) -> str:
@@ -77,21 +72,7 @@ def _report(request: HttpRequest, entry: dict[str, Any], found, found_period) ->
 
 
 def _store(request: HttpRequest, content: bytes, original: str) -> tuple[str, str]:
-    """Keep the file under a random name, known to this person's session only; returns (token, name)."""
-    token = uuid.uuid4().hex
-    name = default_storage.save(f"indicator_uploads/{token}.xlsx", ContentFile(content))
-    uploads = request.session.get(SESSION_KEY, {})
-    # Files checked but never saved: keep the last few, forget the others.
-    for old in list(uploads)[: max(0, len(uploads) - KEEP_UPLOADS + 1)]:
-        _delete(uploads.pop(old)["file"])
-    uploads[token] = {"file": name, "name": original}
-    request.session[SESSION_KEY] = uploads
-    return token, name
-
-
-def _delete(file: str) -> None:
-    default_storage.delete(file)
-    default_storage.delete(report_path(file))
+    return HELD.hold(request, content, original, ".xlsx")
 
 
 @login_required
@@ -234,11 +215,7 @@ def excel_errors(request: HttpRequest, dataset: str, unit: int, period: str, tok
 
 
 def _forget(request: HttpRequest, token: str, delete: bool = True) -> None:
-    uploads = request.session.get(SESSION_KEY, {})
-    entry = uploads.pop(token, None)
-    request.session[SESSION_KEY] = uploads
-    if entry and delete:
-        _delete(entry["file"])
+    HELD.forget(request, token, delete)
 
 
 def preview_url(dataset: str, unit: int, period: str, token: str) -> str:

@@ -335,6 +335,15 @@ def visible_units(user: Any) -> QuerySet[OrgUnit]:
     return filter_for(user, OrgUnit.objects.all())
 
 
+def units_and_above(user: Any) -> QuerySet[OrgUnit]:
+    """The units a person sees and the units above them (whose published rows reach down to them)."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return OrgUnit.objects.all()
+    ancestors = _ancestor_paths(scope.prefixes(Action.VIEW))
+    return OrgUnit.objects.filter(condition(user, OrgUnit) | Q(path__in=ancestors))
+
+
 def top_units(user: Any) -> QuerySet[OrgUnit]:
     """The units a person's memberships name directly (their "home" units)."""
     if scope_for(user).is_superuser:
