@@ -19,6 +19,7 @@ from gemis.indicators import annex, excel, grid
 from gemis.indicators.loader import describe_problem
 from gemis.indicators.models import Dataset, Period
 from gemis.indicators.permissions import may_load_catalog
+from gemis.indicators.uploads import CIRCULARS, WORKBOOKS, beside
 from gemis.orgs import access
 from gemis.orgs.models import OrgUnit
 
@@ -56,8 +57,7 @@ def import_workbook(job: BackgroundJob, progress: jobs.Progress) -> jobs.Result:
             today=today,
             step=lambda forms: progress.iterate(forms, total=len(units), step=_("Saving the units…")),
         )
-        default_storage.delete(params["file"])
-        default_storage.delete(params["file"].rsplit(".", 1)[0] + ".json")
+        WORKBOOKS.delete(params["file"])
         url = reverse("entry-grid", args=[dataset.code, unit.pk, period.code])
         if report.errors:
             return jobs.Result(
@@ -72,16 +72,14 @@ def import_workbook(job: BackgroundJob, progress: jobs.Progress) -> jobs.Result:
 @jobs.runner("indicators.excel_check")
 def check_workbook(job: BackgroundJob, progress: jobs.Progress) -> jobs.Result:
     """Read a large file and keep its report for the preview page (nothing is saved)."""
-    from gemis.indicators.views_excel import report_path
-
     params = job.params
     today = dt.date.fromisoformat(params["today"])
     with translation.override(params.get("language") or "vi"):
         dataset, period, unit, report = _read(job, progress, today)
         if report.file_errors:
-            default_storage.delete(params["file"])
+            WORKBOOKS.delete(params["file"])
             raise jobs.JobError(" ".join(report.file_errors))
-        name = report_path(params["file"])
+        name = beside(params["file"])
         default_storage.delete(name)
         default_storage.save(name, ContentFile(json.dumps(excel.report_to_json(report)).encode()))
         url = reverse("excel-preview", args=[dataset.code, unit.pk, period.code, params["token"]])
@@ -91,8 +89,6 @@ def check_workbook(job: BackgroundJob, progress: jobs.Progress) -> jobs.Result:
 @jobs.runner("indicators.annex_read")
 def read_catalog_annex(job: BackgroundJob, progress: jobs.Progress) -> jobs.Result:
     """Read an uploaded circular's annexes (OCR of a scan can take minutes) for the preview page."""
-    from gemis.indicators.views_catalog import HELD, reading_path
-
     params = job.params
     with translation.override(params.get("language") or "vi"):
         if not may_load_catalog(job.owner):
@@ -105,13 +101,13 @@ def read_catalog_annex(job: BackgroundJob, progress: jobs.Progress) -> jobs.Resu
         try:
             reading = annex.read_annex_bytes(content, params.get("name", ""))
         except ParseError as error:
-            HELD.delete(params["file"])
+            CIRCULARS.delete(params["file"])
             message = error.message_en if translation.get_language() == "en" else error.message_vi
             raise jobs.JobError(message) from error
         if not reading.usable:
-            HELD.delete(params["file"])
+            CIRCULARS.delete(params["file"])
             raise jobs.JobError(describe_problem(reading.problems[0]))
-        name = reading_path(params["file"])
+        name = beside(params["file"])
         default_storage.delete(name)
         default_storage.save(name, ContentFile(json.dumps(reading.to_json(), ensure_ascii=False).encode()))
         return jobs.Result(url=reverse("catalog-import-preview", args=[params["token"]]))

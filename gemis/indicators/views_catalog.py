@@ -24,7 +24,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from gemis.core import jobs as background
-from gemis.core.held import HeldUploads
 from gemis.core.text import fold
 from gemis.indicators.annex import AnnexReading
 from gemis.indicators.forms import CatalogImportForm
@@ -38,9 +37,8 @@ from gemis.indicators.loader import (
 )
 from gemis.indicators.models import Indicator, IndicatorGroup
 from gemis.indicators.permissions import may_load_catalog
+from gemis.indicators.uploads import CIRCULARS, beside
 from gemis.orgs import access
-
-HELD = HeldUploads("catalog_uploads", keep=3)
 
 
 @lru_cache(maxsize=1)
@@ -60,11 +58,6 @@ def kind_labels() -> dict[str, str]:
         "index": _("index"),
         "other": _("reported value"),
     }
-
-
-def reading_path(file: str) -> str:
-    """Where the background job keeps what it read from a held file."""
-    return file.rsplit(".", 1)[0] + ".json"
 
 
 @login_required
@@ -113,7 +106,7 @@ def catalog_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         suffix = "." + upload.name.rsplit(".", 1)[-1].lower()
-        token, name = HELD.hold(request, upload.read(), upload.name, suffix)
+        token, name = CIRCULARS.hold(request, upload.read(), upload.name, suffix)
         job = background.start(
             request.user,
             "indicators.annex_read",
@@ -130,8 +123,8 @@ def catalog_import(request: HttpRequest) -> HttpResponse:
 
 
 def _reading(request: HttpRequest, token: str) -> tuple[dict[str, Any], AnnexReading]:
-    entry = HELD.get(request, token)
-    path = reading_path(entry["file"])
+    entry = CIRCULARS.get(request, token)
+    path = beside(entry["file"])
     if not default_storage.exists(path):
         raise Http404  # not read yet, or the reading failed (its job says why)
     with default_storage.open(path, "rb") as handle:
@@ -145,7 +138,7 @@ def catalog_import_preview(request: HttpRequest, token: str) -> HttpResponse:
     entry, reading = _reading(request, token)
     if request.method == "POST":
         result = load_catalog_data(reading.catalog())
-        HELD.forget(request, token)
+        CIRCULARS.forget(request, token)
         messages.success(
             request,
             _(

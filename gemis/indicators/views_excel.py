@@ -22,17 +22,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from gemis.core import jobs as background
-from gemis.core.held import HeldUploads
 from gemis.core.uploads import check_upload
 from gemis.indicators import excel, grid
 from gemis.indicators.forms import UploadForm
+from gemis.indicators.uploads import WORKBOOKS, beside
 from gemis.indicators.views_entry import _grid_objects, grid_url, today
 
 INLINE_VALUES = 2000
 INLINE_ROWS = 3000  # a longer file is checked in the background too
 PREVIEW_ROWS = 200
-KEEP_UPLOADS = 5
-HELD = HeldUploads("indicator_uploads", keep=KEEP_UPLOADS)
 
 
 def _units_under(user: Any, unit: Any):
@@ -51,16 +49,11 @@ def excel_template(request: HttpRequest, dataset: str, unit: int, period: str) -
 
 
 def _stored(request: HttpRequest, token: str) -> dict[str, Any]:
-    return HELD.get(request, token)
-
-
-def report_path(file: str) -> str:
-    """Where a background check keeps the report of an uploaded file."""
-    return file.rsplit(".", 1)[0] + ".json"
+    return WORKBOOKS.get(request, token)
 
 
 def _report(request: HttpRequest, entry: dict[str, Any], found, found_period) -> excel.UploadReport:
-    checked = report_path(entry["file"])
+    checked = beside(entry["file"])
     if default_storage.exists(checked):
         with default_storage.open(checked, "rb") as handle:
             return excel.report_from_json(json.loads(handle.read()), found, found_period)
@@ -72,7 +65,7 @@ def _report(request: HttpRequest, entry: dict[str, Any], found, found_period) ->
 
 
 def _store(request: HttpRequest, content: bytes, original: str) -> tuple[str, str]:
-    return HELD.hold(request, content, original, ".xlsx")
+    return WORKBOOKS.hold(request, content, original, ".xlsx")
 
 
 @login_required
@@ -146,7 +139,7 @@ def excel_preview(request: HttpRequest, dataset: str, unit: int, period: str, to
     entry = _stored(request, token)
     report = _report(request, entry, found, found_period)
     if request.method == "POST" and not report.file_errors:
-        checked_in_background = default_storage.exists(report_path(entry["file"]))
+        checked_in_background = default_storage.exists(beside(entry["file"]))
         if checked_in_background or report.values_to_save > INLINE_VALUES:
             job = background.start(
                 request.user,
@@ -193,7 +186,7 @@ def excel_preview(request: HttpRequest, dataset: str, unit: int, period: str, to
         ],
         "more_rows": max(0, len(report.rows) - PREVIEW_ROWS),
         "in_background": report.values_to_save > INLINE_VALUES
-        or default_storage.exists(report_path(entry["file"])),
+        or default_storage.exists(beside(entry["file"])),
         "columns": columns,
     }
     return render(
@@ -215,7 +208,7 @@ def excel_errors(request: HttpRequest, dataset: str, unit: int, period: str, tok
 
 
 def _forget(request: HttpRequest, token: str, delete: bool = True) -> None:
-    HELD.forget(request, token, delete)
+    WORKBOOKS.forget(request, token, delete)
 
 
 def preview_url(dataset: str, unit: int, period: str, token: str) -> str:

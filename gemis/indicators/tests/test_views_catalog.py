@@ -10,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from gemis.core.models import BackgroundJob, JobStatus
-from gemis.indicators import views_catalog
 from gemis.indicators.models import Indicator, IndicatorKind
 from gemis.indicators.testing import make_indicator
 from gemis.indicators.tests import annex_samples
+from gemis.indicators.uploads import CIRCULARS
 from gemis.orgs.testing import make_user
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +98,7 @@ def test_upload_read_preview_and_load(client, admin):
 def admin_media(client):
     from django.conf import settings
 
-    return settings.MEDIA_ROOT / views_catalog.HELD.folder
+    return settings.MEDIA_ROOT / CIRCULARS.folder
 
 
 def test_reloading_the_same_text_shows_it_unchanged(client, admin):

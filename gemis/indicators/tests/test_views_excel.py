@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from gemis.core.models import BackgroundJob, JobStatus
-from gemis.indicators import excel, views_excel
+from gemis.indicators import excel, uploads, views_excel
 from gemis.indicators.models import DataValue, Period, PeriodLock
 from gemis.indicators.testing import put
 from gemis.indicators.tests.screens import make_form, yesterday
@@ -299,10 +299,10 @@ def test_files_checked_but_not_saved_do_not_pile_up(client, form, world, setting
     client.force_login(world.province_coordinator)
     book = template(client, form, world.province)
     previews = [
-        upload(client, form, world.province, book)["Location"] for _ in range(views_excel.KEEP_UPLOADS + 2)
+        upload(client, form, world.province, book)["Location"] for _ in range(uploads.KEEP_UPLOADS + 2)
     ]
     stored = list((settings.MEDIA_ROOT / "indicator_uploads").iterdir())
-    assert len(stored) == views_excel.KEEP_UPLOADS
+    assert len(stored) == uploads.KEEP_UPLOADS
     assert client.get(previews[0]).status_code == 404 and client.get(previews[-1]).status_code == 200
 
 
