@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -67,7 +67,9 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
     visible = access.filter_for(request.user, Indicator.objects.all()).filter(
         Q(owner_unit__isnull=True) | Q(owner_unit__in=access.units_and_above(request.user))
     )
-    indicators = visible.select_related("group", "owner_unit").order_by("code")
+    indicators = visible.select_related("group", "owner_unit").order_by(
+        F("group__code").asc(nulls_last=True), "code"
+    )
     query = request.GET.get("q", "").strip()
     if query:
         key = fold(query)
