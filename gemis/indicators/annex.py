@@ -273,6 +273,7 @@ def _read_contents(lines: list[str], listed: set[str]) -> tuple[dict[str, dict[s
     entries: dict[str, dict[str, Any]] = {}
     group_names: dict[str, str] = {}
     current: dict[str, Any] | None = None
+    current_code = ""
     section = ""
     pending_group = ""
     duplicates: list[str] = []
@@ -288,6 +289,7 @@ def _read_contents(lines: list[str], listed: set[str]) -> tuple[dict[str, dict[s
             if code in entries:
                 duplicates.append(code)
             current = entries.setdefault(code, {"name": heading["name"].strip(" .;"), "sections": {}})
+            current_code = code
             section = ""
             if pending_group:
                 group_names.setdefault(code[:2], pending_group)
@@ -301,6 +303,10 @@ def _read_contents(lines: list[str], listed: set[str]) -> tuple[dict[str, dict[s
                 group["name"].isupper() or any(code.startswith(group["code"]) for code in listed)
             ):
                 group = None
+            if (roman or group) and current is not None and not current["sections"]:
+                # Right under an indicator's heading, before its sections: the group it opens.
+                group_names.setdefault(current_code[:2], _sentence_case((roman or group)["name"]))
+                continue
             if roman or group:
                 name = _sentence_case((roman or group)["name"])
                 if group:

@@ -118,6 +118,17 @@ def test_annex_two_alone_is_enough() -> None:
     assert [g["name_vi"] for g in found.groups] == ["Dân số", "Lãnh đạo, quản lý"]
 
 
+def test_a_group_heading_right_under_the_first_indicator_names_its_group() -> None:
+    # Some layouts print the group's heading after the code of its first indicator.
+    text = "\n".join(annex_samples.annex_two_lines()).replace(
+        "I. DÂN SỐ\n0101. Dân số theo giới tính", "0101. Dân số theo giới tính\nI. DÂN SỐ"
+    )
+    found = annex.read_annex(text)
+    assert found.groups[0] == {"code": "01", "name_vi": "Dân số", "name_en": ""}
+    assert by_code(found)["0101"]["definition_vi"].startswith("Dân số là số người")
+    assert not [p for p in found.problems if p.code == "0101"]
+
+
 def test_listed_without_content_and_content_not_listed() -> None:
     text = annex_samples.sample_text(skip=("0201",))
     text = text.replace(
