@@ -50,6 +50,23 @@ def home_unit(user: Any, requested: str | int | None = None) -> OrgUnit | None:
     return (current or units or [None])[0]
 
 
+def picker_units(user: Any, unit: OrgUnit) -> list[tuple[str, list[OrgUnit]]]:
+    """The unit switch of the dashboards, in groups: the person's own units, the units above the one
+    shown and the units directly under it (those the person may read)."""
+    visible = access.visible_units(user)
+    own = list(access.top_units(user).order_by("scheme", "path"))
+    above_codes = [u.pk for u in unit.ancestors()]
+    above = list(visible.filter(pk__in=above_codes).order_by("depth")) if above_codes else []
+    below = list(visible.filter(parent=unit).order_by("name"))
+    seen = {u.pk for u in own}
+    groups = [(_("Your units"), own)]
+    if above := [u for u in above if u.pk not in seen]:
+        groups.append((_("Above %(unit)s") % {"unit": unit.name}, above))
+    if below := [u for u in below if u.pk not in seen]:
+        groups.append((_("Under %(unit)s") % {"unit": unit.name}, below))
+    return groups
+
+
 def province_of(unit: OrgUnit) -> OrgUnit:
     ancestors = unit.ancestors()
     return ancestors[0] if ancestors else unit

@@ -52,7 +52,7 @@ def indicator_dashboard(request: HttpRequest) -> HttpResponse:
         "top": board.targets[:12],
         "charts": {c.id: c for c in board.charts},
         "specs": [c.spec() for c in board.charts],
-        "units": access.top_units(request.user).order_by("scheme", "path"),
+        "unit_groups": dashboards.picker_units(request.user, unit),
         "method": target_rules.METHOD_TEXT,
         "unit_query": urlencode({"unit": unit.pk}),
     }
@@ -70,7 +70,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         "page": page,
         "specs": [c.spec() for c in page.charts],
         "method": target_rules.METHOD_TEXT,
-        "unit_choices": access.top_units(request.user).order_by("scheme", "path"),
+        "unit_groups": dashboards.picker_units(request.user, unit),
         "suppressed_any": any(f.suppressed for f in page.total)
         or any(r.total.suppressed or r.male.suppressed or r.female.suppressed for r in page.breakdown),
         "small_cell": dashboards.SMALL_CELL,
@@ -110,7 +110,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
         "counts": dashboards.status_counts(
             rows if not far else dashboards.target_rows(request.user, unit, timezone.localdate())
         ),
-        "units": access.top_units(request.user).order_by("scheme", "path"),
+        "unit_groups": dashboards.picker_units(request.user, unit),
         "keep": [("far", "1")] if far else [],
         "method": target_rules.METHOD_TEXT,
     }

@@ -253,3 +253,20 @@ def test_small_violence_figures_are_hidden_below_the_province(client, form, viol
     assert ["Huyện An Bình", "< 5"] in [line[:2] for line in lines]  # hidden ones sort last
     commune = client.get(reverse("indicator-detail", args=["GBV"]) + f"?unit={world.commune_a.pk}")
     assert specs(commune)["series"]["series"][0]["data"][-1] is None
+
+
+def test_the_unit_switch_offers_the_units_above_and_below(client, form, world):
+    client.force_login(world.province_coordinator)
+    response = client.get(reverse("indicator-dashboard"), {"unit": world.district_a.pk})
+    groups = {label: [u.pk for u in units] for label, units in response.context["unit_groups"]}
+    assert groups["Đơn vị của bạn"] == [world.province.pk]
+    assert groups[f"Trực thuộc {world.district_a.name}"] == [world.commune_a.pk]
+    assert f"Cấp trên của {world.district_a.name}" not in groups  # the province is already "yours"
+    text = response.content.decode()
+    assert f'<optgroup label="Trực thuộc {world.district_a.name}">' in text
+    # A district's coordinator sees the province above, not the neighbouring district.
+    client.force_login(world.district_a_coordinator)
+    response = client.get(reverse("target-list"), {"unit": world.district_a.pk})
+    offered = {u.pk for _label, units in response.context["unit_groups"] for u in units}
+    assert world.district_b.pk not in offered and world.other_province.pk not in offered
+    assert offered >= {world.district_a.pk, world.commune_a.pk}
