@@ -28,7 +28,6 @@ from gemis.indicators import forecast as fc
 from gemis.indicators import targets as target_rules
 from gemis.indicators.aggregate import IndicatorResult, indicator_values, sources_for
 from gemis.indicators.models import DataValue, Indicator, Target, ValueRollup
-from gemis.indicators.permissions import targets_for
 from gemis.orgs import access
 from gemis.orgs.models import OrgUnit, Scheme, Tier
 
@@ -416,7 +415,9 @@ def indicator_page(
     years, total, male, female = years[first:], total[first:], male[first:], female[first:]
 
     applicable = (
-        targets_for(user).filter(indicator=indicator).filter(Q(org_unit__isnull=True) | Q(org_unit=unit))
+        access.filter_for(user, Target.objects.all())
+        .filter(indicator=indicator)
+        .filter(Q(org_unit__isnull=True) | Q(org_unit=unit))
     )
     rows = [
         TargetRow(target_rules.assess_target(t, unit, today=today))

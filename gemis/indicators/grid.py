@@ -31,7 +31,9 @@ enters indicator data for its own unit).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -358,6 +360,33 @@ def check_change(
     return found
 
 
+def _labelled(save: Callable[..., CellResult]) -> Callable[..., CellResult]:
+    """Name the cell in the result ("Số người — Nữ"), whatever way the save ended: the message
+    under a refused cell and the "saved" mark both say which cell they are about."""
+
+    @functools.wraps(save)
+    def wrapper(
+        dataset: Dataset,
+        period: Period,
+        unit: OrgUnit,
+        element_code: str,
+        cell_code: str,
+        *args: Any,
+        **kwargs: Any,
+    ) -> CellResult:
+        result = save(dataset, period, unit, element_code, cell_code, *args, **kwargs)
+        element = DataElement.objects.filter(code=element_code).first()
+        combo = CategoryOptionCombo.objects.filter(
+            code=cell_code, combo__in=DataElement.objects.filter(code=element_code).values("category_combo")
+        ).first()
+        if element is not None and combo is not None:
+            result.label = f"{element.name} — {combo.name}"
+        return result
+
+    return wrapper
+
+
+@_labelled
 def save_cell(
     dataset: Dataset,
     period: Period,
@@ -371,30 +400,6 @@ def save_cell(
     today: dt.date,
 ) -> CellResult:
     """Check and save one cell of the grid (see the module's docstring)."""
-    result = _save_cell(
-        dataset, period, unit, element_code, cell_code, text, expected_version, user=user, today=today
-    )
-    combo = CategoryOptionCombo.objects.filter(
-        code=cell_code, combo__in=DataElement.objects.filter(code=element_code).values("category_combo")
-    ).first()
-    element = DataElement.objects.filter(code=element_code).first()
-    if element is not None and combo is not None:
-        result.label = f"{element.name} — {combo.name}"
-    return result
-
-
-def _save_cell(
-    dataset: Dataset,
-    period: Period,
-    unit: OrgUnit,
-    element_code: str,
-    cell_code: str,
-    text: str,
-    expected_version: int,
-    *,
-    user: Any,
-    today: dt.date,
-) -> CellResult:
     element = dataset.data_elements.filter(code=element_code).first()
     combo = (
         CategoryOptionCombo.objects.filter(combo_id=element.category_combo_id, code=cell_code).first()

@@ -1,9 +1,8 @@
-"""The access rule (``gemis.orgs.access``) applied to the two indicator objects it cannot place alone.
+"""The access rule (``gemis.orgs.access``) applied to the indicator objects it cannot place alone.
 
-* **Targets.** The rule itself handles them: a national target (no unit) is read
-  by every member and changed only by superusers; a unit's own target is read by
-  the units below it. :func:`targets_for` and :func:`may_target` are kept as the
-  indicators app's names for ``access.filter_for`` / ``access.may`` on targets.
+* **Targets.** The rule itself handles them (``access.filter_for`` / ``access.may``):
+  a national target (no unit) is read by every member and changed only by
+  superusers; a unit's own target is read by the units below it.
 * **Indicators.** The catalog is public to read (``ACCESS_PUBLIC``); a local
   indicator is changed only by those who may change its owning unit
   (coordinators and administrators there and above), a national one only by a
@@ -16,20 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
-
-from gemis.indicators.models import Indicator, Target
+from gemis.indicators.models import Indicator
 from gemis.orgs import access
 from gemis.orgs.access import Action
-
-
-def targets_for(user: Any, action: Action = Action.VIEW) -> QuerySet[Target]:
-    """The targets the user may act on: national ones (to read: every member), their units' and above."""
-    return access.filter_for(user, Target.objects.all(), action)
-
-
-def may_target(user: Any, action: Action, target: Target) -> bool:
-    return access.may(user, action, target)
 
 
 def may_change_indicator(user: Any, indicator: Indicator) -> bool:

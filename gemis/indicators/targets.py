@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from gemis.indicators import forecast as fc
 from gemis.indicators.aggregate import yearly_series
 from gemis.indicators.models import Indicator, IndicatorKind, Target
-from gemis.indicators.permissions import targets_for
+from gemis.orgs import access
 from gemis.orgs.models import OrgUnit
 
 FIRST_YEAR = 2010
@@ -104,7 +104,8 @@ def targets_overview(
     user: Any, unit: OrgUnit, *, year: int | None = None, today: dt.date | None = None
 ) -> list[TargetReport]:
     """Every target the user may read that applies to ``unit`` (national and its own), worst first."""
-    targets = targets_for(user).filter(org_unit__isnull=True) | targets_for(user).filter(org_unit=unit)
+    readable = access.filter_for(user, Target.objects.all())
+    targets = readable.filter(org_unit__isnull=True) | readable.filter(org_unit=unit)
     targets = targets.select_related("indicator", "org_unit")
     if year is not None:
         targets = targets.filter(year=year)
