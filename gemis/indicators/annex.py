@@ -34,7 +34,6 @@ import tomli_w
 
 from gemis.core.text import fold, nfc
 from gemis.documents.parser import parse_text
-from gemis.documents.parser.normalise import normalise
 from gemis.documents.parser.readers import read_bytes
 
 SECTION_KEYS = ("concept", "disaggregation", "periodicity", "source", "agency")
@@ -520,10 +519,23 @@ def read_annex_bytes(data: bytes, filename: str = "") -> AnnexReading:
     """Read a .docx/.pdf/.txt/.html file of the document; raises the parser's ``ParseError``."""
     source = read_bytes(data, filename)
     meta = parse_text(source.text, source).document
-    # The plan parser joins short lines into paragraphs; a list of codes and names is all short
-    # lines, so only a PDF's page-wrapped text is joined.
-    text = normalise(source.text, hard_wrapped=True).text if source.hard_wrapped else source.text
+    text = unwrap(source.text) if source.hard_wrapped else source.text
     return read_annex(text, source_of(meta))
+
+
+def unwrap(text: str) -> str:
+    """A PDF's lines end where the page did: a line that starts in lower case goes on the one above.
+
+    (The plan parser's paragraph joining is not used: a list of codes and names is all short lines,
+    which it would run together.)"""
+    lines: list[str] = []
+    for raw in nfc(text).splitlines():
+        line = raw.strip()
+        if line and lines and lines[-1] and line[0].islower() and not lines[-1].endswith((":", ";")):
+            lines[-1] = f"{lines[-1]} {line}"
+        else:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 __all__ = [
@@ -537,4 +549,5 @@ __all__ = [
     "read_annex",
     "read_annex_bytes",
     "source_of",
+    "unwrap",
 ]

@@ -111,6 +111,29 @@ def test_word_file_with_tables_reads_the_same(reading: annex.AnnexReading) -> No
         assert part in formula.splitlines()
 
 
+def test_pdf_with_a_text_layer_reads_the_same(reading: annex.AnnexReading) -> None:
+    from gemis.documents.tests.samples.support import samples_module
+
+    pdf = samples_module().text_pdf(annex_samples.sample_text().splitlines(), lines_per_page=30)
+    from_pdf = annex.read_annex_bytes(pdf, "thong-tu.pdf")
+    assert from_pdf.groups == reading.groups
+    assert [(i["code"], i["name_vi"]) for i in from_pdf.indicators] == [
+        (i["code"], i["name_vi"]) for i in reading.indicators
+    ]
+    assert (
+        by_code(from_pdf)["0101"]["responsible_agency_vi"]
+        == by_code(reading)["0101"]["responsible_agency_vi"]
+    )
+    assert from_pdf.problems == reading.problems
+
+
+def test_page_wrapped_lines_are_joined_where_they_go_on() -> None:
+    assert annex.unwrap(
+        "0203. Tỷ lệ nữ giữ chức vụ\nlãnh đạo chủ chốt\n1. Khái niệm\nDân số là\nsố người."
+    ) == ("0203. Tỷ lệ nữ giữ chức vụ lãnh đạo chủ chốt\n1. Khái niệm\nDân số là số người.")
+    assert annex.unwrap("Chủ trì:\nphối hợp") == "Chủ trì:\nphối hợp"
+
+
 def test_annex_two_alone_is_enough() -> None:
     text = "\n".join(annex_samples.annex_two_lines())
     found = annex.read_annex(text)
