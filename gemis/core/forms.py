@@ -17,7 +17,10 @@ class BootstrapFormMixin:
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput | forms.HiddenInput):
                 continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            if isinstance(widget, forms.RadioSelect):  # also CheckboxSelectMultiple: a list of boxes
+                css = "form-check-input"
+            else:
+                css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
     def full_clean(self) -> None:

@@ -195,14 +195,16 @@ def is_about_violence(text: str) -> bool:
     return "bao luc" in fold(text)
 
 
-def _sync_indicator(
-    code: str, wanted: dict[str, Any], categories: list[str], result: LoadResult
+def sync_indicator(
+    code: str, wanted: dict[str, Any], categories: list[str], result: LoadResult, owner_unit: Any = None
 ) -> Indicator:
+    """Create or update an indicator and the data elements of its default formula (national unless
+    ``owner_unit`` is given: a unit's local indicator)."""
     numerator, denominator = _ensure_elements(
-        code, wanted["kind"], (wanted["name"], wanted["name_en"]), categories, result
+        code, wanted["kind"], (wanted["name"], wanted.get("name_en", "")), categories, result
     )
     existing = Indicator.objects.filter(code=code).first()
-    wanted = {**wanted, "is_national": True, "owner_unit": None}
+    wanted = {**wanted, "is_national": owner_unit is None, "owner_unit": owner_unit}
     if existing is None:
         # Set once from the text; an administrator's later choice is kept on reload.
         wanted["sensitive"] = is_about_violence(f"{wanted['name']} {wanted.get('definition', '')}")
@@ -261,7 +263,7 @@ def load_catalog_data(data: dict[str, Any], result: LoadResult | None = None) ->
             "note": item.get("note", ""),
         }
         categories = [d for d in disaggregations if d in CATEGORY_DISAGGREGATIONS]
-        _sync_indicator(code, wanted, categories, result)
+        sync_indicator(code, wanted, categories, result)
     return result
 
 
@@ -316,7 +318,7 @@ def load_targets(path: Path | None = None, result: LoadResult | None = None) -> 
                 )
         if indicator is None:
             unit_label = item.get("unit_vi", "")
-            indicator = _sync_indicator(
+            indicator = sync_indicator(
                 code,
                 {
                     "group": objectives.get(int(item.get("objective", 0))),
@@ -438,4 +440,5 @@ __all__ = [
     "load_catalog",
     "load_catalog_data",
     "load_targets",
+    "sync_indicator",
 ]

@@ -537,9 +537,22 @@ class Dataset(VersionedModel):
         blank=True,
         help_text=_("Entry closes this many days after the end of the period; empty: no automatic lock."),
     )
+    owner_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("owning unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="local_datasets",
+        help_text=_("Empty for a national form; else the unit whose local indicators it collects."),
+    )
     history = HistoricalRecords()
 
-    ACCESS_PUBLIC = True
+    # A national form (no unit) is read by every member; a unit's own form (its local indicators)
+    # by that unit, the units below it that report into it, and those above.
+    ACCESS_UNIT_FIELD = "owner_unit"
+    ACCESS_UNIT_OPTIONAL = True
+    ACCESS_PUBLISHED_DOWN = True
 
     class Meta:
         verbose_name = _("dataset")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gemis.indicators import views_catalog, views_dashboards, views_entry, views_excel
+from gemis.indicators import views_catalog, views_dashboards, views_entry, views_excel, views_local
 
 GRID = "indicators/entry/<slug:dataset>/<int:unit>/<str:period>/"
 
@@ -18,6 +18,12 @@ urlpatterns = [
         views_catalog.catalog_import_toml,
         name="catalog-import-toml",
     ),
+    path("indicators/local/new/", views_local.indicator_new, name="indicator-new"),
+    path("indicators/local/<str:code>/edit/", views_local.indicator_edit, name="indicator-edit"),
+    path("indicators/local/<str:code>/delete/", views_local.indicator_delete, name="indicator-delete"),
+    path("indicators/<str:code>/targets/new/", views_local.target_new, name="target-new"),
+    path("indicators/targets/<int:pk>/edit/", views_local.target_edit, name="target-edit"),
+    path("indicators/targets/<int:pk>/delete/", views_local.target_delete, name="target-delete"),
     path("indicators/targets/", views_dashboards.target_list, name="target-list"),
     path("indicators/units/<int:pk>/", views_dashboards.unit_profile, name="unit-profile"),
     path("indicators/data/<str:page>.<str:fmt>", views_dashboards.chart_data, name="chart-data"),

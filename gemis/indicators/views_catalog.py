@@ -38,6 +38,7 @@ from gemis.indicators.loader import (
 from gemis.indicators.models import Indicator, IndicatorGroup
 from gemis.indicators.permissions import may_load_catalog
 from gemis.indicators.uploads import CIRCULARS, beside
+from gemis.indicators.views_local import changeable_units
 from gemis.orgs import access
 
 
@@ -91,6 +92,7 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
         "national": national,
         "incomplete": bool(expected) and national < expected,
         "may_load": may_load_catalog(request.user),
+        "may_add_local": changeable_units(request.user).exists(),
     }
     return render(request, "indicators/catalog_list.html", context)
 

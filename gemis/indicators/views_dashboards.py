@@ -23,7 +23,10 @@ from gemis.indicators import dashboards
 from gemis.indicators import targets as target_rules
 from gemis.indicators.excel import XLSX_TYPE
 from gemis.indicators.models import Indicator
+from gemis.indicators.permissions import may_change_indicator
+from gemis.indicators.views_local import changeable_units
 from gemis.orgs import access
+from gemis.orgs.access import Action
 
 
 def _unit(request: HttpRequest, pk: Any = None):
@@ -71,6 +74,13 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         "specs": [c.spec() for c in page.charts],
         "method": target_rules.METHOD_TEXT,
         "unit_groups": dashboards.picker_units(request.user, unit),
+        "may_edit_indicator": not indicator.is_national and may_change_indicator(request.user, indicator),
+        "may_add_target": changeable_units(request.user).exists(),
+        "editable_targets": {
+            row.target.pk
+            for row in page.targets
+            if row.target.org_unit_id and access.may(request.user, Action.CHANGE, row.target)
+        },
         "suppressed_any": any(f.suppressed for f in page.total)
         or any(r.total.suppressed or r.male.suppressed or r.female.suppressed for r in page.breakdown),
         "small_cell": dashboards.SMALL_CELL,

@@ -10,20 +10,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from gemis.conftest import screenshot
+from gemis.conftest import screenshot, sign_in
 from gemis.indicators.models import DataValue
 from gemis.indicators.testing import put_sexes
 from gemis.indicators.tests.screens import make_form
-
-PASSWORD = "Mat-khau-2026!"
-
-
-def sign_in(page, username: str) -> None:
-    page.goto(page.base_url + reverse("login"))
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url(page.base_url + "/")
 
 
 def cell(page, element: str, code: str):
