@@ -254,13 +254,16 @@ def load_values(
                 dv.version += 1
                 to_update.append(dv)
         if to_create:
-            bulk_create_with_history(to_create, DataValue, batch_size=1000, default_change_reason=reason)
+            bulk_create_with_history(
+                to_create, DataValue, batch_size=1000, default_user=user, default_change_reason=reason
+            )
         if to_update:
             bulk_update_with_history(
                 to_update,
                 DataValue,
                 ["value", "entered_by", "entered_at", "version"],
                 batch_size=1000,
+                default_user=user,
                 default_change_reason=reason,
             )
         _rollup_deltas(changes)

@@ -199,6 +199,7 @@ class GridCell:
     value: float | None = None
     version: int = 0
     applies: bool = True
+    has_comment: bool = False
 
     @property
     def display(self) -> str:
@@ -279,6 +280,7 @@ def build_grid(dataset: Dataset, period: Period, unit: OrgUnit) -> list[GridSect
                     f"{element.name} — {combo.name}",
                     dv.value if dv else None,
                     dv.version if dv else 0,
+                    has_comment=bool(dv and dv.comment),
                 )
             )
         if has_total:
@@ -386,6 +388,116 @@ def _labelled(save: Callable[..., CellResult]) -> Callable[..., CellResult]:
     return wrapper
 
 
+def _cell_of(dataset: Dataset, element_code: str, cell_code: str):
+    """(element, cell) of the form, or (None, None) for a cell that is not part of it."""
+    element = dataset.data_elements.filter(code=element_code).first()
+    combo = (
+        CategoryOptionCombo.objects.filter(combo_id=element.category_combo_id, code=cell_code).first()
+        if element
+        else None
+    )
+    return (element, combo) if combo is not None else (None, None)
+
+
+def person_name(user: Any) -> str:
+    return (user.get_full_name() or user.username) if user is not None else "—"
+
+
+@dataclass(frozen=True)
+class CellChange:
+    """One line of a cell's history: when, who, what ("+" entered, "~" changed, "-" erased)."""
+
+    when: dt.datetime
+    who: str
+    kind: str
+    value: float | None
+    comment: str
+
+
+@dataclass
+class CellDetail:
+    """One cell as its history tells it: the value now, who entered it and when, and every change."""
+
+    element: DataElement
+    combo: CategoryOptionCombo
+    value: DataValue | None
+    history: list[CellChange]
+    locked: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.element.name} — {self.combo.name}"
+
+    @property
+    def entered_by(self) -> str:
+        return person_name(self.value.entered_by) if self.value else "—"
+
+
+HISTORY_ROWS = 20
+MAX_COMMENT = 1000
+
+
+def cell_detail(
+    dataset: Dataset, period: Period, unit: OrgUnit, element_code: str, cell_code: str, today: dt.date
+) -> CellDetail | None:
+    element, combo = _cell_of(dataset, element_code, cell_code)
+    if element is None:
+        return None
+    key = {"org_unit": unit, "period": period, "data_element": element, "option_combo": combo}
+    value = DataValue.objects.select_related("entered_by").filter(**key).first()
+    records = (
+        DataValue.history.filter(
+            org_unit_id=unit.pk, period_id=period.pk, data_element_id=element.pk, option_combo_id=combo.pk
+        )
+        .select_related("history_user", "entered_by")
+        .order_by("-history_date", "-history_id")[:HISTORY_ROWS]
+    )
+    history = [
+        CellChange(
+            r.history_date, person_name(r.history_user or r.entered_by), r.history_type, r.value, r.comment
+        )
+        for r in records
+    ]
+    return CellDetail(element, combo, value, history, validation.is_locked(dataset, period, unit, today))
+
+
+def save_comment(
+    dataset: Dataset,
+    period: Period,
+    unit: OrgUnit,
+    element_code: str,
+    cell_code: str,
+    comment: str,
+    *,
+    user: Any,
+    today: dt.date,
+) -> list[str]:
+    """Note why a value is what it is ("ước tính", "theo báo cáo của xã"); returns what is wrong.
+
+    The value's version is left as it is: a note does not make the number in the grid stale."""
+    element, combo = _cell_of(dataset, element_code, cell_code)
+    if element is None:
+        return [str(_("This cell is not part of the form."))]
+    if validation.is_locked(dataset, period, unit, today):
+        return [str(_("This period is locked for data entry."))]
+    comment = comment.strip()
+    if len(comment) > MAX_COMMENT:
+        return [str(_("A note has at most %(n)d characters.") % {"n": MAX_COMMENT})]
+    with transaction.atomic():
+        value = (
+            DataValue.objects.select_for_update()
+            .filter(org_unit=unit, period=period, data_element=element, option_combo=combo)
+            .first()
+        )
+        if value is None:
+            return [str(_("Enter the value first; the note goes with it."))]
+        if value.comment != comment:
+            value.comment = comment
+            value._history_user = user  # the note's author in the history, not the value's
+            value.save(update_fields=["comment"])
+    return []
+
+
 @_labelled
 def save_cell(
     dataset: Dataset,
@@ -400,13 +512,8 @@ def save_cell(
     today: dt.date,
 ) -> CellResult:
     """Check and save one cell of the grid (see the module's docstring)."""
-    element = dataset.data_elements.filter(code=element_code).first()
-    combo = (
-        CategoryOptionCombo.objects.filter(combo_id=element.category_combo_id, code=cell_code).first()
-        if element
-        else None
-    )
-    if element is None or combo is None:
+    element, combo = _cell_of(dataset, element_code, cell_code)
+    if element is None:
         return CellResult(
             INVALID, element_code, cell_code, messages=[str(_("This cell is not part of the form."))]
         )

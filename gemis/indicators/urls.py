@@ -30,6 +30,7 @@ urlpatterns = [
     path("indicators/entry/", views_entry.entry_start, name="entry-start"),
     path(GRID, views_entry.entry_grid, name="entry-grid"),
     path(GRID + "cell/", views_entry.entry_cell, name="entry-cell"),
+    path(GRID + "cell/detail/", views_entry.entry_cell_detail, name="entry-cell-detail"),
     path(GRID + "exception/", views_entry.entry_exception, name="entry-exception"),
     path(GRID + "deadline/", views_entry.entry_deadline, name="entry-deadline"),
     path(GRID + "template.xlsx", views_excel.excel_template, name="excel-template"),

@@ -101,6 +101,7 @@ def _grid_context(
         "deadline_form": DeadlineForm(),
         "today": now,
         "cell_url": reverse("entry-cell", args=[dataset.code, unit.pk, period.code]),
+        "detail_url": reverse("entry-cell-detail", args=[dataset.code, unit.pk, period.code]),
     }
     context.update(extra)
     return context
@@ -149,11 +150,52 @@ def entry_cell(request: HttpRequest, dataset: str, unit: int, period: str) -> Ht
         "result": result,
         "typed": request.POST.get("value", ""),
         "cell_url": reverse("entry-cell", args=[found.code, org_unit.pk, found_period.code]),
+        "detail_url": reverse("entry-cell-detail", args=[found.code, org_unit.pk, found_period.code]),
         "editable": result.status != grid.LOCKED,
         "saved_at": timezone.localtime(),
         "own": grid.unit_completeness(found, found_period, org_unit) if result.status == grid.SAVED else None,
     }
     return render(request, "indicators/_grid_cell.html", context, status=STATUS_CODES[result.status])
+
+
+@login_required
+def entry_cell_detail(request: HttpRequest, dataset: str, unit: int, period: str) -> HttpResponse:
+    """A cell's history (who entered what, when) and its note; the note is saved by POST (htmx)."""
+    found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
+    source = request.POST if request.method == "POST" else request.GET
+    element, cell = source.get("element", ""), source.get("cell", "")
+    problems: list[str] = []
+    saved = False
+    if request.method == "POST":
+        if not grid.may_enter(request.user, org_unit):
+            raise Http404
+        problems = grid.save_comment(
+            found,
+            found_period,
+            org_unit,
+            element,
+            cell,
+            request.POST.get("comment", ""),
+            user=request.user,
+            today=today(),
+        )
+        saved = not problems
+    detail = grid.cell_detail(found, found_period, org_unit, element, cell, today())
+    if detail is None:
+        raise Http404
+    context = {
+        "detail": detail,
+        "dataset": found,
+        "unit": org_unit,
+        "period": found_period,
+        "may_comment": grid.may_enter(request.user, org_unit)
+        and not detail.locked
+        and detail.value is not None,
+        "problems": problems,
+        "saved": saved,
+        "typed": request.POST.get("comment") if problems else None,
+    }
+    return render(request, "indicators/_cell_detail.html", context, status=400 if problems else 200)
 
 
 @login_required

@@ -157,3 +157,26 @@ def test_excel_template_round_trip_in_the_browser(page, live_world, tmp_path, se
     page.get_by_test_id("grid").wait_for()
     assert "Đã lưu: 1 đơn vị, 3 giá trị." in page.locator(".alert-success").inner_text()
     assert set(DataValue.objects.values_list("org_unit_id", flat=True)) == {world.district_a.pk}
+
+
+@pytest.mark.browser
+def test_a_cells_history_and_note(page, live_world):
+    world = live_world
+    form = make_form()
+    sign_in(page, world.district_a_coordinator.username)
+    page.goto(page.base_url + reverse("entry-grid", args=[form.dataset.code, world.commune_a.pk, form.open_period]))
+    box = cell(page, "W.people", "male").locator("input")
+    box.fill("120")
+    box.press("Tab")  # saved on leaving the cell; Tab skips the history button, to the women's cell
+    wait_saved(page, "W.people", "male")
+    assert page.evaluate("document.activeElement.closest('td').dataset.testid") == "cell-W.people-female"
+
+    page.get_by_test_id("info-W.people-male").click()
+    card = page.get_by_test_id("cell-detail-card")
+    card.wait_for()
+    assert "Giá trị 120" in card.inner_text() and "đã nhập" in card.inner_text()
+    card.locator("textarea[name=comment]").fill("Số ước tính, chờ báo cáo của thôn")
+    card.locator("button[type=submit]").click()
+    page.get_by_test_id("note-saved").wait_for()
+    assert DataValue.objects.get(option_combo__code="male").comment == "Số ước tính, chờ báo cáo của thôn"
+    screenshot(page, "indicators-cell-history")
