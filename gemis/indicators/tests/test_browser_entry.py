@@ -164,7 +164,8 @@ def test_a_cells_history_and_note(page, live_world):
     world = live_world
     form = make_form()
     sign_in(page, world.district_a_coordinator.username)
-    page.goto(page.base_url + reverse("entry-grid", args=[form.dataset.code, world.commune_a.pk, form.open_period]))
+    grid_path = reverse("entry-grid", args=[form.dataset.code, world.commune_a.pk, form.open_period])
+    page.goto(page.base_url + grid_path)
     box = cell(page, "W.people", "male").locator("input")
     box.fill("120")
     box.press("Tab")  # saved on leaving the cell; Tab skips the history button, to the women's cell
