@@ -194,6 +194,7 @@ def entry_cell_detail(request: HttpRequest, dataset: str, unit: int, period: str
         "problems": problems,
         "saved": saved,
         "typed": request.POST.get("comment") if problems else None,
+        "detail_url": reverse("entry-cell-detail", args=[found.code, org_unit.pk, found_period.code]),
     }
     return render(request, "indicators/_cell_detail.html", context, status=400 if problems else 200)
 

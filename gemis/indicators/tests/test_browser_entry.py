@@ -180,4 +180,5 @@ def test_a_cells_history_and_note(page, live_world):
     card.locator("button[type=submit]").click()
     page.get_by_test_id("note-saved").wait_for()
     assert DataValue.objects.get(option_combo__code="male").comment == "Số ước tính, chờ báo cáo của thôn"
+    page.locator("#info-wpeople-male.has-comment").wait_for()  # the mark in the grid follows
     screenshot(page, "indicators-cell-history")
