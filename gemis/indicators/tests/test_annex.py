@@ -258,3 +258,30 @@ def test_never_raises_on_text(text: str) -> None:
 def test_module_does_not_import_django() -> None:
     code = "import sys, gemis.indicators.annex; assert 'django' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_a_scan_is_read_through_ocr(monkeypatch, reading: annex.AnnexReading) -> None:
+    from gemis.documents.parser import readers
+    from gemis.documents.tests.samples.support import samples_module
+
+    scan = samples_module().image_pdf(bytes([255]) * (200 * 100), 200, 100)
+    # What tesseract gives back: the page's lines, a long name broken where the line ended.
+    ocr_text = annex_samples.sample_text().replace(
+        "0202. Số giờ làm công việc nội trợ trung bình một ngày",
+        "0202. Số giờ làm công việc nội trợ\ntrung bình một ngày",
+    )
+    monkeypatch.setattr(readers, "ocr_pdf", lambda data: ocr_text)
+    from_scan = annex.read_annex_bytes(scan, "thong-tu-scan.pdf")
+    assert [(i["code"], i["name_vi"]) for i in from_scan.indicators] == [
+        (i["code"], i["name_vi"]) for i in reading.indicators
+    ]
+
+
+def test_a_scan_without_ocr_says_so(monkeypatch) -> None:
+    from gemis.documents.tests.samples.support import samples_module
+
+    monkeypatch.setenv("GEMIS_NO_OCR", "1")
+    scan = samples_module().image_pdf(bytes([255]) * (200 * 100), 200, 100)
+    with pytest.raises(ParseError) as error:
+        annex.read_annex_bytes(scan, "thong-tu-scan.pdf")
+    assert error.value.code == "scanned_pdf" and "bản quét" in error.value.message_vi
