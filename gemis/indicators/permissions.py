@@ -15,9 +15,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from gemis.indicators.models import Indicator
 from gemis.orgs import access
 from gemis.orgs.access import Action
+from gemis.orgs.models import OrgUnit
 
 
 def may_change_indicator(user: Any, indicator: Indicator) -> bool:
@@ -32,3 +35,8 @@ def may_change_indicator(user: Any, indicator: Indicator) -> bool:
 def may_load_catalog(user: Any) -> bool:
     """The national catalog is loaded by system administrators only (it is the same for every unit)."""
     return access.scope_for(user).is_superuser
+
+
+def changeable_units(user: Any) -> QuerySet[OrgUnit]:
+    """The units the person may define indicators and targets for (today's first)."""
+    return access.filter_for(user, OrgUnit.objects.all(), Action.CHANGE).order_by("scheme", "path")

@@ -36,9 +36,8 @@ from gemis.indicators.loader import (
     read_toml,
 )
 from gemis.indicators.models import Indicator, IndicatorGroup
-from gemis.indicators.permissions import may_load_catalog
+from gemis.indicators.permissions import changeable_units, may_load_catalog
 from gemis.indicators.uploads import CIRCULARS, beside
-from gemis.indicators.views_local import changeable_units
 from gemis.orgs import access
 
 

@@ -23,8 +23,7 @@ from gemis.indicators import dashboards
 from gemis.indicators import targets as target_rules
 from gemis.indicators.excel import XLSX_TYPE
 from gemis.indicators.models import Indicator
-from gemis.indicators.permissions import may_change_indicator
-from gemis.indicators.views_local import changeable_units
+from gemis.indicators.permissions import changeable_units, may_change_indicator
 from gemis.orgs import access
 from gemis.orgs.access import Action
 

@@ -25,15 +25,10 @@ from gemis.core.versioning import CONFLICT_MESSAGE
 from gemis.indicators import local
 from gemis.indicators.forms import LocalIndicatorForm, LocalTargetForm
 from gemis.indicators.models import Indicator, Target
-from gemis.indicators.permissions import may_change_indicator
+from gemis.indicators.permissions import changeable_units, may_change_indicator
 from gemis.orgs import access
 from gemis.orgs.access import Action
 from gemis.orgs.models import OrgUnit
-
-
-def changeable_units(user: Any) -> QuerySet[OrgUnit]:
-    """The units the person may define indicators and targets for (today's first)."""
-    return access.filter_for(user, OrgUnit.objects.all(), Action.CHANGE).order_by("scheme", "path")
 
 
 def _own_indicator(request: HttpRequest, code: str) -> Indicator:
