@@ -332,6 +332,19 @@ def test_copy_values_then_rebuild(country, deputies):
     assert value(count, country.province, "2023") == 4
 
 
+def test_copy_values_in_statements_of_several_rows(country, deputies, monkeypatch):
+    element, count, _share = deputies
+    periods = [Period.get(str(year)) for year in range(2016, 2023)]
+    female = cell(element, "female")
+    communes = (country.a1, country.a2, country.b1)
+    rows = [(u.pk, p.pk, element.pk, female.pk, float(i)) for i, p in enumerate(periods) for u in communes]
+    monkeypatch.setattr(aggregate, "_parameter_limit", lambda: 12)  # two rows a statement; 21 rows
+    assert aggregate.copy_values(iter(rows), initial=True) == 21
+    aggregate.rebuild_rollups()
+    assert sorted(DataValue.objects.values_list("value", flat=True)) == sorted(r[4] for r in rows)
+    assert value(count, country.province, "2022") == 18  # 6 in each of the three communes
+
+
 def test_an_initial_load_refuses_values_that_point_nowhere(country, deputies):
     from django.db import IntegrityError, connection, transaction
 
