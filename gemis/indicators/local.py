@@ -100,6 +100,14 @@ def _place_elements(indicator: Indicator) -> None:
     for other in Dataset.objects.filter(owner_unit=indicator.owner_unit).exclude(pk=dataset.pk):
         other.data_elements.remove(*elements)
     dataset.data_elements.add(*elements)
+    _drop_empty_forms(indicator.owner_unit)
+
+
+def _drop_empty_forms(unit: OrgUnit) -> None:
+    """A unit's form left without elements (its last indicator gone or moved) is no longer offered."""
+    for dataset in Dataset.objects.filter(owner_unit=unit, data_elements__isnull=True):
+        if not dataset.locks.exists() and not dataset.lock_exceptions.exists():
+            dataset.delete()
 
 
 @transaction.atomic
@@ -141,9 +149,12 @@ def delete_local_indicator(indicator: Indicator) -> None:
     if has_values(indicator):
         raise ValidationError(_("Values have been entered for this indicator: it cannot be deleted."))
     elements = list(DataElement.objects.filter(code__in=indicator.element_codes()))
+    unit = indicator.owner_unit
     indicator.targets.all().delete()
     indicator.delete()
     DataElement.objects.filter(pk__in=[e.pk for e in elements]).delete()
+    if unit is not None:
+        _drop_empty_forms(unit)
 
 
 def suggested_code(unit: OrgUnit) -> str:

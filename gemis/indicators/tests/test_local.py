@@ -43,9 +43,14 @@ def test_a_percentage_gets_numerator_and_denominator_broken_down_by_sex(world):
 
 
 def test_a_quarterly_count_goes_to_the_units_quarterly_form(world):
-    make(world, "51-02", IndicatorKind.COUNT, (), periodicity=Periodicity.QUARTER)
+    indicator = make(world, "51-02", IndicatorKind.COUNT, (), periodicity=Periodicity.QUARTER)
     quarterly = Dataset.objects.get(owner_unit=world.province, period_type="quarter")
     assert list(quarterly.data_elements.values_list("code", flat=True)) == ["51-02.value"]
+    # Made yearly before any value: it moves to the yearly form, the empty quarterly one goes.
+    local.update_local_indicator(
+        indicator, IndicatorKind.COUNT, [], {**WORDS, "periodicity": Periodicity.YEAR}
+    )
+    assert [d.period_type for d in Dataset.objects.filter(owner_unit=world.province)] == ["year"]
 
 
 def test_codes_are_unique(world):
@@ -94,6 +99,7 @@ def test_delete_only_without_values(world):
     local.delete_local_indicator(indicator)
     assert not DataElement.objects.filter(code__startswith="51-01.").exists()
     assert not Target.objects.exists()
+    assert not Dataset.objects.filter(owner_unit=world.province).exists()  # an empty form is not offered
     kept = make(world, "51-03", IndicatorKind.COUNT, ())
     put(DataElement.objects.get(code="51-03.value"), world.commune_a, "2025", 5, "default")
     with pytest.raises(ValidationError):
