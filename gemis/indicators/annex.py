@@ -206,9 +206,20 @@ def _read_list(lines: list[str]) -> tuple[dict[str, str], dict[str, str], list[s
     pending_group = ""  # a group row without a code: it names the group of the next indicator
     pending_code = ""  # a code alone on its line: the name is on the next one
     pending_group_code = ""
-    for raw in lines:
-        line = _clean(raw)
-        if not line or _is_header(line) or _ROW_NUMBER_RE.match(line) and not pending_code:
+    cleaned = [line for line in (_clean(raw) for raw in lines) if line and not _is_header(line)]
+    for index, line in enumerate(cleaned):
+        following = cleaned[index + 1] if index + 1 < len(cleaned) else ""
+        if (
+            not pending_code
+            and _GROUP_CODE_ONLY_RE.match(line)
+            and following
+            and not _ROW_NUMBER_RE.match(following)
+            and not _CODE_ONLY_RE.match(following)
+        ):
+            # "01" over "DÂN SỐ": a group row (a row number is followed by an indicator's code).
+            pending_group_code = _GROUP_CODE_ONLY_RE.match(line)["code"]
+            continue
+        if _ROW_NUMBER_RE.match(line) and not pending_code:
             continue
         if pending_code:
             if not _ROW_NUMBER_RE.match(line):
@@ -225,8 +236,6 @@ def _read_list(lines: list[str]) -> tuple[dict[str, str], dict[str, str], list[s
         elif match := _INDICATOR_RE.match(line):
             _add_listed(match["code"], match["name"], names, order, group_names, pending_group)
             pending_group = ""
-        elif match := _GROUP_CODE_ONLY_RE.match(line):
-            pending_group_code = match["code"]
         elif match := _GROUP_RE.match(line):
             group_names.setdefault(match["code"], _sentence_case(match["name"]))
         elif match := _ROMAN_GROUP_RE.match(line):

@@ -134,6 +134,18 @@ def test_page_wrapped_lines_are_joined_where_they_go_on() -> None:
     assert annex.unwrap("Chủ trì:\nphối hợp") == "Chủ trì:\nphối hợp"
 
 
+def test_group_rows_of_the_list_name_the_groups_on_their_own() -> None:
+    # Annex II without its Roman group headings: the names come from annex I's group rows.
+    text = annex_samples.sample_text().replace("I. DÂN SỐ\n", "").replace("II. LÃNH ĐẠO, QUẢN LÝ\n", "")
+    found = annex.read_annex(text)
+    assert [(g["code"], g["name_vi"]) for g in found.groups] == [
+        ("01", "Dân số"),
+        ("02", "Lãnh đạo, quản lý"),
+    ]
+    assert not [p for p in found.problems if p.kind == "no_group_name"]
+    assert len(found.indicators) == 4
+
+
 def test_annex_two_alone_is_enough() -> None:
     text = "\n".join(annex_samples.annex_two_lines())
     found = annex.read_annex(text)
