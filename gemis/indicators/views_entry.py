@@ -50,6 +50,15 @@ def _grid_objects(request: HttpRequest, dataset: str, unit: int, period: str):
     return found, access.get_for(request.user, OrgUnit, pk=unit), period_for(found, period)
 
 
+def cell_urls(dataset: Dataset, unit: OrgUnit, period: Period) -> dict[str, str]:
+    """Where a grid cell saves its value and where its history and note open (the cell templates')."""
+    args = [dataset.code, unit.pk, period.code]
+    return {
+        "cell_url": reverse("entry-cell", args=args),
+        "detail_url": reverse("entry-cell-detail", args=args),
+    }
+
+
 def grid_url(dataset: Dataset, unit: OrgUnit, period: Period | str) -> str:
     code = period.code if isinstance(period, Period) else period
     return reverse("entry-grid", args=[dataset.code, unit.pk, code])
@@ -100,8 +109,7 @@ def _grid_context(
         "exception_form": ExceptionForm(today=now),
         "deadline_form": DeadlineForm(),
         "today": now,
-        "cell_url": reverse("entry-cell", args=[dataset.code, unit.pk, period.code]),
-        "detail_url": reverse("entry-cell-detail", args=[dataset.code, unit.pk, period.code]),
+        **cell_urls(dataset, unit, period),
     }
     context.update(extra)
     return context
@@ -149,8 +157,7 @@ def entry_cell(request: HttpRequest, dataset: str, unit: int, period: str) -> Ht
     context = {
         "result": result,
         "typed": request.POST.get("value", ""),
-        "cell_url": reverse("entry-cell", args=[found.code, org_unit.pk, found_period.code]),
-        "detail_url": reverse("entry-cell-detail", args=[found.code, org_unit.pk, found_period.code]),
+        **cell_urls(found, org_unit, found_period),
         "editable": result.status != grid.LOCKED,
         "saved_at": timezone.localtime(),
         "own": grid.unit_completeness(found, found_period, org_unit) if result.status == grid.SAVED else None,
@@ -194,7 +201,7 @@ def entry_cell_detail(request: HttpRequest, dataset: str, unit: int, period: str
         "problems": problems,
         "saved": saved,
         "typed": request.POST.get("comment") if problems else None,
-        "detail_url": reverse("entry-cell-detail", args=[found.code, org_unit.pk, found_period.code]),
+        **cell_urls(found, org_unit, found_period),
     }
     return render(request, "indicators/_cell_detail.html", context, status=400 if problems else 200)
 
