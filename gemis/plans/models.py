@@ -9,20 +9,40 @@ tasks of its draft plan, linked to the parent task, whose progress rolls up.
 
 from __future__ import annotations
 
+import contextvars
 import secrets
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import PurePosixPath
+from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
 from gemis.core.text import fold
 from gemis.core.versioning import VersionedModel
 from gemis.documents.models import LegalDocument
 from gemis.orgs.models import Agency, OrgUnit
+
+
+class DeletionBatch(models.Model):
+    """A column of every historical row: the rows deleted together share it (see :func:`deleting`).
+
+    The trash restores a plan with exactly the sections, tasks, progress and evidence that went
+    with it, not with rows deleted on their own before or after.
+    """
+
+    history_batch = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
+
+    class Meta:
+        abstract = True
 
 
 class PlanKind(models.TextChoices):
@@ -89,7 +109,7 @@ class Plan(VersionedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     issued_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[DeletionBatch], m2m_fields=["legal_bases"])
 
     ACCESS_UNIT_FIELD = "org_unit"
     ACCESS_AGENCY_FIELD = "issuing_agency"
@@ -133,7 +153,7 @@ class PlanSection(VersionedModel):
     title = models.CharField(_("title"), max_length=500, blank=True)
     body = models.TextField(_("text"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[DeletionBatch])
 
     ACCESS_UNIT_FIELD = "plan__org_unit"
     ACCESS_AGENCY_FIELD = "plan__issuing_agency"
@@ -214,7 +234,7 @@ class Task(VersionedModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[DeletionBatch], m2m_fields=["partners", "addressed_units"])
 
     ACCESS_UNIT_FIELD = "plan__org_unit"
     ACCESS_AGENCY_FIELD = "lead_agency"
@@ -261,7 +281,7 @@ class ReportObligation(VersionedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[DeletionBatch])
 
     ACCESS_UNIT_FIELD = "plan__org_unit"
     ACCESS_PUBLISHED_DOWN = ("plan__status", ("issued", "closed"))
@@ -291,6 +311,7 @@ class ProgressUpdate(models.Model):
     note = models.TextField(_("what was done"))
     progress = models.PositiveSmallIntegerField(_("progress (%)"))
     status = models.CharField(_("status"), max_length=12, choices=TaskStatus.choices)
+    history = HistoricalRecords(bases=[DeletionBatch])
 
     ACCESS_UNIT_FIELD = "task__plan__org_unit"
     ACCESS_AGENCY_FIELD = "task__lead_agency"
@@ -312,6 +333,9 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The file stays on disk when the row is deleted, so that the trash can bring it back;
+    # only `gemis purge-trash` removes it, after the retention period.
+    history = HistoricalRecords(bases=[DeletionBatch])
 
     ACCESS_UNIT_FIELD = "update__task__plan__org_unit"
     ACCESS_AGENCY_FIELD = "update__task__lead_agency"
@@ -365,3 +389,78 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.agency or ''}".strip()
+
+
+# -- deletions: one batch per deletion, and the many-to-many links as they were ----------------------------
+
+_deletion_batch: contextvars.ContextVar[uuid.UUID | None] = contextvars.ContextVar(
+    "gemis_deletion_batch", default=None
+)
+
+
+@contextmanager
+def deleting(user: Any = None) -> Iterator[uuid.UUID]:
+    """Mark every row deleted inside the block as one batch (a plan with its tasks, progress…).
+
+    Outside a request ``user`` names who deleted (the request middleware cannot tell).
+    """
+    batch = uuid.uuid4()
+    token = _deletion_batch.set(batch)
+    previous_user = getattr(HistoricalRecords.context, "deleting_user", None)
+    HistoricalRecords.context.deleting_user = user
+    try:
+        yield batch
+    finally:
+        _deletion_batch.reset(token)
+        HistoricalRecords.context.deleting_user = previous_user
+
+
+def _current_batch() -> uuid.UUID | None:
+    batch = _deletion_batch.get()
+    if batch is not None:
+        return batch
+    # A deletion in a request without `deleting()` (the admin site): one batch per request.
+    request = getattr(HistoricalRecords.context, "request", None)
+    if request is None:
+        return None
+    if not hasattr(request, "_gemis_deletion_batch"):
+        request._gemis_deletion_batch = uuid.uuid4()
+    return request._gemis_deletion_batch
+
+
+@receiver(pre_create_historical_record, dispatch_uid="plans_history_batch")
+def _mark_deletion(sender: type, history_instance: Any, **kwargs: Any) -> None:
+    if history_instance.history_type != "-" or not hasattr(history_instance, "history_batch"):
+        return
+    history_instance.history_batch = _current_batch()
+    user = getattr(HistoricalRecords.context, "deleting_user", None)
+    if history_instance.history_user_id is None and user is not None:
+        history_instance.history_user = user
+
+
+@receiver(pre_delete, dispatch_uid="plans_links_before_delete")
+def _remember_links(sender: type, instance: Any, **kwargs: Any) -> None:
+    """The links go before the row does; keep them so that the deletion's history row lists them."""
+    if sender not in (Plan, Task):
+        return
+    instance._gemis_links = {
+        name: list(getattr(instance, name).through.objects.filter(**{sender._meta.model_name: instance}))
+        for name in _M2M_FIELDS[sender]
+    }
+
+
+_M2M_FIELDS: dict[type, tuple[str, ...]] = {Plan: ("legal_bases",), Task: ("partners", "addressed_units")}
+
+
+@receiver(post_create_historical_record, dispatch_uid="plans_links_of_deletion")
+def _record_links_of_deletion(sender: type, instance: Any, history_instance: Any, **kwargs: Any) -> None:
+    links = getattr(instance, "_gemis_links", None)
+    if history_instance.history_type != "-" or not links:
+        return
+    for field in history_instance._history_m2m_fields:
+        rows = links.get(field.name, [])
+        m2m_model = HistoricalRecords.m2m_models[field]
+        names = [f.name for f in rows[0]._meta.fields] if rows else []
+        m2m_model.objects.bulk_create(
+            [m2m_model(history=history_instance, **{n: getattr(row, n) for n in names}) for row in rows]
+        )
