@@ -6,3 +6,8 @@ class OrgsConfig(AppConfig):
     name = "gemis.orgs"
     label = "orgs"
     verbose_name = _("Units, agencies and people")
+
+    def ready(self) -> None:
+        from gemis.orgs import security
+
+        security.connect_signals()

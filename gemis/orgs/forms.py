@@ -50,6 +50,20 @@ class UserForm(VersionedModelForm):
         model = User
         fields = ["username", "full_name", "email", "position", "phone", "is_active"]
 
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        if "@" in username:
+            # Sign-in reads a login with "@" as an e-mail address: such a username could never sign in.
+            raise forms.ValidationError(_("A username cannot contain “@”. Use letters, digits and . _ -"))
+        if User.objects.filter(username__iexact=username).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(
+                _(
+                    "Another account already uses this username (upper and lower case count as the "
+                    "same letter). Choose another username."
+                )
+            )
+        return username
+
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
         if email and User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
@@ -61,7 +75,9 @@ class NewUserForm(UserForm):
     password = forms.CharField(
         label=_("Initial password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 10 characters. The person can change it after signing in."),
+        help_text=_(
+            "At least 12 characters, not a word repeated. The person can change it after signing in."
+        ),
     )
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.FOCAL_POINT)

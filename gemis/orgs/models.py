@@ -224,7 +224,9 @@ class User(VersionedModel, AbstractUser):
         constraints = [
             models.UniqueConstraint(
                 Lower("email"), name="user_email_unique_ci", condition=~models.Q(email="")
-            )
+            ),
+            # Sign-in ignores case, so "NOIVU" beside "noivu" would lock one of them out.
+            models.UniqueConstraint(Lower("username"), name="user_username_unique_ci"),
         ]
 
     def __str__(self) -> str:

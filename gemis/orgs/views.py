@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 from gemis.core.forms import save_edit
 from gemis.core.text import fold
 from gemis.core.versioning import ConflictError
-from gemis.orgs import access
+from gemis.orgs import access, people, security
 from gemis.orgs.access import Action
 from gemis.orgs.forms import MembershipForm, NewUserForm, StandingAgencyForm, UserForm, manageable_agencies
 from gemis.orgs.models import Agency, Membership, OrgUnit, Scheme, Tier, User
@@ -170,33 +171,23 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orgs/agency_detail.html", context)
 
 
-# People: administrators manage the accounts of their own units.
-
-
-def _managed_users(manager: User):
-    if manager.is_superuser:
-        return User.objects.all()
-    memberships = access.filter_for(manager, Membership.objects.all(), Action.MANAGE)
-    return User.objects.filter(pk__in=memberships.values("user_id"))
-
-
-def _fetch_managed(manager: User, pk: int) -> User:
-    user = _managed_users(manager).filter(pk=pk).first()
-    if user is None:
-        raise Http404
-    return user
+# People: administrators manage the accounts of their own units (see orgs/people.py for whose).
 
 
 def _require_manager(request: HttpRequest) -> None:
-    if not (request.user.is_superuser or access.scope_for(request.user).prefixes(Action.MANAGE)):
+    if not people.is_manager(request.user):
         raise Http404
+
+
+def _changed_fields(form) -> str:
+    return ",".join(sorted(name for name in form.changed_data if name != "expected_version")) or "-"
 
 
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     q = request.GET.get("q", "").strip()
-    users = _managed_users(request.user).prefetch_related("memberships__agency__org_unit")
+    users = people.manageable_users(request.user).prefetch_related("memberships__agency__org_unit")
     if q:
         for word in q.split():
             users = users.filter(
@@ -211,9 +202,26 @@ def user_create(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     form = NewUserForm(request.POST or None, manager=request.user)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        messages.success(request, _("Account %(username)s has been created.") % {"username": user.username})
-        return redirect("user-detail", pk=user.pk)
+        try:
+            with transaction.atomic():
+                user = form.save()
+        except IntegrityError:
+            # Someone created the same username (in another case) a moment ago.
+            form.add_error(
+                "username", _("Another account already uses this username. Choose another username.")
+            )
+        else:
+            security.log_event(
+                "user_created",
+                request=request,
+                target=user.username,
+                agency=form.cleaned_data["agency"].pk,
+                role=form.cleaned_data["role"],
+            )
+            messages.success(
+                request, _("Account %(username)s has been created.") % {"username": user.username}
+            )
+            return redirect("user-detail", pk=user.pk)
     return render(
         request, "manage/user_form.html", {"form": form, "agency_options": _agency_options(request.user, "")}
     )
@@ -222,10 +230,17 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
-    person = _fetch_managed(request.user, pk)
+    person = people.get_manageable(request.user, pk)
     form = UserForm(request.POST or None, instance=person)
-    status = save_edit(request, form, _("The account has been saved."))
+    try:
+        status = save_edit(request, form, _("The account has been saved."))
+    except IntegrityError:
+        form.add_error("username", _("Another account already uses this username. Choose another username."))
+        status = 400
     if status is None:
+        security.log_event(
+            "user_changed", request=request, target=person.username, fields=_changed_fields(form)
+        )
         return redirect("user-detail", pk=person.pk)
     memberships = person.memberships.select_related("agency__org_unit")
     context = {
@@ -243,10 +258,17 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
-    person = _fetch_managed(request.user, pk)
+    person = people.get_manageable(request.user, pk)
     form = MembershipForm(request.POST, manager=request.user, instance=Membership(user=person))
     if form.is_valid():
-        form.save()
+        membership = form.save()
+        security.log_event(
+            "membership_added",
+            request=request,
+            target=person.username,
+            agency=membership.agency_id,
+            role=membership.role,
+        )
         messages.success(request, _("The role has been added."))
     else:
         for error in form.errors.values():
@@ -257,12 +279,19 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = access.get_for(request.user, Membership.objects.select_related("user"), Action.MANAGE, pk=pk)
+    membership = people.get_manageable_membership(request.user, pk)
     person = membership.user
     if person == request.user and membership.role == "admin":
         messages.error(request, _("You cannot remove your own administrator role."))
     else:
         membership.delete()
+        security.log_event(
+            "membership_removed",
+            request=request,
+            target=person.username,
+            agency=membership.agency_id,
+            role=membership.role,
+        )
         messages.success(request, _("The role has been removed."))
     return redirect("user-detail", pk=person.pk)
 
