@@ -36,7 +36,12 @@ from gemis.plans.tasks import set_deadline
 
 
 def read(imported: ImportedDocument, progress: Any = None) -> None:
-    """Parse the document and keep the result; a file the parser cannot read is marked failed."""
+    """Parse the document and keep the result.
+
+    A file the parser refuses (damaged, zip bomb, scanned...) leaves nothing behind:
+    :func:`discard` removes its row, its history and its stored file, and the
+    ParseError goes on to the caller, whose message says what to do.
+    """
     step = getattr(progress, "update", lambda *a, **k: None)
     try:
         if imported.file:
@@ -48,16 +53,26 @@ def read(imported: ImportedDocument, progress: Any = None) -> None:
         else:
             step(1, 3, "parsing")
             result = parse_text(imported.pasted_text)
-    except ParseError as error:
-        imported.status = ImportStatus.FAILED
-        imported.error = str(error)
-        imported.save()
+    except ParseError:
+        discard(imported)
         raise
     imported.result = result.to_dict(include_text=True)
     imported.status = ImportStatus.READY
     imported.error = ""
     imported.save()
     step(3, 3, "done")
+
+
+def discard(imported: ImportedDocument) -> None:
+    """Forget a refused upload: the row, its history rows and the stored file."""
+    pk, stored = imported.pk, imported.file.name if imported.file else ""
+    storage = imported.file.storage
+    with transaction.atomic():
+        imported.delete()
+        # The upload never happened as far as anyone can see: no "created", no "deleted" rows either.
+        ImportedDocument.history.filter(id=pk).delete()
+    if stored:
+        storage.delete(stored)
 
 
 # --- 2. propose ------------------------------------------------------------------------------------

@@ -135,15 +135,18 @@ def _zip_bomb() -> bytes:
         ("hong.pdf", b"%PDF-1.7\n garbage", ""),
     ],
 )
-def test_bad_files_are_refused_with_a_message_and_nothing_is_kept(client, world, name, content, message):
+def test_bad_files_are_refused_with_a_message_and_nothing_is_kept(
+    client, world, name, content, message, tmp_path
+):
     client.force_login(world.province_coordinator)
     response = upload(client, world.province, name, _zip_bomb() if content is None else content)
     assert response.status_code == 400
     errors = response.context["form"].non_field_errors() + response.context["form"].errors.get("file", [])
     assert errors and message in " ".join(errors)
     assert not Plan.objects.exists()
-    failed = ImportedDocument.objects.filter(status=ImportStatus.FAILED)
-    assert ImportedDocument.objects.count() == failed.count()  # a failed read is recorded, never half-done
+    # As the README says, nothing changes: no row, no history of one, no file under MEDIA_ROOT.
+    assert not ImportedDocument.objects.exists() and not ImportedDocument.history.exists()
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
 
 
 def test_a_file_over_the_limit_is_refused_naming_the_limit(client, world, monkeypatch):

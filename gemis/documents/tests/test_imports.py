@@ -52,15 +52,18 @@ def test_read_keeps_the_result(imported):
     assert imported.result["text"].startswith("ỦY BAN NHÂN DÂN")
 
 
-def test_unreadable_input_is_marked_failed(world):
+def test_unreadable_input_leaves_nothing_behind(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     document = ImportedDocument.objects.create(
         org_unit=world.province, uploaded_by=world.province_coordinator, pasted_text=""
     )
     document.file.save("rong.txt", __import__("django.core.files.base").core.files.base.ContentFile(b""))
-    with pytest.raises(ParseError):
+    assert list(tmp_path.rglob("*.txt"))
+    with pytest.raises(ParseError) as refused:
         imports.read(document)
-    document.refresh_from_db()
-    assert document.status == ImportStatus.FAILED and "rỗng" in document.error
+    assert "rỗng" in refused.value.message_vi
+    assert not ImportedDocument.objects.exists() and not ImportedDocument.history.exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
 
 
 def test_proposal_resolves_agencies_and_reads_the_plan(imported, agencies):
