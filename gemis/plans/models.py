@@ -460,7 +460,7 @@ def _record_links_of_deletion(sender: type, instance: Any, history_instance: Any
     for field in history_instance._history_m2m_fields:
         rows = links.get(field.name, [])
         m2m_model = HistoricalRecords.m2m_models[field]
-        names = [f.name for f in rows[0]._meta.fields] if rows else []
+        names = [f.attname for f in rows[0]._meta.fields] if rows else []  # ids: the row is gone
         m2m_model.objects.bulk_create(
             [m2m_model(history=history_instance, **{n: getattr(row, n) for n in names}) for row in rows]
         )
