@@ -5,4 +5,5 @@ urlpatterns = [
     path("", include("gemis.plans.urls_tasks")),
     path("", include("gemis.plans.urls_feeds")),
     path("", include("gemis.plans.urls_notifications")),
+    path("", include("gemis.plans.urls_trash")),
 ]

@@ -37,6 +37,7 @@ from gemis.orgs.access import Action
 from gemis.orgs.models import Agency, AgencyKind, OrgUnit
 from gemis.plans import cascade as cascade_rules
 from gemis.plans import tasks as task_rules
+from gemis.plans import trash
 from gemis.plans.deadlines import DeadlineKind
 from gemis.plans.forms import (
     LegalBasisForm,
@@ -83,16 +84,21 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     status = request.GET.get("status", "")
     units = OrgUnit.objects.filter(pk__in=visible.values("org_unit")).order_by("path")
-    if unit_id.isdigit():
-        plans = plans.filter(org_unit_id=int(unit_id))
-    if year.isdigit():
+    # A value that cannot be an id or a year is ignored, as the filter form would never send it.
+    unit_pk = access.id_param(unit_id)
+    if unit_pk is not None:
+        plans = plans.filter(org_unit_id=unit_pk)
+    else:
+        unit_id = ""
+    if year.isdecimal() and len(year) == 4:
         plans = plans.filter(period_start__lte=int(year), period_end__gte=int(year))
+    else:
+        year = ""
     if kind in PlanKind.values:
         plans = plans.filter(kind=kind)
     if status in PlanStatus.values:
         plans = plans.filter(status=status)
-    for word in q.split():
-        plans = plans.filter(Q(subject__icontains=word) | Q(number__icontains=word))
+    plans = search_plans(plans, q)
     plans = plans.annotate(task_total=_count_tasks(), overdue_total=_count_tasks(task_rules.overdue_q()))
     page = Paginator(
         plans.order_by("-period_start", "-issue_date", "-created_at", "-pk"), PAGE_SIZE
@@ -116,6 +122,25 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         else "plans/plan_list.html"
     )
     return render(request, template, context)
+
+
+def search_plans(plans: QuerySet[Plan], q: str) -> QuerySet[Plan]:
+    """The plans whose subject or number holds every word of ``q``, folded as task search folds.
+
+    Databases cannot fold Vietnamese (NFC or NFD, "hoá" or "hóa", with or without
+    marks), so the folding runs here over the person's plans: a few thousand short
+    subjects at most (subjects are capped at ``SUBJECT_MAX_CHARS``), well under the
+    cost of a column kept in step on every save.
+    """
+    words = fold(q).split()
+    if not words:
+        return plans
+    found = [
+        pk
+        for pk, subject, number in plans.order_by().values_list("pk", "subject", "number").iterator()
+        if all(word in fold(f"{subject} {number}") for word in words)
+    ]
+    return plans.filter(pk__in=found)
 
 
 def _years_of(plans: QuerySet[Plan]) -> list[int]:
@@ -350,7 +375,9 @@ def _cascade_rows(user, plan: Plan) -> list[CascadeRow]:
                 target=target,
                 existing=existing,
                 may_open=existing is not None and access.may_view(user, existing),
-                may_create=access.may(user, Action.CHANGE, target.agency or target.unit),
+                may_create=access.may(
+                    user, Action.CHANGE, Plan(org_unit=target.unit, issuing_agency=target.agency)
+                ),
             )
         )
     return rows
@@ -406,10 +433,10 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def issuing_agency_options(request: HttpRequest) -> HttpResponse:
     """The <option>s of the issuing-agency select for the unit just chosen in the plan form."""
-    unit_id = request.GET.get("org_unit", "")
+    unit_id = access.id_param(request.GET.get("org_unit"))
     agencies = Agency.objects.none()
-    if unit_id.isdigit():
-        unit = plan_units(request.user).filter(pk=int(unit_id)).first()
+    if unit_id is not None:
+        unit = plan_units(request.user).filter(pk=unit_id).first()
         if unit is not None:
             agencies = Agency.objects.filter(org_unit=unit).order_by("valid_to", "name")
     return render(request, "plans/_plan_agency_options.html", {"agencies": agencies, "empty": True})
@@ -422,12 +449,10 @@ def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if refused:
         return refused
     if request.method == "POST":
-        parents = [t.parent_task for t in plan.tasks.select_related("parent_task") if t.parent_task]
-        with transaction.atomic():
-            plan.delete()
-            for parent in parents:
-                task_rules.roll_up(parent)
-        messages.success(request, _("The draft plan has been deleted."))
+        trash.delete_plan(plan, user=request.user)
+        messages.success(
+            request, _("The draft plan has been deleted. It can be restored from the trash if needed.")
+        )
         return redirect("plan-list")
     return render(
         request,
@@ -566,16 +591,19 @@ def plan_cascade(request: HttpRequest, pk: int) -> HttpResponse:
     """Build the draft plan of a unit or an agency from an issued plan (or open the one already built)."""
     user = request.user
     plan = access.get_for(user, Plan.objects.select_related("org_unit", "issuing_agency"), pk=pk)
-    unit_id, agency_id = request.POST.get("unit", ""), request.POST.get("agency", "")
+    unit_id = access.id_param(request.POST.get("unit"))
+    agency_id = access.id_param(request.POST.get("agency"))
     agency = None
-    if agency_id.isdigit():
-        agency = access.get_for(
-            user, Agency.objects.select_related("org_unit"), Action.CHANGE, pk=int(agency_id)
-        )
+    if agency_id is not None:
+        agency = access.get_for(user, Agency.objects.select_related("org_unit"), pk=agency_id)
         unit = agency.org_unit
-    elif unit_id.isdigit():
-        unit = access.get_for(user, OrgUnit, Action.CHANGE, pk=int(unit_id))
+    elif unit_id is not None:
+        unit = access.get_for(user, OrgUnit, pk=unit_id)
     else:
+        raise Http404
+    # The new draft is a plan of that unit: written by those who write the unit's plans (never a
+    # former unit's), not by a focal point of the department it is for.
+    if not access.may(user, Action.CHANGE, Plan(org_unit=unit, issuing_agency=agency)):
         raise Http404
     try:
         child, created = cascade_rules.cascade(plan, unit, agency, user)
@@ -619,8 +647,8 @@ def section_create(request: HttpRequest, pk: int) -> HttpResponse:
     refused = _refuse_unless_draft(request, plan)
     if refused:
         return refused
-    parent_id = request.GET.get("parent", "")
-    initial = {"parent": int(parent_id)} if parent_id.isdigit() else {}
+    parent_id = access.id_param(request.GET.get("parent"))
+    initial = {"parent": parent_id} if parent_id else {}
     form = SectionForm(request.POST or None, plan=plan, instance=PlanSection(plan=plan), initial=initial)
     if request.method == "POST":
         if form.is_valid():
@@ -670,10 +698,8 @@ def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_anchor(plan, "section", section.pk))
     task_count = section.tasks.count()
     if request.method == "POST":
-        with transaction.atomic():
-            # Its tasks are not lost: they move up to the enclosing section.
-            section.tasks.update(section=section.parent)
-            section.delete()
+        # Its tasks are not lost: they move up to the enclosing section, each with a history row.
+        trash.delete_section(section, user=request.user)
         messages.success(request, _("The section has been deleted."))
         return redirect(_anchor(plan, "section", section.parent_id))
     consequence = (
@@ -740,8 +766,9 @@ def _picker_context(request: HttpRequest, plan: Plan, form: TaskForm) -> dict:
     nearby = list(access.filter_for(user, nearby_agencies(plan.org_unit))[:AGENCY_OPTIONS_LIMIT])
     lead_value = form["lead_agency"].value()
     partner_values = [str(v) for v in (form["partners"].value() or [])]
-    lead = visible.filter(pk=lead_value).first() if str(lead_value or "").isdigit() else None
-    chosen_partners = list(visible.filter(pk__in=[v for v in partner_values if v.isdigit()]))
+    lead_pk = access.id_param(lead_value)
+    lead = visible.filter(pk=lead_pk).first() if lead_pk else None
+    chosen_partners = list(visible.filter(pk__in=[pk for pk in map(access.id_param, partner_values) if pk]))
     lead_options = ([lead] if lead else []) + [a for a in nearby if a != lead]
     partner_options = chosen_partners + [a for a in nearby if a not in chosen_partners]
     return {
@@ -765,8 +792,8 @@ def task_create(request: HttpRequest, pk: int) -> HttpResponse:
     refused = _refuse_unless_draft(request, plan)
     if refused:
         return refused
-    section_id = request.GET.get("section", "")
-    initial = {"section": int(section_id)} if section_id.isdigit() else {}
+    section_id = access.id_param(request.GET.get("section"))
+    initial = {"section": section_id} if section_id else {}
     form = TaskForm(
         request.POST or None, plan=plan, user=request.user, instance=Task(plan=plan), initial=initial
     )
@@ -802,11 +829,10 @@ def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if refused:
         return refused
     if request.method == "POST":
-        parent = task.parent_task
-        with transaction.atomic():
-            task.delete()
-            task_rules.roll_up(parent)
-        messages.success(request, _("The task has been deleted."))
+        trash.delete_task(task, user=request.user)
+        messages.success(
+            request, _("The task has been deleted. It can be restored from the trash if needed.")
+        )
         return redirect(_anchor(plan, "section", task.section_id))
     return render(
         request,
@@ -872,15 +898,15 @@ def agency_options(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         matches = list(access.filter_for(user, nearby_agencies(plan.org_unit))[:AGENCY_OPTIONS_LIMIT])
     if field_name == "lead":
-        value = request.GET.get("lead_agency", "")
-        lead = visible.filter(pk=int(value)).first() if value.isdigit() else None
+        value = access.id_param(request.GET.get("lead_agency"))
+        lead = visible.filter(pk=value).first() if value else None
         options = ([lead] if lead else []) + [a for a in matches if a != lead]
         return render(
             request,
             "plans/_plan_lead_options.html",
             {"lead_options": options, "lead_selected": lead.pk if lead else None},
         )
-    chosen_ids = [int(v) for v in request.GET.getlist("partners") if v.isdigit()]
+    chosen_ids = [pk for pk in map(access.id_param, request.GET.getlist("partners")) if pk]
     chosen = list(visible.filter(pk__in=chosen_ids))
     options = chosen + [a for a in matches if a not in chosen]
     return render(
