@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "gemis.orgs.context_processors.navigation",
                 "gemis.plans.context_processors.notifications",
+                "gemis.plans.context_processors.trash",
             ],
         },
     },
@@ -217,3 +218,7 @@ LOGGING = {
 # Upload limits are enforced again in the views that take files; these stop huge bodies early.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Deleted plans, tasks, progress and evidence stay restorable from the trash this many days;
+# `gemis purge-trash` then removes their files (the history rows remain).
+GEMIS_TRASH_RETENTION_DAYS = int(os.environ.get("GEMIS_TRASH_RETENTION_DAYS", "90"))

@@ -1,4 +1,4 @@
-"""Template context for every page: the unread-notification count behind the bell in the menu."""
+"""Template context for every page: the unread-notification count behind the bell, the trash link."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from gemis.plans.models import Notification
+from gemis.plans.trash import may_use_trash
 
 
 def notifications(request: HttpRequest) -> dict[str, Any]:
@@ -31,3 +32,11 @@ def _once(compute: Callable[[], int]) -> Callable[[], int]:
         return cache[0]
 
     return value
+
+
+def trash(request: HttpRequest) -> dict[str, Any]:
+    """``gemis_may_use_trash``: the menu shows the trash to administrators and coordinators only."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"gemis_may_use_trash": may_use_trash(user)}
