@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "gemis.core.middleware_limits.RequestSizeLimitMiddleware",  # before anything reads the body
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -218,6 +219,14 @@ LOGGING = {
 # Upload limits are enforced again in the views that take files; these stop huge bodies early.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A request over this many MB of files is refused with 413 before its body is read
+# (gemis/core/middleware_limits.py); the handler stops a body that did not announce its length.
+GEMIS_MAX_UPLOAD_MB = int(os.environ.get("GEMIS_MAX_UPLOAD_MB", "50"))
+FILE_UPLOAD_HANDLERS = [
+    "gemis.core.middleware_limits.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Deleted plans, tasks, progress and evidence stay restorable from the trash this many days;
 # `gemis purge-trash` then removes their files (the history rows remain).
