@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -54,6 +55,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from gemis.core import numbers
 from gemis.indicators.models import (
     PERIOD_TYPE_ORDER,
     CategoryOptionCombo,
@@ -81,6 +83,7 @@ __all__ = [
     "load_values",
     "rebuild_rollups",
     "sources_for",
+    "unstorable_values",
     "yearly_series",
 ]
 
@@ -145,13 +148,39 @@ def _upsert_rollups(rows: Iterable[tuple[int, int, int, int, float, int]]) -> No
                 "(org_unit_id, period_id, data_element_id, option_combo_id, value, count) "
                 f"VALUES {placeholders} "
                 "ON CONFLICT (org_unit_id, period_id, data_element_id, option_combo_id) DO UPDATE SET "
-                f"value = {table}.value + excluded.value, count = {table}.count + excluded.count",
+                f"value = {table}.value + excluded.value, count = {table}.count + excluded.count "
+                "RETURNING org_unit_id, value",
                 params,
             )
+            _check_rollups(cursor.fetchall())
+
+
+class RollupError(ValueError):
+    """A total would become infinite or NaN: the saving transaction is refused, nothing is written."""
+
+
+def _check_rollups(written: Iterable[tuple[int, Any]]) -> None:
+    """Raise before the transaction commits if a rollup came out non-finite (defence in depth: the
+    values are checked when typed, but one infinity would spoil every total above it for good)."""
+    for unit_id, value in written:
+        if value is None or not math.isfinite(float(value)):
+            raise RollupError(
+                f"the total of unit {unit_id} would become {value}; run `gemis rebuild-rollups --check`"
+            )
+
+
+def _counted(row: ValueRow | None) -> ValueRow | None:
+    """A stored value that is not a storable number (an infinity saved by an old version) is left out
+    of the rollups, as :func:`rebuild_rollups` leaves it out: so neither its arrival nor its removal
+    moves a total."""
+    return row if row is not None and numbers.is_storable(row[4]) else None
 
 
 def apply_change(old: ValueRow | None, new: ValueRow | None) -> None:
     """Move one value's change into the rollups of the units above it (call inside the saving transaction)."""
+    if new is not None:
+        numbers.check_value(new[4])  # never a non-finite or absurd value into a total
+    old = _counted(old)
     deltas: dict[tuple[int, int, int, int], list[float]] = defaultdict(lambda: [0.0, 0])
     if old is not None:
         d = deltas[old[:4]]
@@ -174,6 +203,7 @@ def _rollup_deltas(changes: Iterable[tuple[ValueRow | None, ValueRow | None]]) -
     """Many changes at once: deltas summed per ancestor key, ancestors looked up once per unit."""
     deltas: dict[tuple[int, int, int, int], list[float]] = defaultdict(lambda: [0.0, 0])
     for old, new in changes:
+        old = _counted(old)
         if old is not None:
             d = deltas[old[:4]]
             d[0] -= old[4]
@@ -210,9 +240,11 @@ def load_values(
     """Create or update many values in one transaction (an Excel upload), with history and rollups.
 
     ``rows`` are ``(org_unit_id, period_id, data_element_id, option_combo_id, value)``.
-    Returns (created, updated). Validation and locking are the caller's (see ``validation.py``).
+    Returns (created, updated). Validation and locking are the caller's (see ``validation.py``);
+    a value that is not a storable number (NaN, infinite, beyond ``numbers.MAX_MAGNITUDE``) raises
+    ``numbers.NumberError`` before anything is written, whichever path it came by.
     """
-    wanted: dict[tuple[int, int, int, int], float] = {tuple(r[:4]): float(r[4]) for r in rows}
+    wanted: dict[tuple[int, int, int, int], float] = {tuple(r[:4]): numbers.check_value(r[4]) for r in rows}
     if not wanted:
         return 0, 0
     with transaction.atomic():
@@ -323,6 +355,8 @@ def copy_values(rows: Iterable[ValueRow], *, initial: bool = False) -> int:
             per_statement = max(1, min(5000, _parameter_limit() // 5))
             batch: list[Any] = []
             for row in rows:
+                if not -numbers.MAX_MAGNITUDE <= row[4] <= numbers.MAX_MAGNITUDE:  # NaN fails too
+                    numbers.check_value(row[4])
                 batch.extend(row)
                 if len(batch) >= per_statement * 5:
                     count += _insert_rows(cursor, table, columns, batch)
@@ -341,6 +375,8 @@ def copy_values(rows: Iterable[ValueRow], *, initial: bool = False) -> int:
         with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             buffer: list[str] = []
             for unit_id, period_id, element_id, combo_id, value in rows:
+                if not -numbers.MAX_MAGNITUDE <= value <= numbers.MAX_MAGNITUDE:  # NaN fails too
+                    numbers.check_value(value)
                 buffer.append(f"{unit_id}\t{period_id}\t{element_id}\t{combo_id}\t{value!r}\t1\n")
                 if len(buffer) >= 50_000:
                     copy.write("".join(buffer))
@@ -423,7 +459,9 @@ def rebuild_rollups() -> int:
 
     Level by level, each unit's rollup is the sum of its children's own values
     and of its children's rollups, so every value is read once (not once per
-    ancestor).
+    ancestor). A stored value that is not a storable number (NaN, infinite or
+    beyond ``numbers.MAX_MAGNITUDE``, saved by an old version) is left out:
+    :func:`unstorable_values` lists them for a person to correct.
     """
     rollups = connection.ops.quote_name(ValueRollup._meta.db_table)
     values = connection.ops.quote_name(DataValue._meta.db_table)
@@ -451,7 +489,7 @@ def rebuild_rollups() -> int:
                 FROM (
                     SELECT u.parent_id, v.period_id, v.data_element_id, v.option_combo_id, v.value, 1 AS n
                     FROM {values} v JOIN {units} u ON u.id = v.org_unit_id
-                    WHERE u.depth = %s AND u.parent_id IS NOT NULL
+                    WHERE u.depth = %s AND u.parent_id IS NOT NULL AND v.value BETWEEN %s AND %s
                     UNION ALL
                     SELECT u.parent_id, r.period_id, r.data_element_id, r.option_combo_id, r.value, r.count
                     FROM {rollups} r JOIN {units} u ON u.id = r.org_unit_id
@@ -459,11 +497,40 @@ def rebuild_rollups() -> int:
                 ) AS below
                 GROUP BY parent_id, period_id, data_element_id, option_combo_id
                 """,
-                [depth, depth],
+                [depth, -numbers.MAX_MAGNITUDE, numbers.MAX_MAGNITUDE, depth],
             )
         _restore(cursor, restore)
         cursor.execute(f"SELECT COUNT(*) FROM {rollups}")
         return cursor.fetchone()[0]
+
+
+def unstorable_values() -> dict[str, list[Any]]:
+    """What is stored but is not a storable number: values, targets and totals (rollups).
+
+    NaN and infinities compare above every number in PostgreSQL (SQLite cannot
+    store NaN), so a range test finds all of them.
+    """
+    from gemis.indicators.models import Target
+
+    limit = numbers.MAX_MAGNITUDE
+    outside = Q(value__gt=limit) | Q(value__lt=-limit)
+    values = list(
+        DataValue.objects.filter(outside)
+        .select_related("org_unit", "period", "data_element", "option_combo")
+        .order_by("org_unit__path", "period__start", "data_element__code")
+    )
+    target_fields = ("value", "low", "high", "baseline_value")
+    targets_outside = Q()
+    for name in target_fields:
+        targets_outside |= Q(**{f"{name}__gt": limit}) | Q(**{f"{name}__lt": -limit})
+    targets = list(Target.objects.filter(targets_outside).select_related("indicator", "org_unit"))
+    # A total may exceed a single value's limit; only a non-finite one is damaged.
+    rollups = list(
+        ValueRollup.objects.filter(Q(value__gt=1e300) | Q(value__lt=-1e300)).select_related(
+            "org_unit", "period", "data_element"
+        )
+    )
+    return {"values": values, "targets": targets, "rollups": rollups}
 
 
 # --------------------------------------------------------------------------- where a unit's values come from
@@ -663,6 +730,8 @@ def indicator_values(
         for unit_id, period_id, element_id, combo_id, value in DataValue.objects.filter(
             org_unit_id__in=own_ids, period_id__in=period_ids, data_element_id__in=element_ids
         ).values_list("org_unit_id", "period_id", "data_element_id", "option_combo_id", "value"):
+            if not numbers.is_storable(value):
+                continue  # left out of totals, as rebuild_rollups leaves it out
             c = cells[(unit_id, period_id, element_id, combo_id)]
             c[0] += value
             c[1] += 1
@@ -673,6 +742,8 @@ def indicator_values(
                 data_element_id__in=element_ids,
                 count__gt=0,
             ).values_list("org_unit_id", "period_id", "data_element_id", "option_combo_id", "value", "count"):
+                if not math.isfinite(value):
+                    continue  # a damaged total (until rebuild_rollups) never reaches a chart as Infinity
                 c = cells[(unit_id, period_id, element_id, combo_id)]
                 c[0] += value
                 c[1] += count

@@ -31,6 +31,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from gemis.core import numbers
 from gemis.indicators import grid, validation
 from gemis.indicators.models import CategoryOptionCombo, DataElement, Dataset, DataValue, Period
 from gemis.orgs.models import OrgUnit
@@ -246,15 +247,21 @@ def _text(value: Any) -> str:
 
 
 def _number(value: Any) -> float | None:
+    """A cell's number: a numeric cell as it is, a text the way the page reads it (``core.numbers``);
+    raises ``numbers.NumberError`` for anything else, for NaN, infinities and numbers too large."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, bool):
-        raise ValueError(value)
+    if isinstance(value, bool | dt.date | dt.datetime | dt.time):
+        raise numbers.NumberError(numbers.NOT_A_NUMBER, str(value))
     if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, dt.date | dt.datetime):
-        raise ValueError(value)
+        return numbers.check_value(value, text=str(value)[: numbers.MAX_LENGTH])
     return grid.parse_number(str(value))
+
+
+def _number_problem(error: numbers.NumberError, raw: Any) -> str:
+    if error.code == numbers.NOT_A_NUMBER:
+        return _("Not a number: %(text)s.") % {"text": _text(raw)[:40]}
+    return numbers.message(error)
 
 
 def read_upload(
@@ -436,10 +443,8 @@ def _read_book(book: Any, report: UploadReport, allowed_units: Any, today: dt.da
             column = get_column_letter(index + 1)
             try:
                 number_value = _number(cells_raw[code])
-            except ValueError:
-                line.errors.append(
-                    (column, _("Not a number: %(text)s.") % {"text": _text(cells_raw[code])[:40]})
-                )
+            except numbers.NumberError as error:
+                line.errors.append((column, _number_problem(error, cells_raw[code])))
                 continue
             if number_value is None:
                 continue

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gemis.core import numbers
 from gemis.core.forms import BootstrapFormMixin, DayMonthYearInput
 from gemis.core.versioning import VersionedModelForm
 from gemis.documents.forms import ACCEPTED_SUFFIXES, check_document_file
@@ -188,6 +189,10 @@ class LocalTargetForm(VersionedModelForm):
             "note",
         ]
         widgets = {"text": forms.Textarea(attrs={"rows": 2}), "note": forms.Textarea(attrs={"rows": 2})}
+        # Finite and within ±numbers.MAX_MAGNITUDE ("Số quá lớn…"), like every number GEMIS stores.
+        field_classes = {
+            name: numbers.BoundedFloatField for name in ("value", "low", "high", "baseline_value")
+        }
 
     def __init__(self, *args: Any, units: Any, indicator: Indicator, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

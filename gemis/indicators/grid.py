@@ -8,8 +8,9 @@ saved cells (the domain never stores it).
 Saving one cell, as the grid does when the officer leaves it:
 
 1. the period must be open for the unit (``validation.is_locked``);
-2. the value must be a number (typed the Vietnamese way, "1.234,5", or with a
-   point, "2.5");
+2. the value must be a number written the page's way ("1.234,5" in Vietnamese,
+   "1,234.5" in English), finite and within ``numbers.MAX_MAGNITUDE``
+   (``gemis.core.numbers``: an ambiguous "1.950" on an English page is refused);
 3. the row must still have the version the officer saw, else the save is
    refused as a conflict (no lost updates);
 4. ``validation.validate_cells`` runs on the whole form as saved plus the new
@@ -17,7 +18,10 @@ Saving one cell, as the grid does when the officer leaves it:
    denominator, a broken cross-cell rule, a negative value). Cells still
    empty are a matter of completeness, shown beside the grid, not a reason
    to refuse the cells already typed;
-5. the value is written with ``aggregate.load_values`` (the domain's writer,
+5. a value more than ten times the cell's last earlier value (the same element,
+   cell and unit, an earlier period of the same type) is not saved until the
+   officer confirms it (``confirm=True``): a common slip of the keyboard;
+6. the value is written with ``aggregate.load_values`` (the domain's writer,
    which keeps the rollups of every unit above current in the same
    transaction); an emptied cell deletes the value (the domain's delete signal
    moves it out of the rollups).
@@ -32,18 +36,17 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from gemis.core import numbers
 from gemis.indicators import validation
-from gemis.indicators.aggregate import load_values
+from gemis.indicators.aggregate import RollupError, load_values
 from gemis.indicators.models import (
     CategoryOptionCombo,
     DataElement,
@@ -64,13 +67,17 @@ INVALID = "invalid"
 CONFLICT = "conflict"
 LOCKED = "locked"
 UNCHANGED = "unchanged"
+CONFIRM = "confirm"
 
 CONFLICT_MESSAGE = _(
     "Someone else saved this cell after you opened the form: it now holds %(value)s. Your value "
     "(%(yours)s) was not saved; type it again if it is still right."
 )
-NOT_A_NUMBER = _("Type a number, e.g. 1.234 or 12,5.")
 
+DAMAGED_TOTALS = _(
+    "The totals above this unit hold a damaged value, so nothing was saved. Ask the system "
+    "administrator to run “gemis rebuild-rollups --check”, then save again."
+)
 
 # --------------------------------------------------------------------------- who enters for which unit
 
@@ -154,38 +161,18 @@ def default_period(dataset: Dataset, today: dt.date) -> str:
 
 
 def parse_number(text: str) -> float | None:
-    """A number as an officer types it; None for an empty cell. Raises ValueError otherwise.
+    """A number as an officer types it on this page; None for an empty cell.
 
-    With the page's separators (Vietnamese: "1.234,5"; English: "1,234.5"); a
-    lone point or comma that does not group thousands is a decimal mark ("2.5",
-    "2,5"), since people type both.
+    The page's language decides the marks (``gemis.core.numbers``: "1.234,5" in
+    Vietnamese, "1,234.5" in English); raises ``numbers.NumberError`` (a
+    ValueError) for a text that is not one, is ambiguous, or is too large.
     """
-    text = (text or "").strip().replace("\u00a0", "").replace(" ", "")
-    if not text:
-        return None
-    decimal = formats.get_format("DECIMAL_SEPARATOR")
-    thousand = formats.get_format("THOUSAND_SEPARATOR")
-    if decimal in text and thousand in text:
-        text = text.replace(thousand, "").replace(decimal, ".")
-    elif thousand in text:
-        grouped = re.fullmatch(r"-?\d{1,3}(" + re.escape(thousand) + r"\d{3})+", text)
-        text = text.replace(thousand, "") if grouped else text.replace(thousand, ".")
-    elif decimal in text:
-        text = text.replace(decimal, ".")
-    if not re.fullmatch(r"-?\d+(\.\d+)?", text):
-        raise ValueError(text)
-    return float(text)
+    return numbers.parse_for_page(text)
 
 
 def format_number(value: float | None) -> str:
     """For inputs and tables: grouped thousands and the page's decimal mark; "" for nothing."""
-    if value is None:
-        return ""
-    if abs(value - round(value)) < 1e-9:
-        return formats.number_format(round(value), 0, use_l10n=True, force_grouping=True)
-    text = f"{value:.6f}".rstrip("0").rstrip(".")
-    places = len(text.split(".")[1]) if "." in text else 0
-    return formats.number_format(value, places, use_l10n=True, force_grouping=True)
+    return numbers.format_for_page(value)
 
 
 # --------------------------------------------------------------------------- the grid
@@ -498,6 +485,56 @@ def save_comment(
     return []
 
 
+TIMES_PREVIOUS = 10
+
+
+def previous_value(
+    period: Period, unit: OrgUnit, element: DataElement, combo: CategoryOptionCombo
+) -> tuple[float, Period] | None:
+    """The cell's last value in an earlier period of the same type (2023 for 2024, Q4 for Q1), if any."""
+    found = (
+        DataValue.objects.filter(
+            org_unit=unit,
+            data_element=element,
+            option_combo=combo,
+            period__type=period.type,
+            period__start__lt=period.start,
+        )
+        .select_related("period")
+        .order_by("-period__start")
+        .first()
+    )
+    return (found.value, found.period) if found is not None else None
+
+
+def needs_confirmation(value: float | None, previous: float | None) -> bool:
+    """More than ten times the last value (a digit typed twice, a thousands mark misread)."""
+    if value is None or not previous or not numbers.is_storable(previous):
+        return False
+    return abs(value) > TIMES_PREVIOUS * abs(previous)
+
+
+def _conflict(
+    dataset: Dataset,
+    period: Period,
+    unit: OrgUnit,
+    element: DataElement,
+    cell_code: str,
+    existing: DataValue | None,
+    text: str,
+) -> CellResult:
+    now = existing.value if existing else None
+    return CellResult(
+        CONFLICT,
+        element.code,
+        cell_code,
+        now,
+        existing.version if existing else 0,
+        [str(CONFLICT_MESSAGE % {"value": format_number(now) or "—", "yours": text.strip() or "—"})],
+        _row_total(dataset, period, unit, element),
+    )
+
+
 @_labelled
 def save_cell(
     dataset: Dataset,
@@ -510,6 +547,7 @@ def save_cell(
     *,
     user: Any,
     today: dt.date,
+    confirm: bool = False,
 ) -> CellResult:
     """Check and save one cell of the grid (see the module's docstring)."""
     element, combo = _cell_of(dataset, element_code, cell_code)
@@ -523,53 +561,74 @@ def save_cell(
         )
     try:
         value = parse_number(text)
-    except ValueError:
-        return CellResult(INVALID, element_code, cell_code, messages=[str(NOT_A_NUMBER)])
+    except numbers.NumberError as error:
+        return CellResult(INVALID, element_code, cell_code, messages=[numbers.message(error)])
 
-    with transaction.atomic():
-        existing = (
-            DataValue.objects.select_for_update()
-            .filter(org_unit=unit, period=period, data_element=element, option_combo=combo)
-            .first()
-        )
-        current_version = existing.version if existing else 0
-        if current_version != expected_version:
-            now = existing.value if existing else None
-            return CellResult(
-                CONFLICT,
-                element_code,
-                cell_code,
-                now,
-                current_version,
-                [str(CONFLICT_MESSAGE % {"value": format_number(now) or "—", "yours": text.strip() or "—"})],
-                _row_total(dataset, period, unit, element),
-            )
-        if (existing.value if existing else None) == value:
-            return CellResult(
-                UNCHANGED,
-                element_code,
-                cell_code,
-                value,
-                current_version,
-                row_total=_row_total(dataset, period, unit, element),
-            )
-        current = {key: dv.value for key, dv in saved_values(dataset, period, unit).items()}
-        problems = check_change(dataset, current, (element_code, cell_code), value)
-        if problems:
-            return CellResult(
-                INVALID,
-                element_code,
-                cell_code,
-                value,
-                current_version,
-                list(dict.fromkeys(str(p.message) for p in problems)),
-            )
-        if value is None:
-            existing.delete()  # the domain's delete signal takes it out of the rollups
-            version = 0
-        else:
-            load_values([(unit.pk, period.pk, element.pk, combo.pk, value)], user=user, reason="data entry")
-            version = current_version + 1
+    key = {"org_unit": unit, "period": period, "data_element": element, "option_combo": combo}
+    try:
+        with transaction.atomic():
+            existing = DataValue.objects.select_for_update().filter(**key).first()
+            current_version = existing.version if existing else 0
+            if current_version != expected_version:
+                return _conflict(dataset, period, unit, element, cell_code, existing, text)
+            if (existing.value if existing else None) == value:
+                return CellResult(
+                    UNCHANGED,
+                    element_code,
+                    cell_code,
+                    value,
+                    current_version,
+                    row_total=_row_total(dataset, period, unit, element),
+                )
+            current = {key: dv.value for key, dv in saved_values(dataset, period, unit).items()}
+            problems = check_change(dataset, current, (element_code, cell_code), value)
+            if problems:
+                return CellResult(
+                    INVALID,
+                    element_code,
+                    cell_code,
+                    value,
+                    current_version,
+                    list(dict.fromkeys(str(p.message) for p in problems)),
+                )
+            previous = previous_value(period, unit, element, combo)
+            if not confirm and previous is not None and needs_confirmation(value, previous[0]):
+                message = _(
+                    "This is more than ten times the value of %(period)s (%(previous)s). Check it: if it "
+                    "is right, press “Save anyway”."
+                ) % {"period": period_label(previous[1].code), "previous": format_number(previous[0])}
+                return CellResult(CONFIRM, element_code, cell_code, value, current_version, [str(message)])
+            if value is None:
+                existing.delete()  # the domain's delete signal takes it out of the rollups
+                version = 0
+            elif existing is None:
+                # The first save of an empty cell: nothing to lock yet, so the unique constraint decides.
+                # Whoever inserts second (PostgreSQL waits for the first to commit) gets the conflict.
+                try:
+                    with transaction.atomic():
+                        created = DataValue(**key, value=value, entered_by=user)
+                        created._history_user = user
+                        created._change_reason = "data entry"
+                        created.save()
+                except IntegrityError:
+                    return _conflict(
+                        dataset,
+                        period,
+                        unit,
+                        element,
+                        cell_code,
+                        DataValue.objects.filter(**key).first(),
+                        text,
+                    )
+                version = created.version
+            else:
+                load_values(
+                    [(unit.pk, period.pk, element.pk, combo.pk, value)], user=user, reason="data entry"
+                )
+                version = current_version + 1
+    except RollupError:
+        # The totals above the unit are already damaged (a value saved before numbers were checked).
+        return CellResult(INVALID, element_code, cell_code, messages=[str(DAMAGED_TOTALS)])
     return CellResult(
         SAVED,
         element_code,

@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from gemis.core import numbers
 from gemis.core.versioning import VersionedModel
 from gemis.orgs.models import OrgUnit, UnitSuccession
 
@@ -434,9 +435,13 @@ class DataValue(VersionedModel):
         )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Save and move the difference into the totals of every unit above, in one transaction."""
+        """Save and move the difference into the totals of every unit above, in one transaction.
+
+        A value that is not a storable number (NaN, infinite, beyond ``numbers.MAX_MAGNITUDE``)
+        raises ``numbers.NumberError`` and nothing is written."""
         from gemis.indicators.aggregate import apply_change
 
+        self.value = numbers.check_value(self.value)
         with transaction.atomic():
             old = None
             if self.pk:

@@ -129,6 +129,7 @@ STATUS_CODES = {
     grid.INVALID: 400,
     grid.CONFLICT: 409,
     grid.LOCKED: 423,
+    grid.CONFIRM: 200,  # nothing saved yet: the cell asks "save anyway?" (a second post with confirm=1)
 }
 
 
@@ -153,6 +154,7 @@ def entry_cell(request: HttpRequest, dataset: str, unit: int, period: str) -> Ht
         version,
         user=request.user,
         today=today(),
+        confirm=request.POST.get("confirm") == "1",
     )
     context = {
         "result": result,

@@ -1,5 +1,6 @@
 /* The data-entry grid: Enter moves down (Shift+Enter up), Tab moves right (the browser's own),
-   each cell is saved by htmx when it changes; refused saves (400/409/423) are shown in the cell. */
+   each cell is saved by htmx when it changes; refused saves (400/409/423) are shown in the cell,
+   and so is a value that needs confirming. */
 (function () {
   "use strict";
 
@@ -67,6 +68,23 @@
     var cell = event.detail.target;
     if (cell && cell.dataset && cell.dataset.state === "invalid") {
       cell.setAttribute("aria-invalid", "true");
+    }
+  });
+
+  // A value more than ten times the last period's is not saved until confirmed: the cell shows the
+  // question and a "Save anyway" button (which posts again with confirm=1); the status line above
+  // the grid repeats it, since the person has usually moved on to the next cell meanwhile.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    // An outerHTML swap replaced the target: find its successor by id.
+    var id = event.detail.target && event.detail.target.id;
+    var cell = id ? document.getElementById(id) : null;
+    if (!(cell && cell.dataset && cell.dataset.state === "confirm")) return;
+    var status = document.getElementById("grid-status");
+    var message = cell.querySelector("[data-testid=cell-message]");
+    var input = cell.querySelector("input.grid-input");
+    if (status && message) {
+      status.className = "ms-2 text-warning-emphasis";
+      status.textContent = (input ? input.getAttribute("aria-label") + ": " : "") + message.textContent;
     }
   });
 })();
