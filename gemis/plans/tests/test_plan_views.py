@@ -268,7 +268,14 @@ def test_detail_reads_like_the_document_in_order(client, world, province_plan):
         found = body.find(text, position)
         assert found >= 0, f"{text!r} missing or out of order"
         position = found + len(text)
-    assert 'font-family: "Times New Roman"' in body and "@media print" in body
+    # The layout (print rules included) is a static file: the Content-Security-Policy allows no <style>.
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    assert "gemis/plan-document.css" in body
+    css = Path(finders.find("gemis/plan-document.css")).read_text(encoding="utf-8")
+    assert 'font-family: "Times New Roman"' in css and "@media print" in css
 
 
 def test_detail_shows_task_status_progress_and_link(client, world, province_plan):
