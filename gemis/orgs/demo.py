@@ -16,7 +16,7 @@ from gemis.orgs.agencies import load_standard_agencies
 from gemis.orgs.models import Agency, Membership, OrgUnit, Role, Scheme, Tier, User
 from gemis.orgs.units import legacy_provinces_for, load_successions, load_units
 
-DEMO_PASSWORD = "Gemis@2026"
+DEMO_PASSWORD = "Gemis@2026!vn"
 
 
 @dataclass

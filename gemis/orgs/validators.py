@@ -22,6 +22,39 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
             )
 
 
+class CommonPasswordValidator(password_validation.CommonPasswordValidator):
+    def validate(self, password: str, user: object = None) -> None:
+        try:
+            super().validate(password, user)
+        except ValidationError:
+            raise ValidationError(
+                _("This password is among the most common ones and is guessed first. Choose another one."),
+                code="password_too_common",
+            ) from None
+
+
+class NumericPasswordValidator(password_validation.NumericPasswordValidator):
+    def validate(self, password: str, user: object = None) -> None:
+        try:
+            super().validate(password, user)
+        except ValidationError:
+            raise ValidationError(
+                _("This password is only digits. Add letters or signs."), code="password_entirely_numeric"
+            ) from None
+
+
+class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilarityValidator):
+    def validate(self, password: str, user: object = None) -> None:
+        try:
+            super().validate(password, user)
+        except ValidationError as error:
+            raise ValidationError(
+                _("This password is too close to your %(verbose_name)s. Choose a password unrelated to it."),
+                code="password_too_similar",
+                params=error.error_list[0].params,
+            ) from None
+
+
 class VarietyValidator:
     """Refuse passwords that are mostly one short chunk repeated ("phunuphunu1") or use few characters.
 
@@ -35,6 +68,15 @@ class VarietyValidator:
 
     def validate(self, password: str, user: object = None) -> None:
         text = password.lower()
+        # The repetition first: its message says best what is wrong with "phunuphunu1".
+        if text and longest_repetition(text) / len(text) > self.max_repeated_share:
+            raise ValidationError(
+                _(
+                    "This password is mostly the same group of characters repeated (like “phunuphunu”). "
+                    "Choose a password that does not repeat itself, e.g. a short sentence."
+                ),
+                code="password_repetitive",
+            )
         if len(set(text)) < self.min_distinct:
             raise ValidationError(
                 ngettext(
@@ -46,14 +88,6 @@ class VarietyValidator:
                 ),
                 code="password_too_uniform",
                 params={"min_distinct": self.min_distinct},
-            )
-        if text and longest_repetition(text) / len(text) > self.max_repeated_share:
-            raise ValidationError(
-                _(
-                    "This password is mostly the same group of characters repeated (like “phunuphunu”). "
-                    "Choose a password that does not repeat itself, e.g. a short sentence."
-                ),
-                code="password_repetitive",
             )
 
     def get_help_text(self) -> str:

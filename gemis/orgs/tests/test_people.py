@@ -126,7 +126,7 @@ def test_manager_cannot_make_a_superuser(client, world):
 
 
 def test_manageable_users_needs_every_membership_inside(world, commune_admin):
-    inside = make_user("trong", world.commune_a_agency, Role.VIEWER)
+    make_user("trong", world.commune_a_agency, Role.VIEWER)
     both = make_user("ca.hai", world.commune_a_agency, Role.VIEWER)
     Membership.objects.create(user=both, agency=world.district_b_agency, role=Role.VIEWER)
     found = set(people.manageable_users(commune_admin).values_list("username", flat=True))
