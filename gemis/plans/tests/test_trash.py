@@ -253,7 +253,7 @@ def test_a_child_whose_plan_is_in_the_trash_waits_for_it(world, plan):
     items = {(i.kind, i.pk): i for i in trash.list_deleted(world.district_a_coordinator)}
     assert items[("task", task_pk)].parent_deleted
     assert items[("plan", plan_pk)].contents["task"] == 1  # only the task deleted with it
-    with pytest.raises(trash.RestoreRefused, match="restore that first"):
+    with pytest.raises(trash.RestoreRefused, match="khôi phục mục đó trước"):
         trash.restore("task", task_pk, user=world.district_a_coordinator)
     trash.restore("plan", plan_pk, user=world.district_a_coordinator)
     assert Task.objects.filter(plan_id=plan_pk).count() == 1
@@ -281,7 +281,7 @@ def test_a_missing_file_refuses_the_whole_restore(world, plan):
     plan_pk = plan.pk
     trash.delete_plan(plan, user=world.district_a_coordinator)
     default_storage.delete(attachment.file.name)
-    with pytest.raises(trash.RestoreRefused, match="no longer on the server"):
+    with pytest.raises(trash.RestoreRefused, match="không còn trên máy chủ"):
         trash.restore("plan", plan_pk, user=world.district_a_coordinator)
     assert not Plan.objects.filter(pk=plan_pk).exists()
 
@@ -291,7 +291,7 @@ def test_a_row_that_exists_again_is_refused_clearly(world, plan):
     trash.delete_plan(plan, user=world.district_a_coordinator)
     # A row with the same identity came back behind the trash's back (a database restore): never overwrite.
     ReportObligation.objects.create(pk=report_pk, plan=make_plan(world.district_a), name="Khác")
-    with pytest.raises(trash.RestoreRefused, match="same identity"):
+    with pytest.raises(trash.RestoreRefused, match="cùng mã số"):
         trash.restore("plan", plan_pk, user=world.district_a_coordinator)
     assert not Plan.objects.filter(pk=plan_pk).exists()  # all or nothing
     assert not Task.objects.filter(plan_id=plan_pk).exists()
@@ -322,3 +322,43 @@ def test_purge_keeps_live_evidence(world, plan, settings):
     name = Attachment.objects.get().file.name
     assert trash.purge_files(now=timezone.now() + dt.timedelta(days=1)) == []
     assert default_storage.exists(name)
+
+
+# -- the screen -------------------------------------------------------------------------------------------
+
+
+def test_trash_page_lists_and_restores(client, world, plan):
+    plan_pk = plan.pk
+    delete_through_the_view(client, world, plan)
+    client.force_login(world.district_a_coordinator)
+    page = client.get(reverse("trash"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "12/KH-UBND" in text and 'data-testid="trash-link"' in text
+    assert world.district_a_coordinator.full_name or world.district_a_coordinator.username in text
+    assert client.get(reverse("trash"), {"kind": "evidence"}).context["items"] == []
+    response = client.post(reverse("trash-restore", args=["plan", plan_pk]))
+    assert response.status_code == 302 and response.url == reverse("plan-detail", args=[plan_pk])
+    assert Plan.objects.filter(pk=plan_pk).exists()
+    assert client.post(reverse("trash-restore", args=["plan", plan_pk])).status_code == 404  # not deleted now
+
+
+def test_refusal_is_said_on_the_page(client, world, plan):
+    task = plan.tasks.get(text__startswith="Tổ chức")
+    task_pk = task.pk
+    trash.delete_task(task, user=world.district_a_coordinator)
+    trash.delete_plan(plan, user=world.district_a_coordinator)
+    client.force_login(world.district_a_coordinator)
+    assert 'data-testid="restore-parent-first"' in client.get(reverse("trash")).content.decode()
+    response = client.post(reverse("trash-restore", args=["task", task_pk]), follow=True)
+    assert "khôi phục mục đó trước" in response.content.decode().lower()
+
+
+def test_people_without_the_trash_get_404_and_no_link(client, world):
+    for person in (world.district_a_focal, world.district_a_viewer, world.province_leader):
+        client.force_login(person)
+        assert client.get(reverse("trash")).status_code == 404
+        assert 'data-testid="trash-link"' not in client.get(reverse("home")).content.decode()
+    client.force_login(world.district_a_coordinator)
+    assert client.post(reverse("trash-restore", args=["nothing", 1])).status_code == 404
+    assert client.get(reverse("trash-restore", args=["plan", 1])).status_code == 405
