@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from gemis.core import jobs as background
 from gemis.core.models import JobStatus
+from gemis.core.text import clean_filename
 from gemis.core.uploads import private_file_response
 from gemis.documents import imports
 from gemis.documents.forms import (
@@ -70,7 +71,7 @@ def _store(data: dict[str, Any], user: Any) -> ImportedDocument:
         digest = hashlib.sha256()
         for chunk in upload.chunks():
             digest.update(chunk)
-        imported.original_name = upload.name[:255]
+        imported.original_name = clean_filename(upload.name)[:255]
         imported.size = upload.size
         imported.sha256 = digest.hexdigest()
         imported.file.save(upload.name, upload, save=False)
