@@ -6,14 +6,46 @@ from typing import Any
 
 from django import forms
 
+from gemis.core.text import clean_filename, clean_line, clean_multiline
+
+
+def _cleaned_to_python(field: forms.Field) -> None:
+    """Clean what a person typed before the field validates it (so max_length counts what is kept).
+
+    Text loses the invisible direction and zero-width characters (gemis.core.text.INVISIBLE) and is
+    NFC; one-line fields also lose line breaks. File names are cleaned the same way. Passwords and
+    hidden fields are left exactly as sent.
+    """
+    if isinstance(field.widget, forms.PasswordInput | forms.HiddenInput):
+        return
+    original = field.to_python
+    if isinstance(field, forms.FileField):
+
+        def to_python(value: Any) -> Any:
+            value = original(value)
+            if value is not None and getattr(value, "name", None):
+                value.name = clean_filename(value.name)
+            return value
+
+    elif isinstance(field, forms.CharField):
+        clean = clean_multiline if isinstance(field.widget, forms.Textarea) else clean_line
+
+        def to_python(value: Any) -> Any:
+            return original(clean(value) if isinstance(value, str) else value)
+
+    else:
+        return
+    field.to_python = to_python
+
 
 class BootstrapFormMixin:
-    """Give every widget the Bootstrap class it needs, and mark invalid fields."""
+    """Give every widget the Bootstrap class it needs, mark invalid fields, clean typed text."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Never touch self.errors here: it would validate before subclasses narrow their querysets.
         for field in self.fields.values():
+            _cleaned_to_python(field)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput | forms.HiddenInput):
                 continue

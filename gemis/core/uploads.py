@@ -19,6 +19,8 @@ from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from gemis.core.text import clean_filename
+
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_FILES_PER_UPDATE = 5
 _ZIP_MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -57,7 +59,9 @@ def allowed_extensions() -> str:
 
 def check_upload(name: str, stream: IO[bytes], size: int) -> CheckedFile:
     """Validate one uploaded file; raise ValidationError with a Vietnamese message."""
-    display = PurePath(name).name[:200] or "tệp"
+    # The stored and shown name: no right-to-left override ("report<RLO>fdp.exe" looking like
+    # "reportexe.pdf"), no zero-width characters; the type is judged on that same clean name.
+    display = clean_filename(name)[:200]
     if size == 0:
         raise ValidationError(_("%(name)s is empty. Choose the file again.") % {"name": display})
     if size > MAX_UPLOAD_BYTES:
@@ -65,7 +69,7 @@ def check_upload(name: str, stream: IO[bytes], size: int) -> CheckedFile:
             _("%(name)s is %(size)s; the limit is %(limit)s per file. Compress it or split it.")
             % {"name": display, "size": filesizeformat(size), "limit": filesizeformat(MAX_UPLOAD_BYTES)}
         )
-    suffix = PurePath(name).suffix.lower()
+    suffix = PurePath(display).suffix.lower()
     stream.seek(0)
     head = stream.read(16)
     if suffix in TEXT_TYPES:
@@ -131,7 +135,10 @@ def private_file_response(stored: FieldFile, filename: str, content_type: str) -
     except (FileNotFoundError, ValueError) as exc:
         raise Http404 from exc
     # as_attachment + filename gives RFC 5987 ``filename*=utf-8''…`` for Vietnamese names.
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    # Names stored before they were cleaned on upload are cleaned here too.
+    response = FileResponse(
+        handle, as_attachment=True, filename=clean_filename(filename), content_type=content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "sandbox"

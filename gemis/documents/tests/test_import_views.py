@@ -14,6 +14,8 @@ from django.urls import reverse
 from gemis.core.models import BackgroundJob, JobStatus
 from gemis.documents import forms as import_forms
 from gemis.documents.models import ImportedDocument, ImportStatus
+from gemis.orgs.models import Role
+from gemis.orgs.testing import make_user
 from gemis.plans.models import Plan
 
 from .test_imports import ACTION_MONTH, agencies  # noqa: F401  (fixture)
@@ -196,9 +198,16 @@ def test_other_units_get_nothing(client, world, imported, who):
 
 
 def test_a_viewer_of_the_unit_may_read_the_file_but_not_accept(client, world, imported):
-    client.force_login(world.province_leader)
+    viewer = make_user("xem.tinh", world.province_agency, Role.VIEWER)
+    client.force_login(viewer)
     assert client.get(reverse("import-file", args=[imported.pk])).status_code == 200
     assert client.get(reverse("import-review", args=[imported.pk])).status_code == 404
+
+
+def test_a_leader_reviews_the_units_import(client, world, imported):
+    """Decision of issue 10: leaders write their unit's plans, imported ones included."""
+    client.force_login(world.province_leader)
+    assert client.get(reverse("import-review", args=[imported.pk])).status_code == 200
 
 
 def test_people_who_may_not_write_plans_get_no_upload_page(client, world):
@@ -231,3 +240,15 @@ def test_the_plan_page_links_the_original_document(client, world, agencies):  # 
     assert reverse("import-file", args=[imported.pk]) in html and "Kế hoạch 2150.txt" in html
     download = client.get(reverse("import-file", args=[imported.pk]))
     assert b"".join(download.streaming_content) == ACTION_MONTH.read_bytes()
+
+
+def test_file_names_are_kept_without_direction_overrides(client, world, agencies):  # noqa: F811
+    client.force_login(world.province_coordinator)
+    refused = upload(client, world.province, "report\u202efdp.exe", b"MZ\x90\x00")
+    errors = " ".join(refused.context["form"].errors["file"])
+    assert "reportfdp.exe" in errors and "\u202e" not in errors
+    upload(client, world.province, "Kế\u200b hoạch\u202e.txt", ACTION_MONTH.read_bytes())
+    imported = ImportedDocument.objects.get()
+    assert imported.original_name == "Kế hoạch.txt"
+    response = client.get(reverse("import-file", args=[imported.pk]))
+    assert "\u202e" not in response["Content-Disposition"]
