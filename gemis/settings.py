@@ -7,6 +7,7 @@ GEMIS_ENV=production turns on the hardened mode that passes
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -114,7 +115,18 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "gemis.sqlite3",
             # WAL lets the demo server read while a command writes; NORMAL sync is safe with WAL.
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20},
+            # IMMEDIATE: a transaction takes the write lock when it begins, so concurrent writers wait
+            # their turn (up to "timeout" seconds) instead of failing with "database is locked" when a
+            # reader upgrades to a writer mid-transaction (SQLite gives up at once to avoid deadlock).
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+            # Tests use a file, not Django's shared-cache memory database: there locks are per table
+            # and the busy timeout does not apply, so the concurrency tests could not pass. One file
+            # per test run (pid), so that several runs in one checkout do not share it.
+            "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"gemis-test-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

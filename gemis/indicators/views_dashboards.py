@@ -7,8 +7,6 @@ the figures come from :mod:`gemis.indicators.dashboards`.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,12 +14,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from django.utils.translation import gettext as _
 
+from gemis.core import exports
 from gemis.indicators import dashboards
 from gemis.indicators import targets as target_rules
-from gemis.indicators.excel import XLSX_TYPE
 from gemis.indicators.models import Indicator
 from gemis.indicators.permissions import changeable_units, may_change_indicator
 from gemis.orgs import access
@@ -147,27 +144,14 @@ def chart_data(request: HttpRequest, page: str, fmt: str) -> HttpResponse:
     if chart is None or fmt not in ("xlsx", "csv"):
         raise Http404
     filename = f"{page}-{chart.id}-{timezone.localdate():%Y%m%d}.{fmt}"
+    headers = [str(h) for h in chart.headers]
+    # Names typed by people (a local indicator, a unit) go through the shared exporter, which keeps a
+    # "=HYPERLINK(…)" a text and not a live formula.
     if fmt == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")  # so that Excel reads the Vietnamese as UTF-8
-        writer = csv.writer(buffer)
-        writer.writerow([str(h) for h in chart.headers])
-        writer.writerows(chart.rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(exports.csv_text(headers, chart.rows), content_type=exports.CSV_TYPE)
     else:
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "Số liệu"
-        sheet.append([str(chart.title)])
-        sheet["A1"].font = Font(bold=True)
-        sheet.append([str(h) for h in chart.headers])
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
-        for row in chart.rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+        content = exports.xlsx_bytes(headers, chart.rows, sheet_title=_("Data"), title=str(chart.title))
+        response = HttpResponse(content, content_type=exports.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

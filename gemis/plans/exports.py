@@ -2,15 +2,14 @@
 
 One generator (:func:`task_rows`) turns a filtered queryset into rows of plain
 values (dates stay dates), and one writer per format turns the rows into bytes.
-CSV is streamed and starts with a byte-order mark, without which Excel opens
-UTF-8 as the local code page and Vietnamese turns to mojibake.
+Both go through the shared table exporter (:mod:`gemis.core.exports`): CSV is
+streamed with a byte-order mark, and a text that a spreadsheet would read as a
+formula ("=HYPERLINK(…)", "- Tổ chức…") stays text in both formats.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Iterable, Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -18,11 +17,8 @@ from typing import Any
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
+from gemis.core import exports
 from gemis.plans import tasks as task_rules
 from gemis.plans.models import ProgressUpdate, Task
 
@@ -36,8 +32,6 @@ COLUMN_WIDTHS = (6, 70, 18, 30, 40, 28, 16, 16, 10, 18)
 DATE_COLUMN = 6
 DATETIME_COLUMN = 9
 WRAP_COLUMNS = (1, 4)
-EXCEL_DATE_FORMAT = "dd/mm/yyyy"
-EXCEL_DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 
 
 def headers() -> list[str]:
@@ -124,75 +118,22 @@ def task_rows(queryset: QuerySet[Task], today: dt.date | None = None) -> Iterato
             )
 
 
-# A cell starting with one of these is read by spreadsheets as a formula ("CSV injection"): a task
-# text "=HYPERLINK(…)" must stay text, and so must Vietnamese bullets "- Tổ chức…".
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text_value(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return "" if value is None else value
-
-
-class _Echo:
-    """A file-like object whose write() hands the line back, for streaming csv.writer output."""
-
-    def write(self, value: str) -> str:
-        return value
+def _columns() -> list[exports.Column]:
+    formats = {DATE_COLUMN: exports.DATE_FORMAT, DATETIME_COLUMN: exports.DATETIME_FORMAT}
+    return [
+        exports.Column(title, width=width, number_format=formats.get(index), wrap=index in WRAP_COLUMNS)
+        for index, (title, width) in enumerate(zip(headers(), COLUMN_WIDTHS, strict=True))
+    ]
 
 
 def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
-    """The CSV file line by line: BOM, header, rows (dates as dd/mm/yyyy text)."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(headers())
-    for row in rows:
-        yield writer.writerow([_text_value(v) for v in row])
+    """The CSV file line by line: BOM, header, rows (dates as dd/mm/yyyy text, formulas defused)."""
+    return exports.csv_lines(headers(), rows)
 
 
 def xlsx_bytes(rows: Iterable[Row]) -> bytes:
     """The XLSX workbook: bold frozen header, set widths, real Excel dates shown dd/mm/yyyy."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Tasks")[:31])
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(COLUMN_WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    bold = Font(bold=True)
-    header_cells = []
-    for title in headers():
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    wrap = Alignment(vertical="top", wrap_text=True)
-    for row in rows:
-        cells: list[Any] = []
-        for index, value in enumerate(row):
-            if value is None:
-                cells.append(None)
-                continue
-            formats = {DATE_COLUMN: EXCEL_DATE_FORMAT, DATETIME_COLUMN: EXCEL_DATETIME_FORMAT}
-            is_formula_like = isinstance(value, str) and value.startswith("=")
-            if index not in formats and index not in WRAP_COLUMNS and not is_formula_like:
-                cells.append(value)  # a plain value costs less than a styled cell
-                continue
-            cell = WriteOnlyCell(sheet, value=value)
-            if index in formats:
-                cell.number_format = formats[index]
-            if index in WRAP_COLUMNS:
-                cell.alignment = wrap
-            if is_formula_like:
-                cell.data_type = "s"  # text that starts with "=", never a formula
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return exports.xlsx_bytes(_columns(), rows, sheet_title=_("Tasks"))
 
 
 def file_name(extension: str, today: dt.date | None = None) -> str:
