@@ -139,6 +139,18 @@ def test_the_main_pages_work_under_the_policy(page, live_world):
     page.locator('[data-chart="series"][data-drawn="1"]').wait_for()
     page.locator('[data-chart="breakdown"][data-drawn="1"]').wait_for()
     screenshot(page, "csp-indicator-page")
+    # The chart's PNG download (ECharts' toolbox, drawn on the canvas at the top right) is not blocked.
+    downloads: list[str] = []
+    page.on("download", lambda download: downloads.append(download.suggested_filename))
+    chart = page.locator('[data-chart="series"]').bounding_box()
+    spots = [(dx, dy) for dx in range(8, 32, 3) for dy in range(6, 27, 3)]
+    for dx, dy in spots:
+        page.mouse.click(chart["x"] + chart["width"] - dx, chart["y"] + dy)
+        page.wait_for_timeout(50)
+        if downloads:
+            break
+    page.wait_for_timeout(300)
+    assert downloads and set(downloads) == {"series.png"}
     console.assert_clean("indicator page")
 
     # A deletion asks first (data-confirm): declined, nothing happens; accepted, it is deleted.
