@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "django_tasks",
     "django_tasks_db",
@@ -64,6 +67,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gemis.orgs.security.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -76,6 +80,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gemis.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "gemis.orgs.security.IdleTimeoutMiddleware",
+    "gemis.orgs.twofactor.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -137,19 +144,25 @@ AUTHENTICATION_BACKENDS = [
     "gemis.orgs.auth.UsernameOrEmailBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "gemis.orgs.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "gemis.orgs.validators.UserAttributeSimilarityValidator"},
+    {"NAME": "gemis.orgs.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "gemis.orgs.validators.VarietyValidator"},
+    {"NAME": "gemis.orgs.validators.CommonPasswordValidator"},
+    {"NAME": "gemis.orgs.validators.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Brute-force protection: lock a username from one address after 5 failures for 30 minutes.
+# Brute-force protection for 30 minutes: an account after 5 failures, whatever spelling of its
+# username or e-mail is typed (gemis.orgs.auth.axes_username), and an address after
+# GEMIS_IP_FAILURE_LIMIT failures over any accounts (gemis.orgs.lockout). Wrong 2FA codes count too.
 AXES_FAILURE_LIMIT = 5
+GEMIS_IP_FAILURE_LIMIT = int(os.environ.get("GEMIS_IP_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "gemis.orgs.auth.axes_username"
+AXES_HANDLER = "gemis.orgs.lockout.LoginAttemptHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
@@ -208,7 +221,13 @@ EMAIL_BACKEND = (
 # Absolute address of GEMIS, for links in e-mails and calendar feeds.
 GEMIS_BASE_URL = os.environ.get("GEMIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
+SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day at most
+# Signed out after this many minutes without a request (0: never); the login page says why.
+GEMIS_IDLE_TIMEOUT_MINUTES = int(os.environ.get("GEMIS_IDLE_TIMEOUT_MINUTES", "30"))
+# Two-factor sign-in (authenticator app + recovery codes, gemis/orgs/twofactor.py): anyone may turn it
+# on; when required, administrators and coordinators must before doing anything else.
+GEMIS_REQUIRE_2FA = env_bool("GEMIS_REQUIRE_2FA", PRODUCTION)
+OTP_TOTP_ISSUER = "GEMIS"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -272,6 +291,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("GEMIS_LOG_LEVEL", "WARNING")},
+    # Sign-ins, failures, lockouts, refusals, account changes: key=value lines (gemis/orgs/security.py).
+    "loggers": {"gemis.security": {"level": os.environ.get("GEMIS_SECURITY_LOG_LEVEL", "INFO")}},
 }
 
 # Upload limits are enforced again in the views that take files; these stop huge bodies early.

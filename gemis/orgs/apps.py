@@ -8,6 +8,7 @@ class OrgsConfig(AppConfig):
     verbose_name = _("Units, agencies and people")
 
     def ready(self) -> None:
-        from gemis.orgs import security
+        from gemis.orgs import security, twofactor
 
         security.connect_signals()
+        twofactor.route_admin_login()

@@ -1,16 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from gemis.orgs import views
-from gemis.orgs.forms import GemisPasswordChangeForm, LoginForm
+from gemis.orgs import views, views_account
+from gemis.orgs.forms import GemisPasswordChangeForm
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("login/", views_account.SignInView.as_view(), name="login"),
+    path("login/verify/", views_account.login_verify, name="login-verify"),
+    path("account/security/", views_account.account_security, name="account-security"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
