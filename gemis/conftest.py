@@ -58,11 +58,14 @@ def live_world(transactional_db) -> World:
 
 
 def build_world() -> World:
-    province = make_unit("Tỉnh Thử Nghiệm", code="91", scheme=Scheme.LEGACY)
+    # Units in force (the 2025 scheme): former units are read-only history (orgs/access.py), so a
+    # world people work in must be a current one. Its depth of three levels is kept on purpose:
+    # nothing may assume how many levels a tree has.
+    province = make_unit("Tỉnh Thử Nghiệm", code="91", scheme=Scheme.CURRENT)
     district_a = make_unit("Huyện An Bình", code="911", parent=province)
     district_b = make_unit("Huyện Bắc Sơn", code="912", parent=province)
     commune_a = make_unit("Xã Hòa Lạc", code="91101", parent=district_a)
-    other = make_unit("Tỉnh Khác", code="92", scheme=Scheme.LEGACY)
+    other = make_unit("Tỉnh Khác", code="92", scheme=Scheme.CURRENT)
     p_agency = make_agency(province, "Sở Lao động - Thương binh và Xã hội", "Sở LĐTBXH")
     a_agency = make_agency(district_a, "Phòng Lao động - Thương binh và Xã hội", "Phòng LĐTBXH")
     b_agency = make_agency(district_b, "Phòng Lao động - Thương binh và Xã hội", "Phòng LĐTBXH")

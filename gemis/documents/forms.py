@@ -13,7 +13,7 @@ from gemis.core.forms import BootstrapFormMixin, DayMonthYearInput
 from gemis.documents.models import DocumentKind
 from gemis.documents.parser import MAX_BYTES
 from gemis.orgs.models import Agency, User
-from gemis.plans.forms import plan_units
+from gemis.plans.forms import check_subject, check_task_text, plan_units
 from gemis.plans.models import PlanKind
 
 ACCEPTED_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm")
@@ -107,6 +107,10 @@ class PlanReviewForm(_AgencyFields, BootstrapFormMixin, forms.Form):
         label=_("Issuing agency"), required=False, coerce=int, empty_value=None
     )
 
+    def clean_subject(self):
+        # The plan's own limit, said at review: an imported text is never cut short silently.
+        return check_subject(self.cleaned_data.get("subject") or "")
+
     def clean(self):
         data = super().clean()
         start, end = data.get("period_start"), data.get("period_end")
@@ -142,6 +146,12 @@ class TaskReviewForm(_AgencyFields, BootstrapFormMixin, forms.Form):
         data = super().clean()
         if data.get("include") and not (data.get("text") or "").strip():
             self.add_error("text", _("A task needs its text; untick “Keep” to leave it out."))
+        elif data.get("include"):
+            # The plan's own limit, said at review: an imported text is never cut short silently.
+            try:
+                check_task_text(data.get("text") or "")
+            except forms.ValidationError as error:
+                self.add_error("text", error)
         return data
 
 

@@ -144,6 +144,8 @@ class ImportedDocument(VersionedModel):
     history = HistoricalRecords(excluded_fields=["result", "pasted_text"])
 
     ACCESS_UNIT_FIELD = "org_unit"
+    # Those who write the unit's plans import them (orgs/access.py).
+    ACCESS_SUBTREE_ROLES = {"change": {"admin", "coordinator", "leader"}}
 
     class Meta:
         verbose_name = _("imported document")

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -29,6 +30,7 @@ from gemis.documents.highlight import highlight, marks_of
 from gemis.documents.models import ImportedDocument, ImportStatus
 from gemis.orgs import access
 from gemis.orgs.access import Action
+from gemis.plans.forms import check_subject, check_task_text
 
 RECENT_IMPORTS = 10
 
@@ -85,9 +87,20 @@ def _store(data: dict[str, Any], user: Any) -> ImportedDocument:
 @login_required
 def import_review(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    imported = access.get_for(
-        user, ImportedDocument.objects.select_related("org_unit", "plan"), Action.CHANGE, pk=pk
-    )
+    imported = access.get_for(user, ImportedDocument.objects.select_related("org_unit", "plan"), pk=pk)
+    if not access.may(user, Action.CHANGE, imported):
+        if not access.is_former(imported.org_unit):
+            raise Http404
+        # Former units are history: their imports are read, never accepted (orgs/access.py).
+        messages.error(
+            request,
+            _(
+                "%(unit)s is a former unit (before 1 July 2025): its documents can no longer be accepted "
+                "as plans. Import the document for the unit that succeeded it."
+            )
+            % {"unit": imported.org_unit.name},
+        )
+        return redirect("import-start")
     if imported.plan_id is not None:
         messages.info(request, _("This document has already been accepted; here is its plan."))
         return redirect("plan-detail", pk=imported.plan_id)
@@ -138,9 +151,25 @@ def import_review(request: HttpRequest, pk: int) -> HttpResponse:
         "outline": imports.outline(result),
         "source_html": highlight(result.get("text") or "", marks_of(result)),
         "warnings": result.get("warnings") or [],
+        "too_long": _too_long(proposal) if data is None else [],
         "agency_options": choices,
     }
     return render(request, "documents/import_review.html", context, status=status)
+
+
+def _too_long(proposal: imports.Proposal) -> list[str]:
+    """What the review must shorten before accepting: said at once, never cut short silently."""
+    found = []
+    try:
+        check_subject(proposal.plan.get("subject") or "")
+    except ValidationError as error:
+        found.extend(error.messages)
+    for number, task in enumerate(proposal.tasks, start=1):
+        try:
+            check_task_text(task.get("text") or "")
+        except ValidationError as error:
+            found.extend(f"{_('Task %(n)d') % {'n': number}}: {message}" for message in error.messages)
+    return found
 
 
 def _confirmed(plan_form, references, tasks, reports, by_id: dict[int, Any]) -> dict[str, Any]:

@@ -37,10 +37,38 @@ only superusers change.
 ``ACCESS_OWN_UNIT_CHANGE = True`` lets a focal point change the rows of its own
 agency's unit (exactly that unit, not those below): indicator values, which
 the commune's or department's focal point enters for its unit.
+``ACCESS_SUBTREE_ROLES = {"change": roles, "approve": roles}`` replaces the
+table's roles for a model: plans are written, issued and deleted by the
+coordinators, administrators *and leaders* of their unit (and the units above).
+
+Decisions of issue 10, enforced here and nowhere else:
+
+* **Former units are history.** A unit of the pre-2025 scheme, or any unit with
+  ``valid_to`` set (:func:`is_former`), keeps its rows readable as before, but
+  nobody (superusers aside) may CHANGE or APPROVE them: no new plans, tasks or
+  imports are made for it, its plans and imports are read-only, and it is not
+  offered in unit pickers (they ask for CHANGE). A model may open CHANGE on
+  former rows to some roles with ``ACCESS_FORMER_UNITS_CHANGE = {roles}``; those
+  roles then act only *through succession* — the coordinators of the 2025 unit
+  that a former unit's territory passed to (``UnitSuccession``), not people
+  whose membership is in the dissolved unit itself. Indicator values opt in
+  for coordinators, so a series can be backfilled; the period of such a value
+  must end before the reorganisation (:func:`former_period_problem`, asked
+  by the grid and the Excel upload).
+* **Plans belong to their unit's leadership.** A plan is edited, issued and
+  deleted by the coordinators, administrators and leaders of its unit; the
+  members of its issuing agency only read it. A focal point changes its own
+  agency's tasks — their progress, on issued plans only (``plans.progress``) —
+  never a coordinator's draft.
+* **Evidence stays with the task's people.** Evidence files (``Attachment``) are
+  read in the task's unit and the units above and by members of the task's
+  lead and partner agencies; an issued plan read by the units below does not
+  open its evidence to them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -48,10 +76,14 @@ from typing import Any, TypeVar
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from gemis.orgs.models import Membership, OrgUnit, Role, UnitSuccession
+from gemis.orgs.models import Membership, OrgUnit, Role, Scheme, UnitSuccession
 
 M = TypeVar("M", bound=models.Model)
+
+#: The day the 2025 units came into force; former units hold values of periods before it only.
+REORGANISATION_DATE = dt.date(2025, 7, 1)
 
 
 class Action(enum.Enum):
@@ -67,6 +99,8 @@ _SUBTREE_ROLES = {
     Action.APPROVE: {Role.LEADER, Role.COORDINATOR},
     Action.MANAGE: {Role.ADMIN},
 }
+# Actions refused on the rows of former units (see the module docstring).
+_HISTORY_GUARDED = {Action.CHANGE, Action.APPROVE}
 # Roles that act on their own agency's objects wherever they sit in the tree.
 _OWN_AGENCY_ROLES = {Action.VIEW: set(Role), Action.CHANGE: {Role.FOCAL_POINT}}
 
@@ -82,11 +116,22 @@ class Scope:
     agencies_by_role: dict[str, set[int]] = field(default_factory=dict)
     # role → ids of the units of those agencies
     units_by_role: dict[str, set[int]] = field(default_factory=dict)
+    # role → paths of the former units whose territory passed to the person's current units
+    succession_prefixes_by_role: dict[str, set[str]] = field(default_factory=dict)
 
-    def prefixes(self, action: Action) -> set[str]:
+    def prefixes(self, action: Action, model: type[models.Model] | None = None) -> set[str]:
         found: set[str] = set()
-        for role in _SUBTREE_ROLES[action]:
+        for role in _subtree_roles(model, action):
             found |= self.prefixes_by_role.get(role, set())
+        return _outermost(found)
+
+    def former_prefixes(self, action: Action, model: type[models.Model] | None) -> set[str]:
+        """Prefixes under which the person may act on rows of *former* units (see the module docstring)."""
+        if action != Action.CHANGE or model is None:
+            return set()
+        found: set[str] = set()
+        for role in getattr(model, "ACCESS_FORMER_UNITS_CHANGE", ()):
+            found |= self.succession_prefixes_by_role.get(role, set())
         return _outermost(found)
 
     def own_agencies(self, action: Action) -> set[int]:
@@ -105,6 +150,50 @@ class Scope:
     @property
     def is_member(self) -> bool:
         return self.is_superuser or bool(self.prefixes_by_role)
+
+
+def _subtree_roles(model: type[models.Model] | None, action: Action) -> set[str]:
+    """The roles that act on ``model`` anywhere in their subtree: the table, or the model's own."""
+    own = getattr(model, "ACCESS_SUBTREE_ROLES", None) if model is not None else None
+    if own and action.value in own:
+        return set(own[action.value])
+    return _SUBTREE_ROLES[action]
+
+
+def is_former(unit: OrgUnit) -> bool:
+    """A unit no longer in force: of the pre-2025 scheme, or given an end date."""
+    return unit.scheme == Scheme.LEGACY or unit.valid_to is not None
+
+
+def _former_q(unit_field: str) -> Q:
+    prefix = f"{unit_field}__" if unit_field else ""
+    return Q(**{f"{prefix}scheme": Scheme.LEGACY}) | Q(**{f"{prefix}valid_to__isnull": False})
+
+
+def current_q(unit_field: str = "") -> Q:
+    """Rows whose unit (reached by ``unit_field``, "" for units themselves) is in force today."""
+    prefix = f"{unit_field}__" if unit_field else ""
+    return Q(**{f"{prefix}scheme": Scheme.CURRENT, f"{prefix}valid_to__isnull": True})
+
+
+def former_period_problem(unit: OrgUnit, period_end: dt.date) -> str | None:
+    """Why a value of ``unit`` for a period ending ``period_end`` may not be entered, or None.
+
+    Former units only take values that complete their own series (backfilling);
+    anything from 1 July 2025 on belongs to the unit that succeeded them. The grid
+    and the Excel upload ask here before saving (who may enter is :func:`may`'s part).
+    """
+    if not is_former(unit):
+        return None
+    last_day = REORGANISATION_DATE - dt.timedelta(days=1)
+    if unit.valid_to is not None:
+        last_day = min(last_day, unit.valid_to)
+    if period_end <= last_day:
+        return None
+    return _(
+        "%(unit)s is a former unit: it only takes values of periods ending by %(day)s. "
+        "Enter this value for the unit that succeeded it."
+    ) % {"unit": unit.name, "day": last_day.strftime("%d/%m/%Y")}
 
 
 def _outermost(prefixes: set[str]) -> set[str]:
@@ -138,6 +227,7 @@ def scope_for(user: Any) -> Scope:
         predecessor_paths.setdefault(successor_id, set()).add(path)
     for role, agency_id, unit_id, path in rows:
         scope.prefixes_by_role.setdefault(role, set()).update({path, *predecessor_paths.get(unit_id, ())})
+        scope.succession_prefixes_by_role.setdefault(role, set()).update(predecessor_paths.get(unit_id, ()))
         scope.agencies_by_role.setdefault(role, set()).add(agency_id)
         scope.units_by_role.setdefault(role, set()).add(unit_id)
     user._gemis_scope = scope
@@ -177,7 +267,7 @@ def condition(user: Any, model: type[models.Model], action: Action = Action.VIEW
     q = Q(pk__in=[])
     if getattr(model, "ACCESS_UNIT_OPTIONAL", False) and action == Action.VIEW and scope.is_member:
         q |= Q(**{f"{model.ACCESS_UNIT_FIELD}__isnull": True})
-    for prefix in scope.prefixes(action):
+    for prefix in scope.prefixes(action, model):
         q |= Q(**{f"{path_lookup}__startswith": prefix})
     if action == Action.CHANGE and getattr(model, "ACCESS_OWN_UNIT_CHANGE", False):
         own_units = scope.own_units(action)
@@ -200,6 +290,13 @@ def condition(user: Any, model: type[models.Model], action: Action = Action.VIEW
         elif ancestors:
             state_lookup, states = published
             q |= Q(**{f"{path_lookup}__in": ancestors, f"{state_lookup}__in": states})
+    if action in _HISTORY_GUARDED:
+        # Former units are history: only what the model opens to their successors' roles.
+        unit_field = model.ACCESS_UNIT_FIELD
+        former = Q(pk__in=[])
+        for prefix in scope.former_prefixes(action, model):
+            former |= Q(**{f"{path_lookup}__startswith": prefix})
+        q = (q & current_q(unit_field)) | (former & _former_q(unit_field))
     return q
 
 
@@ -280,7 +377,11 @@ def may(user: Any, action: Action, obj: models.Model) -> bool:
     ):
         return action == Action.VIEW and scope.is_member
     path = unit_path_of(obj)
-    if any(path.startswith(prefix) for prefix in scope.prefixes(action)):
+    if action in _HISTORY_GUARDED:
+        unit = _follow(obj, type(obj).ACCESS_UNIT_FIELD) if type(obj).ACCESS_UNIT_FIELD else obj
+        if is_former(unit):
+            return any(path.startswith(prefix) for prefix in scope.former_prefixes(action, type(obj)))
+    if any(path.startswith(prefix) for prefix in scope.prefixes(action, type(obj))):
         return True
     if action == Action.CHANGE and getattr(type(obj), "ACCESS_OWN_UNIT_CHANGE", False):
         unit = _follow(obj, type(obj).ACCESS_UNIT_FIELD) if type(obj).ACCESS_UNIT_FIELD else obj
@@ -306,16 +407,42 @@ def may_change(user: Any, obj: models.Model) -> bool:
     return may(user, Action.CHANGE, obj)
 
 
+#: The largest key a database holds (a signed 64-bit integer); longer digit strings are no id.
+MAX_ID = 2**63 - 1
+
+
+def id_param(value: Any) -> int | None:
+    """An id typed in a URL or form (``?unit=12``), or None when it cannot be one.
+
+    SQLite refuses integers beyond 64 bits with an error, not an empty result, so a
+    parameter of 20 digits must be stopped here rather than reach a query.
+    """
+    text = str(value or "").strip()
+    if not text.isdecimal() or not text.isascii():
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
 def get_for(user: Any, queryset: QuerySet[M] | type[M], action: Action = Action.VIEW, **lookup: Any) -> M:
     """Fetch one object the user may act on, or 404 — never 403, so existence does not leak."""
     qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
     try:
         obj = qs.get(**lookup)
-    except (qs.model.DoesNotExist, ValueError) as exc:
+    except (qs.model.DoesNotExist, ValueError, OverflowError) as exc:
         raise Http404 from exc
     if not may(user, action, obj):
+        log_refusal(user, qs.model, action, pk=obj.pk)
         raise Http404
     return obj
+
+
+def log_refusal(user: Any, model: type[models.Model], action: Action = Action.VIEW, **lookup: Any) -> None:
+    """Record in the security log that ``user`` was refused an object that exists (the 404 above)."""
+    from gemis.orgs.security import log_event
+
+    target = ",".join(f"{key}={value}" for key, value in lookup.items())
+    log_event("access_refused", user=user, model=model._meta.label_lower, action=action.value, target=target)
 
 
 def units_for(user: Any, model: type[models.Model], action: Action = Action.VIEW) -> QuerySet[OrgUnit]:
@@ -324,10 +451,15 @@ def units_for(user: Any, model: type[models.Model], action: Action = Action.VIEW
     if scope.is_superuser:
         return OrgUnit.objects.all()
     q = Q(pk__in=[])
-    for prefix in scope.prefixes(action):
+    for prefix in scope.prefixes(action, model):
         q |= Q(path__startswith=prefix)
     if action == Action.CHANGE and getattr(model, "ACCESS_OWN_UNIT_CHANGE", False):
         q |= Q(pk__in=scope.own_units(action))
+    if action in _HISTORY_GUARDED:
+        former = Q(pk__in=[])
+        for prefix in scope.former_prefixes(action, model):
+            former |= Q(path__startswith=prefix)
+        q = (q & current_q("")) | (former & _former_q(""))
     return OrgUnit.objects.filter(q)
 
 

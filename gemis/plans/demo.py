@@ -526,7 +526,8 @@ def build(ctx) -> None:
         )
         district_plan, _ = cascading.cascade(old_plan, district, None, None)
         district_plan.number, district_plan.issue_date = "245/KH-UBND", dt.date(2024, 10, 28)
-        district_plan.status = PlanStatus.CLOSED
+        # Progress is recorded while the plan is issued (plans/progress.py), then the year is closed.
+        district_plan.status = PlanStatus.ISSUED
         district_plan.save()
         for task in district_plan.tasks.all():
             record_progress(
@@ -536,6 +537,9 @@ def build(ctx) -> None:
                 progress=100,
                 status=TaskStatus.DONE,
             )
+        district_plan.refresh_from_db()
+        district_plan.status = PlanStatus.CLOSED
+        district_plan.save()
         old_plan.status = PlanStatus.CLOSED
         old_plan.save()
     ctx.extra["annual_plan"] = plan

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from gemis.core.forms import BootstrapFormMixin, DayMonthYearInput
@@ -21,17 +22,61 @@ from gemis.plans.models import Plan, PlanSection, Task
 from gemis.plans.tasks import set_deadline
 
 YEAR_MIN, YEAR_MAX = 1990, 2100
+# The longest real ones in the seed documents: a subject of 63 characters, a task of 1,283.
+# The limits leave ample room and stop pasted garbage (a million characters) before it is stored.
+SUBJECT_MAX_CHARS = 1_000
+TASK_TEXT_MAX_CHARS = 10_000
+
+
+def _count(number: int) -> str:
+    return number_format(number, force_grouping=True)
+
+
+def check_subject(text: str) -> str:
+    """Refuse a plan subject longer than any real one (never cut it short silently)."""
+    if len(text) > SUBJECT_MAX_CHARS:
+        raise forms.ValidationError(
+            _(
+                "The subject is %(count)s characters long; a subject takes at most %(limit)s. "
+                "Keep only the document's subject line (trích yếu)."
+            ),
+            code="subject_too_long",
+            params={
+                "count": _count(len(text)),
+                "limit": _count(SUBJECT_MAX_CHARS),
+            },
+        )
+    return text
+
+
+def check_task_text(text: str) -> str:
+    """Refuse a task text longer than any real one (never cut it short silently)."""
+    if len(text) > TASK_TEXT_MAX_CHARS:
+        raise forms.ValidationError(
+            _(
+                "The task is %(count)s characters long; a task takes at most %(limit)s. "
+                "Shorten it or split it into several tasks."
+            ),
+            code="task_too_long",
+            params={
+                "count": _count(len(text)),
+                "limit": _count(TASK_TEXT_MAX_CHARS),
+            },
+        )
+    return text
 
 
 def plan_units(user: User, current: OrgUnit | None = None) -> QuerySet[OrgUnit]:
     """Units a person may write a plan for: their own units and the units directly below them.
 
     Deeper units build their own plans (or receive them by cascade); listing every
-    commune of a province here would make the choice unusable.
+    commune of a province here would make the choice unusable. Former units are
+    history and never offered (orgs/access.py), nor to superusers.
     """
     top = access.top_units(user)
     candidates = OrgUnit.objects.filter(Q(pk__in=top.values("pk")) | Q(parent__in=top.values("pk")))
-    allowed = access.filter_for(user, candidates, Action.CHANGE)
+    writable = access.units_for(user, Plan, Action.CHANGE).filter(access.current_q())
+    allowed = candidates.filter(pk__in=writable.values("pk"))
     if current is not None:
         # Whoever may edit the plan (checked by the view) may keep it where it is.
         allowed = allowed | OrgUnit.objects.filter(pk=current.pk)
@@ -109,6 +154,9 @@ class PlanForm(VersionedModelForm):
             for name in ("period_start", "period_end"):
                 if self.initial.get(name) is None:  # the unsaved instance gives None, which would win
                     self.initial[name] = year
+
+    def clean_subject(self) -> str:
+        return check_subject(self.cleaned_data.get("subject") or "")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -250,6 +298,9 @@ class TaskForm(VersionedModelForm):
             event_date = (self.instance.deadline or {}).get("event_date")
             if event_date:
                 self.fields["event_date"].initial = event_date
+
+    def clean_text(self) -> str:
+        return check_task_text(self.cleaned_data.get("text") or "")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

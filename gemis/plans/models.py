@@ -29,7 +29,7 @@ from simple_history.signals import post_create_historical_record, pre_create_his
 from gemis.core.text import fold
 from gemis.core.versioning import VersionedModel
 from gemis.documents.models import LegalDocument
-from gemis.orgs.models import Agency, OrgUnit
+from gemis.orgs.models import Agency, OrgUnit, Role
 
 
 class DeletionBatch(models.Model):
@@ -43,6 +43,13 @@ class DeletionBatch(models.Model):
 
     class Meta:
         abstract = True
+
+
+# Who writes, issues and deletes a plan in its unit and the units below (orgs/access.py).
+PLAN_WRITERS = {
+    "change": {Role.ADMIN, Role.COORDINATOR, Role.LEADER},
+    "approve": {Role.ADMIN, Role.COORDINATOR, Role.LEADER},
+}
 
 
 class PlanKind(models.TextChoices):
@@ -112,7 +119,10 @@ class Plan(VersionedModel):
     history = HistoricalRecords(bases=[DeletionBatch], m2m_fields=["legal_bases"])
 
     ACCESS_UNIT_FIELD = "org_unit"
-    ACCESS_AGENCY_FIELD = "issuing_agency"
+    # The issuing agency's members read the plan; writing, issuing and deleting it belong to the unit's
+    # coordinators, administrators and leaders (see orgs/access.py), not to a focal point of that agency.
+    ACCESS_VIEW_AGENCY_FIELDS = ("issuing_agency",)
+    ACCESS_SUBTREE_ROLES = PLAN_WRITERS
     # Issued plans are read by the units below, which carry them out and cascade them.
     ACCESS_PUBLISHED_DOWN = ("status", ("issued", "closed"))
 
@@ -156,7 +166,8 @@ class PlanSection(VersionedModel):
     history = HistoricalRecords(bases=[DeletionBatch])
 
     ACCESS_UNIT_FIELD = "plan__org_unit"
-    ACCESS_AGENCY_FIELD = "plan__issuing_agency"
+    ACCESS_VIEW_AGENCY_FIELDS = ("plan__issuing_agency",)
+    ACCESS_SUBTREE_ROLES = PLAN_WRITERS
     ACCESS_PUBLISHED_DOWN = ("plan__status", ("issued", "closed"))
 
     class Meta:
@@ -339,6 +350,8 @@ class Attachment(models.Model):
 
     ACCESS_UNIT_FIELD = "update__task__plan__org_unit"
     ACCESS_AGENCY_FIELD = "update__task__lead_agency"
+    # Read by the task's unit and those above and by its lead and partners, not by the units below.
+    ACCESS_VIEW_AGENCY_FIELDS = ("update__task__lead_agency", "update__task__partners")
 
     class Meta:
         verbose_name = _("attachment")

@@ -8,13 +8,20 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gemis.core.uploads import MAX_FILES_PER_UPDATE, check_upload
 from gemis.core.versioning import ConflictError
 from gemis.orgs.models import Agency, User
 from gemis.plans import tasks as task_rules
 from gemis.plans.deadlines import Deadline, DeadlineKind, Recurrence
-from gemis.plans.models import Attachment, ProgressUpdate, Task, TaskStatus
+from gemis.plans.models import Attachment, PlanStatus, ProgressUpdate, Task, TaskStatus
+
+# Progress is followed on issued plans only: a draft is still being written, a closed plan is history.
+NOT_ISSUED_MESSAGE = gettext_lazy(
+    "Progress is recorded only on the tasks of an issued plan. This plan is a draft or has been closed: "
+    "ask its coordinator to issue it first."
+)
 
 
 def record_progress(
@@ -28,12 +35,14 @@ def record_progress(
     expected_version: int | None = None,
     agency: Agency | None = None,
 ) -> ProgressUpdate:
-    """Add a progress update and move the task; all or nothing.
+    """Add a progress update and move the task; all or nothing. Only on a task of an issued plan.
 
     ``status`` defaults from the percentage (0 → not started, 100 → done, else in
     progress). Files are checked before anything is written, so a bad file loses
     nothing already saved and saves nothing half-way.
     """
+    if task.plan.status != PlanStatus.ISSUED:
+        raise ValidationError(NOT_ISSUED_MESSAGE)
     if not note.strip():
         raise ValidationError(_("Say briefly what was done."))
     if not 0 <= progress <= 100:
@@ -51,6 +60,8 @@ def record_progress(
 
     with transaction.atomic():
         locked = Task.objects.select_for_update().select_related("plan").get(pk=task.pk)
+        if locked.plan.status != PlanStatus.ISSUED:  # closed or returned to draft meanwhile
+            raise ValidationError(NOT_ISSUED_MESSAGE)
         if expected_version is not None and locked.version != expected_version:
             raise ConflictError(locked.version)
         update = ProgressUpdate.objects.create(

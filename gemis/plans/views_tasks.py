@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,8 +33,8 @@ from gemis.orgs.models import Membership, User
 from gemis.plans import calendar as task_calendar
 from gemis.plans import exports
 from gemis.plans import tasks as task_rules
-from gemis.plans.models import OPEN_STATUSES, Attachment, PlanStatus, Task, TaskStatus
-from gemis.plans.progress import record_progress
+from gemis.plans.models import OPEN_STATUSES, Attachment, PlanStatus, ProgressUpdate, Task, TaskStatus
+from gemis.plans.progress import NOT_ISSUED_MESSAGE, record_progress
 from gemis.plans.task_filters import (
     DISPLAY_STATUSES,
     SORT_FIELDS,
@@ -293,11 +293,16 @@ def _task_for(user: User, pk: int) -> Task:
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_for(request.user, pk)
     may_change = access.may(request.user, Action.CHANGE, task)
+    # Progress is recorded on the tasks of issued plans only (plans/progress.py): no form elsewhere.
+    may_record = may_change and task.plan.status == PlanStatus.ISSUED
     status = 200
     form = None
     if request.method == "POST":
         if not may_change:
             raise Http404
+        if not may_record:
+            messages.error(request, NOT_ISSUED_MESSAGE)
+            return redirect("task-detail", pk=task.pk)
         form = ProgressForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
@@ -319,14 +324,16 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 form.data = form.data.copy()
                 form.data["expected_version"] = str(task.version)
             except ValidationError as error:
-                form.add_error("files", error)
+                task.plan.refresh_from_db(fields=["status"])
+                # The plan closed meanwhile concerns the whole form; anything else is about the files.
+                form.add_error("files" if task.plan.status == PlanStatus.ISSUED else None, error)
                 status = 400
             else:
                 messages.success(request, _("Your progress update has been saved."))
                 return redirect("task-detail", pk=task.pk)
         else:
             status = 400
-    elif may_change:
+    elif may_record:
         form = ProgressForm(initial={"progress": task.progress, "expected_version": task.version})
     return render(request, "plans/task_detail.html", _detail_context(request, task, form), status=status)
 
@@ -349,17 +356,26 @@ def _detail_context(request: HttpRequest, task: Task, form: ProgressForm | None)
         "updates": updates,
         "form": form,
         "today": today,
+        "may_change": access.may(user, Action.CHANGE, task),
+        "plan_issued": task.plan.status == PlanStatus.ISSUED,
+        "not_issued_message": NOT_ISSUED_MESSAGE,
+        # Evidence is read by the task's people and the units above, not by every unit below.
+        "may_read_evidence": access.may_view(user, Attachment(update=ProgressUpdate(task=task))),
     }
 
 
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    """Evidence files are never served as static files: only here, to people who may see the task."""
-    attachment = get_object_or_404(
-        Attachment.objects.select_related("update__task__plan__org_unit", "update__task__lead_agency"), pk=pk
+    """Evidence files are never served as static files: only here, to the people the access rule names.
+
+    Those are the task's unit and the units above, and its lead and partner agencies
+    (``Attachment``'s access attributes) — not the units below that read an issued plan.
+    """
+    attachment = access.get_for(
+        request.user,
+        Attachment.objects.select_related("update__task__plan__org_unit", "update__task__lead_agency"),
+        pk=pk,
     )
-    if not access.may_view(request.user, attachment.update.task):
-        raise Http404
     return private_file_response(attachment.file, attachment.original_name, attachment.content_type)
 
 

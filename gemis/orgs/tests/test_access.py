@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
@@ -48,8 +50,8 @@ def test_get_for_raises_404_across_units(world):
 
 
 def test_prefix_does_not_leak_to_sibling_with_longer_code(world):
-    """Paths end with "/", so unit 91 never matches unit 911 of another tree."""
-    lookalike = make_unit("Tỉnh Chín Một Một", code="911", scheme=Scheme.CURRENT)
+    """Paths end with "/", so unit 91 never matches unit 919 beside it."""
+    lookalike = make_unit("Tỉnh Chín Mười Chín", code="919", scheme=Scheme.CURRENT)
     assert not access.may_view(world.district_a_coordinator, lookalike)
     assert lookalike not in access.visible_units(world.province_coordinator)
 
@@ -166,3 +168,182 @@ def test_partner_agency_members_read_the_task_but_do_not_change_it(world):
     assert not access.may_change(partner, task)
     assert list(access.filter_for(partner, Task.objects.all())) == [task]  # once, though two partners match
     assert not access.filter_for(world.other_coordinator, Task.objects.all()).exists()
+
+
+# -- decisions of issue 10 -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def former(world):
+    """A pre-2025 province (and one of its districts) whose territory passed to the world's province."""
+    old = make_unit("Tỉnh Cũ", code="61", scheme=Scheme.LEGACY)
+    old_district = make_unit("Huyện Cũ", code="611", parent=old)
+    UnitSuccession.objects.create(predecessor=old, successor=world.province, effective_date="2025-07-01")
+    old_agency = make_agency(old, "Sở Lao động - Thương binh và Xã hội tỉnh Cũ", "Sở LĐTBXH")
+    old_coordinator = make_user("cu.dieu.phoi", old_agency, Role.COORDINATOR)
+    return old, old_district, old_agency, old_coordinator
+
+
+def test_former_units_are_detected_by_scheme_or_end_date(world, former):
+    old, old_district, _, _ = former
+    assert access.is_former(old) and access.is_former(old_district)
+    assert not access.is_former(world.province)
+    closed = make_unit("Xã Đã Nhập", parent=world.district_a, valid_to=dt.date(2026, 1, 1))
+    assert access.is_former(closed)
+
+
+def test_former_plans_and_imports_are_read_only_for_everyone_but_superusers(world, former):
+    from gemis.documents.models import ImportedDocument
+    from gemis.plans.models import Plan, PlanStatus, Task
+    from gemis.plans.testing import make_plan, make_task
+
+    old, _, old_agency, old_coordinator = former
+    draft = make_plan(old, old_agency, period_start=2024)
+    task = make_task(make_plan(old, status=PlanStatus.ISSUED, period_start=2024), lead=old_agency)
+    imported = ImportedDocument.objects.create(org_unit=old, uploaded_by=old_coordinator)
+    for person in (world.province_coordinator, world.province_leader, world.province_admin, old_coordinator):
+        assert access.may_view(person, draft)
+        for obj in (draft, task, imported, old, old_agency):
+            assert not access.may(person, Action.CHANGE, obj), (person, obj)
+        assert not access.may(person, Action.APPROVE, draft)
+        assert not access.filter_for(person, Plan.objects.all(), Action.CHANGE).filter(pk=draft.pk).exists()
+        assert not access.filter_for(person, Task.objects.all(), Action.CHANGE).filter(pk=task.pk).exists()
+    root = make_user("root", is_superuser=True)
+    assert access.may(root, Action.CHANGE, draft)
+    # Today's units are untouched by the rule.
+    assert access.may(world.province_coordinator, Action.CHANGE, make_plan(world.province))
+
+
+def test_former_units_are_never_offered_to_write_plans_for(world, former):
+    from gemis.plans.forms import plan_units
+    from gemis.plans.models import Plan
+
+    old, old_district, _, old_coordinator = former
+    assert not {old, old_district} & set(access.units_for(world.province_coordinator, Plan, Action.CHANGE))
+    assert not plan_units(old_coordinator).exists()
+    assert not {old, old_district} & set(plan_units(make_user("root", is_superuser=True)))
+
+
+def test_successor_coordinators_backfill_a_former_units_values(world, former):
+    """Indicator values opt in (ACCESS_FORMER_UNITS_CHANGE): coordinators of the successor unit only."""
+    from gemis.indicators.models import DataValue
+
+    old, old_district, old_agency, old_coordinator = former
+    value = DataValue(org_unit=old_district)
+    assert access.may(world.province_coordinator, Action.CHANGE, value)
+    assert {old, old_district} <= set(access.units_for(world.province_coordinator, DataValue, Action.CHANGE))
+    # Not the successor's administrators or focal points, not people of the dissolved unit itself.
+    focal = make_user("dau.moi.tinh", world.province_agency, Role.FOCAL_POINT)
+    old_focal = make_user("cu.dau.moi", old_agency, Role.FOCAL_POINT)
+    for person in (world.province_admin, focal, old_coordinator, old_focal, world.district_a_coordinator):
+        assert not access.may(person, Action.CHANGE, value), person
+        assert old_district not in access.units_for(person, DataValue, Action.CHANGE)
+    # Today's units keep their rule: the coordinator and the unit's own focal point enter values.
+    assert access.may(world.province_coordinator, Action.CHANGE, DataValue(org_unit=world.province))
+    assert access.may(focal, Action.CHANGE, DataValue(org_unit=world.province))
+
+
+def test_filter_for_agrees_with_may_on_former_values(world, former):
+    from gemis.indicators.models import DataValue
+    from gemis.indicators.testing import make_element, put
+
+    old, old_district, _, _ = former
+    element = make_element("0101")
+    put(element, old_district, "2024", 5)
+    put(element, world.province, "2026", 7)
+    for person in (world.province_coordinator, world.province_admin):
+        rows = access.filter_for(person, DataValue.objects.all(), Action.CHANGE)
+        assert {row.pk for row in rows} == {
+            row.pk for row in DataValue.objects.all() if access.may(person, Action.CHANGE, row)
+        }
+    coordinator_units = set(
+        access.filter_for(world.province_coordinator, DataValue.objects.all(), Action.CHANGE).values_list(
+            "org_unit", flat=True
+        )
+    )
+    assert coordinator_units == {old_district.pk, world.province.pk}
+
+
+def test_former_units_take_values_of_periods_before_the_reorganisation_only(world, former):
+    _, old_district, _, _ = former
+    assert access.former_period_problem(old_district, dt.date(2025, 6, 30)) is None
+    assert access.former_period_problem(old_district, dt.date(2024, 12, 31)) is None
+    problem = access.former_period_problem(old_district, dt.date(2025, 12, 31))
+    assert problem and "30/06/2025" in problem and old_district.name in problem
+    assert access.former_period_problem(world.province, dt.date(2026, 12, 31)) is None
+
+
+def test_plans_are_written_issued_and_deleted_by_coordinators_admins_and_leaders(world):
+    from gemis.plans.models import Plan
+    from gemis.plans.testing import make_plan
+
+    plan = make_plan(world.province, world.province_agency)
+    for person in (world.province_coordinator, world.province_admin, world.province_leader):
+        assert access.may(person, Action.CHANGE, plan) and access.may(person, Action.APPROVE, plan)
+    # A focal point of the issuing agency reads the draft but does not change it (it did before).
+    focal = make_user("dau.moi.so", world.province_agency, Role.FOCAL_POINT)
+    viewer = make_user("xem.so", world.province_agency, Role.VIEWER)
+    for person in (focal, viewer):
+        assert access.may_view(person, plan)
+        assert not access.may(person, Action.CHANGE, plan) and not access.may(person, Action.APPROVE, plan)
+        assert not access.filter_for(person, Plan.objects.all(), Action.CHANGE).exists()
+    assert set(access.filter_for(world.province_leader, Plan.objects.all(), Action.CHANGE)) == {plan}
+    # Other objects keep the table: a leader approves but does not change a unit's agencies.
+    assert not access.may(world.province_leader, Action.CHANGE, world.province_agency)
+
+
+def test_evidence_is_read_by_the_tasks_people_and_the_units_above_not_below(world):
+    from gemis.plans.models import Attachment, PlanStatus, ProgressUpdate
+    from gemis.plans.testing import make_plan, make_task
+
+    plan = make_plan(world.district_a, status=PlanStatus.ISSUED)
+    task = make_task(plan, lead=world.district_a_agency, partners=[world.district_b_agency])
+    update = ProgressUpdate.objects.create(task=task, author=world.district_a_focal, note="x", progress=5)
+    attachment = Attachment.objects.create(
+        update=update,
+        file="evidence/x.txt",
+        original_name="x.txt",
+        content_type="text/plain",
+        size=1,
+        sha256="",
+    )
+    commune = make_user("xa.hoa.lac", world.commune_a_agency, Role.COORDINATOR)
+    assert access.may_view(commune, task)  # the issued plan of the unit above is read below…
+    assert not access.may_view(commune, attachment)  # …its evidence is not
+    readers = (
+        world.district_a_focal,  # lead agency
+        world.district_b_coordinator,  # partner agency, in a sibling unit
+        world.district_a_viewer,
+        world.province_coordinator,  # units above
+        world.province_leader,
+    )
+    for person in readers:
+        assert access.may_view(person, attachment), person
+    assert not access.may_view(world.other_coordinator, attachment)
+    assert set(access.filter_for(commune, Attachment.objects.all())) == set()
+    assert set(access.filter_for(world.district_b_coordinator, Attachment.objects.all())) == {attachment}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12", 12),
+        (" 7 ", 7),
+        ("0", None),
+        ("-3", None),
+        ("x", None),
+        ("", None),
+        (None, None),
+        ("9" * 20, None),
+        (str(2**63 - 1), 2**63 - 1),
+        (str(2**63), None),
+        ("١٢", None),
+    ],
+)
+def test_id_param_refuses_what_cannot_be_a_key(text, expected):
+    assert access.id_param(text) == expected
+
+
+def test_get_for_turns_an_overlong_id_into_404(world):
+    with pytest.raises(Http404):
+        access.get_for(world.province_coordinator, OrgUnit, pk=10**20)

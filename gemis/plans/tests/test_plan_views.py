@@ -408,11 +408,22 @@ def test_create_refuses_another_unit_and_a_foreign_agency(client, world):
 
 
 def test_focal_point_and_viewer_cannot_create(client, world):
-    for person in (world.district_a_focal, world.district_a_viewer, world.province_leader):
+    for person in (world.district_a_focal, world.district_a_viewer):
         client.force_login(person)
         assert client.get(reverse("plan-create")).status_code == 404
         assert client.post(reverse("plan-create"), plan_data(world)).status_code == 404
     assert not Plan.objects.exists()
+
+
+def test_leader_writes_the_units_plans(client, world):
+    """Decision of issue 10: a plan is written by the coordinators, administrators and leaders of its unit."""
+    client.force_login(world.province_leader)
+    assert client.get(reverse("plan-create")).status_code == 200
+    assert client.post(reverse("plan-create"), plan_data(world)).status_code == 302
+    plan = Plan.objects.get()
+    url = reverse("plan-edit", args=[plan.pk])
+    assert client.post(url, plan_data(world, number="9/KH-UBND", expected_version=1)).status_code == 302
+    assert client.post(reverse("plan-delete", args=[plan.pk])).status_code == 302
 
 
 def test_issuing_agency_options_follow_the_chosen_unit(client, world):
@@ -458,16 +469,31 @@ def test_issued_plan_cannot_be_edited(client, world, province_plan):
     assert "không thể sửa hoặc đưa về dự thảo nữa" in body_of(response)
 
 
-def test_focal_point_of_the_issuing_agency_edits_but_cannot_move_or_issue(client, world, district_plan):
-    """The access rule lets an agency's focal point change its agency's objects, this plan included."""
+def test_focal_point_of_the_issuing_agency_reads_but_does_not_edit(client, world, district_plan):
+    """Decision of issue 10: a focal point changes its agency's tasks, not a coordinator's draft.
+
+    (Before, the plan's ``ACCESS_AGENCY_FIELD = "issuing_agency"`` let it edit, delete and add tasks.)
+    """
     client.force_login(world.district_a_focal)
+    assert client.get(reverse("plan-detail", args=[district_plan.pk])).status_code == 200
     url = reverse("plan-edit", args=[district_plan.pk])
-    assert list(client.get(url).context["form"].fields["org_unit"].queryset) == [world.district_a]
-    assert client.post(url, plan_data(world, number="7/KH-PLĐ", expected_version=1)).status_code == 302
-    response = client.post(url, plan_data(world, org_unit=world.commune_a.pk, expected_version=2))
-    assert response.status_code == 400
+    assert client.get(url).status_code == 404
+    assert client.post(url, plan_data(world, number="7/KH-PLĐ", expected_version=1)).status_code == 404
+    assert client.post(reverse("plan-delete", args=[district_plan.pk])).status_code == 404
+    assert client.get(reverse("plan-task-create", args=[district_plan.pk])).status_code == 404
     district_plan.refresh_from_db()
-    assert (district_plan.number, district_plan.org_unit) == ("7/KH-PLĐ", world.district_a)
+    assert district_plan.number == "" and Plan.objects.filter(pk=district_plan.pk).exists()
+
+
+def test_coordinator_moves_a_plan_only_among_its_own_units(client, world, district_plan):
+    client.force_login(world.district_a_coordinator)
+    url = reverse("plan-edit", args=[district_plan.pk])
+    assert list(client.get(url).context["form"].fields["org_unit"].queryset) == [
+        world.district_a,
+        world.commune_a,
+    ]
+    response = client.post(url, plan_data(world, org_unit=world.district_b.pk, expected_version=1))
+    assert response.status_code == 400
 
 
 def test_focal_point_of_another_agency_cannot_edit(client, world, district_plan):
@@ -812,7 +838,7 @@ def ready_to_issue(plan: Plan) -> Plan:
     [
         ("province_leader", True),
         ("province_coordinator", True),
-        ("province_admin", False),
+        ("province_admin", True),  # decision of issue 10: administrators issue their unit's plans too
     ],
 )
 def test_issue_permission_at_province(client, world, who, allowed):
@@ -913,8 +939,13 @@ def test_cascade_to_an_agency(client, world, province_plan):
 
 
 def test_cascade_needs_change_on_the_target(client, world, province_plan):
-    client.force_login(world.province_leader)  # sees the plan, but does not write units' plans
+    client.force_login(world.district_a_focal)  # reads the issued plan, but does not write units' plans
     response = client.post(reverse("plan-cascade", args=[province_plan.pk]), {"unit": world.district_a.pk})
+    assert response.status_code == 404 and not province_plan.cascaded_plans.exists()
+    # Nor its own agency's plan: that plan is written by the district's coordinators.
+    response = client.post(
+        reverse("plan-cascade", args=[province_plan.pk]), {"agency": world.district_a_agency.pk}
+    )
     assert response.status_code == 404 and not province_plan.cascaded_plans.exists()
     response = client.post(reverse("plan-cascade", args=[province_plan.pk]), {})
     assert response.status_code == 404
