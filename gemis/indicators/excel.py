@@ -34,6 +34,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from gemis.core import numbers
 from gemis.indicators import grid, validation
 from gemis.indicators.models import CategoryOptionCombo, DataElement, Dataset, DataValue, Period
+from gemis.orgs.access import former_period_problem
 from gemis.orgs.models import OrgUnit
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -434,6 +435,8 @@ def _read_book(book: Any, report: UploadReport, allowed_units: Any, today: dt.da
             locked[unit.pk] = validation.is_locked(dataset, period, unit, today)
         if unit is not None and locked[unit.pk]:
             line.errors.append(("B", _("This period is locked for data entry.")))
+        elif unit is not None and (former := former_period_problem(unit, period.end)):
+            line.errors.append(("B", former))
         if unit is not None and element is not None:
             if (unit.pk, element.code) in seen:
                 line.errors.append(("C", _("This unit and data element appear twice in the file.")))

@@ -559,6 +559,8 @@ def save_cell(
         return CellResult(
             LOCKED, element_code, cell_code, messages=[str(_("This period is locked for data entry."))]
         )
+    if former := access.former_period_problem(unit, period.end):  # former units: backfilling only
+        return CellResult(LOCKED, element_code, cell_code, messages=[former])
     try:
         value = parse_number(text)
     except numbers.NumberError as error:

@@ -418,6 +418,8 @@ class DataValue(VersionedModel):
     ACCESS_UNIT_FIELD = "org_unit"
     # The focal points of the unit's own agencies enter its values (not those of the units below).
     ACCESS_OWN_UNIT_CHANGE = True
+    # A former unit's series is backfilled by the coordinators of the unit that succeeded it.
+    ACCESS_FORMER_UNITS_CHANGE = {"coordinator"}
 
     class Meta:
         verbose_name = _("data value")
