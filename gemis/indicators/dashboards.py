@@ -18,9 +18,12 @@ downloaded.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -124,8 +127,12 @@ def is_sex_disaggregable(indicator: Indicator) -> bool:
     return not any("sex" in t.get("options", {}) for t in terms)
 
 
-def indicators_with_data(unit: OrgUnit) -> list[Indicator]:
-    """The indicators with at least one value at or below the unit (or the legacy units it took over)."""
+def indicators_with_data(unit: OrgUnit, user: Any = None) -> list[Indicator]:
+    """The indicators with at least one value at or below the unit (or the legacy units it took over).
+
+    With ``user``, only those the person may read: another province's local indicators never show,
+    even if their values sit in a unit both can see.
+    """
     sources = [src for src, _w, _whole in sources_for([unit])[unit.pk]]
     elements = set(
         ValueRollup.objects.filter(org_unit_id__in=sources, count__gt=0).values_list(
@@ -133,7 +140,10 @@ def indicators_with_data(unit: OrgUnit) -> list[Indicator]:
         )
     ) | set(DataValue.objects.filter(org_unit_id__in=sources).values_list("data_element__code", flat=True))
     found = []
-    for indicator in Indicator.objects.select_related("group").order_by("code"):
+    indicators = Indicator.objects.select_related("group").order_by("code")
+    if user is not None:
+        indicators = access.filter_for(user, indicators)
+    for indicator in indicators:
         codes = [t["element"] for t in indicator.numerator]
         if codes and set(codes) & elements:
             found.append(indicator)
@@ -160,6 +170,10 @@ class Chart:
     horizontal: bool = False
 
     def spec(self) -> dict[str, Any]:
+        """What the page's chart script draws; always valid JSON (see :func:`finite`)."""
+        return finite(self._spec())
+
+    def _spec(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "kind": self.kind,
@@ -176,6 +190,29 @@ class Chart:
                 "interval": _("Interval"),
             },
         }
+
+
+def finite(data: Any) -> Any:
+    """``data`` with every non-finite number (inf, NaN) replaced by None (a gap in the chart).
+
+    Python's JSON writes them as ``Infinity``/``NaN``, which is not JSON: the browser's parser
+    refuses the whole page's specs and no chart draws. A corrupt stored figure must cost one point,
+    not every chart.
+    """
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: finite(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [finite(value) for value in data]
+    return data
+
+
+def chart_specs(charts: list[Chart]) -> list[dict[str, Any]]:
+    """The specs of a page's charts, checked to be strict JSON (raises ValueError otherwise)."""
+    specs = [chart.spec() for chart in charts]
+    json.dumps(specs, cls=DjangoJSONEncoder, allow_nan=False)
+    return specs
 
 
 # --------------------------------------------------------------------------- targets
@@ -248,10 +285,12 @@ class GenderGap:
         return self.female.shown - self.male.shown
 
 
-def gender_gaps(unit: OrgUnit, today: dt.date, indicators: list[Indicator] | None = None) -> list[GenderGap]:
+def gender_gaps(
+    unit: OrgUnit, today: dt.date, indicators: list[Indicator] | None = None, *, user: Any = None
+) -> list[GenderGap]:
     """Male and female side by side for the latest year with data, the widest gaps (relative) first."""
     gaps = []
-    for indicator in indicators if indicators is not None else indicators_with_data(unit):
+    for indicator in indicators if indicators is not None else indicators_with_data(unit, user):
         if not is_sex_disaggregable(indicator):
             continue
         total = _series(indicator, unit, today)
@@ -334,7 +373,7 @@ class Dashboard:
 
 def province_dashboard(user: Any, unit: OrgUnit, today: dt.date) -> Dashboard:
     rows = target_rows(user, unit, today)
-    gaps = gender_gaps(unit, today)
+    gaps = gender_gaps(unit, today, user=user)
     status_chart = Chart(
         id="target-status",
         kind="bar",
@@ -611,7 +650,7 @@ def unit_profile(user: Any, unit: OrgUnit, today: dt.date) -> Profile:
     provinces = _country_units(unit)
     rows = []
     contributing = 0
-    for indicator in indicators_with_data(unit):
+    for indicator in indicators_with_data(unit, user):
         series = _series(indicator, unit, today)
         latest = [(y, r) for y, r in series if r.value is not None]
         if not latest:

@@ -355,8 +355,12 @@ class Indicator(VersionedModel):
     )
     history = HistoricalRecords()
 
-    # Definitions are read by everyone; who may edit a local one: ``permissions.may_change_indicator``.
-    ACCESS_PUBLIC = True
+    # The national catalog (no unit) is read by every member; a local indicator, like every unit-owned
+    # row, by its unit, the units above it and the units below it that report into it — not by another
+    # province that guesses its code. Who may edit a local one: ``permissions.may_change_indicator``.
+    ACCESS_UNIT_FIELD = "owner_unit"
+    ACCESS_UNIT_OPTIONAL = True
+    ACCESS_PUBLISHED_DOWN = True
 
     class Meta:
         verbose_name = _("indicator")

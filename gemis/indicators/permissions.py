@@ -3,10 +3,13 @@
 * **Targets.** The rule itself handles them (``access.filter_for`` / ``access.may``):
   a national target (no unit) is read by every member and changed only by
   superusers; a unit's own target is read by the units below it.
-* **Indicators.** The catalog is public to read (``ACCESS_PUBLIC``); a local
-  indicator is changed only by those who may change its owning unit
-  (coordinators and administrators there and above), a national one only by a
-  superuser (it comes from the catalog files and a reload would overwrite it).
+* **Indicators.** The rule reads them (``ACCESS_UNIT_FIELD = "owner_unit"``):
+  the national catalog (no unit) is read by every member; a local indicator by
+  its unit, the units above and the units below it — another province gets a
+  404, whatever code it types. A local indicator is changed only by those who
+  may change its owning unit (coordinators and administrators there and above),
+  a national one only by a superuser (it comes from the catalog files and a
+  reload would overwrite it).
 
 Data values, locks and exceptions need nothing here: ``access.filter_for`` places them.
 """

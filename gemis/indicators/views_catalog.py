@@ -63,7 +63,8 @@ def kind_labels() -> dict[str, str]:
 @login_required
 def catalog_list(request: HttpRequest) -> HttpResponse:
     """Every indicator the person may read, by group, with its definition's main fields."""
-    # The catalog is public; of the local indicators, those of the person's units and above are listed.
+    # The national catalog and the local indicators the person may read (the access rule), of which
+    # those of the person's units and above are listed (the units below define their own).
     visible = access.filter_for(request.user, Indicator.objects.all()).filter(
         Q(owner_unit__isnull=True) | Q(owner_unit__in=access.units_and_above(request.user))
     )

@@ -153,6 +153,8 @@ def _own_target(request: HttpRequest, pk: int) -> Target:
     target = access.get_for(request.user, Target.objects.select_related("indicator"), Action.CHANGE, pk=pk)
     if target.org_unit_id is None:
         raise Http404  # national targets come from the catalog file
+    if not access.may(request.user, Action.VIEW, target.indicator):
+        raise Http404  # a target set on another province's local indicator before it was closed
     return target
 
 
