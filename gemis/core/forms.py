@@ -38,6 +38,33 @@ def _cleaned_to_python(field: forms.Field) -> None:
     field.to_python = to_python
 
 
+#: The largest key a database holds (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+def _refuse_impossible_ids(field: forms.Field) -> None:
+    """A choice of a row by an id longer than any key is "not one of the choices", not a crash.
+
+    Django's model choice fields pass the typed id to the query: SQLite raises OverflowError and
+    PostgreSQL "out of range" beyond 64 bits, where a wrong id should simply be refused.
+    """
+    if not isinstance(field, forms.ModelChoiceField) or field.to_field_name:
+        return
+    original = field.clean
+
+    def clean(value: Any) -> Any:
+        values = value if isinstance(value, list | tuple) else [value]
+        for one in values:
+            text = str(one).strip() if isinstance(one, str | int) else ""
+            if text.isdecimal() and (not text.isascii() or len(text) > 19 or int(text) > MAX_ID):
+                raise forms.ValidationError(
+                    field.error_messages["invalid_choice"], code="invalid_choice", params={"value": text[:20]}
+                )
+        return original(value)
+
+    field.clean = clean
+
+
 class BootstrapFormMixin:
     """Give every widget the Bootstrap class it needs, mark invalid fields, clean typed text."""
 
@@ -46,6 +73,7 @@ class BootstrapFormMixin:
         # Never touch self.errors here: it would validate before subclasses narrow their querysets.
         for field in self.fields.values():
             _cleaned_to_python(field)
+            _refuse_impossible_ids(field)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput | forms.HiddenInput):
                 continue
