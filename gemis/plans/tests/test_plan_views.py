@@ -2,14 +2,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
 from gemis.documents.models import DocumentKind, LegalDocument
-from gemis.orgs.models import Agency, Role
-from gemis.orgs.testing import make_agency, make_user
+from gemis.orgs.models import Agency, OrgUnit, Role, Scheme, UnitSuccession
+from gemis.orgs.testing import make_agency, make_unit, make_user
 from gemis.plans.deadlines import Deadline, DeadlineKind
 from gemis.plans.models import Plan, PlanKind, PlanSection, PlanStatus, Task, TaskStatus
 from gemis.plans.testing import make_plan, make_section, make_task
@@ -1055,3 +1056,120 @@ def test_browser_coordinator_writes_and_issues_a_plan(page, live_world):
     page.goto(page.base_url + reverse("plan-list"))
     assert page.get_by_test_id("plan-table").locator(f"[data-plan='{plan.pk}']").is_visible()
     screenshot(page, "plan-list")
+
+
+# -- issue 10: parameters, search, lengths, former units ----------------------------------------------------
+
+HUGE_ID = "9" * 20  # beyond a 64-bit key: SQLite raised "Python int too large" (500) before
+
+
+def test_list_ignores_ids_and_years_no_database_can_hold(client, world, province_plan, district_plan):
+    client.force_login(world.province_coordinator)
+    for params in ({"unit": HUGE_ID}, {"year": HUGE_ID}, {"unit": "-1"}, {"unit": "١٢"}):
+        response = client.get(reverse("plan-list"), params)
+        assert response.status_code == 200, params
+        assert {p.pk for p in response.context["page"]} == {province_plan.pk, district_plan.pk}
+    assert client.get(reverse("plan-issuing-agency-options"), {"org_unit": HUGE_ID}).status_code == 200
+
+
+def test_other_id_parameters_of_the_plan_screens_never_fail(client, world, province_plan, district_plan):
+    client.force_login(world.province_coordinator)
+    response = client.post(reverse("plan-cascade", args=[province_plan.pk]), {"unit": HUGE_ID})
+    assert response.status_code == 404
+    response = client.post(reverse("plan-cascade", args=[province_plan.pk]), {"agency": HUGE_ID})
+    assert response.status_code == 404
+    client.force_login(world.district_a_coordinator)
+    options = reverse("plan-agency-options", args=[district_plan.pk])
+    assert client.get(options, {"field": "lead", "lead_agency": HUGE_ID}).status_code == 200
+    assert client.get(options, {"field": "partners", "partners": [HUGE_ID, "3"]}).status_code == 200
+    create = reverse("plan-task-create", args=[district_plan.pk])
+    assert client.get(create, {"section": HUGE_ID}).status_code == 200
+    section = reverse("plan-section-create", args=[district_plan.pk])
+    assert client.get(section, {"parent": HUGE_ID}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        unicodedata.normalize("NFD", "bình đẳng"),  # decomposed, as some keyboards and files send it
+        unicodedata.normalize("NFC", "bình đẳng"),
+        "binh dang",  # without marks
+        "BÌNH ĐẲNG",
+    ],
+)
+def test_plan_search_folds_like_task_search(client, world, province_plan, typed):
+    province_plan.subject = unicodedata.normalize("NFD", "Triển khai công tác bình đẳng giới năm 2026")
+    province_plan.save()
+    other = make_plan(world.province, subject="Kế hoạch hoá gia đình")
+    client.force_login(world.province_coordinator)
+
+    def found(q: str) -> set[int]:
+        return {p.pk for p in client.get(reverse("plan-list"), {"q": q}).context["page"]}
+
+    assert found(typed) == {province_plan.pk}
+    assert found("hóa gia đình") == {other.pk}  # old and new tone placement
+    assert found("1889/kh") == {province_plan.pk}
+
+
+def test_a_subject_longer_than_any_real_one_is_refused_with_a_message(client, world):
+    client.force_login(world.district_a_coordinator)
+    response = client.post(reverse("plan-create"), plan_data(world, subject="x" * 1_000_000))
+    assert response.status_code == 400
+    errors = response.context["form"].errors["subject"]
+    assert "1.000.000" in errors[0] and "1.000" in errors[0]
+    assert not Plan.objects.exists()
+    response = client.post(reverse("plan-create"), plan_data(world, subject="x" * 1_000))
+    assert response.status_code == 302
+
+
+def test_a_task_longer_than_any_real_one_is_refused_with_a_message(client, world, district_plan):
+    client.force_login(world.district_a_coordinator)
+    url = reverse("plan-task-create", args=[district_plan.pk])
+    response = client.post(url, task_data(world, text="Tuyên truyền " * 100_000))
+    assert response.status_code == 400 and "10.000" in response.context["form"].errors["text"][0]
+    assert district_plan.tasks.count() == 1
+    assert client.post(url, task_data(world, text="x" * 10_000)).status_code == 302
+
+
+@pytest.fixture
+def former_province(world) -> OrgUnit:
+    """A pre-2025 province whose territory passed to the world's province, with a draft plan of 2024."""
+    old = make_unit("Tỉnh Cũ", code="61", scheme=Scheme.LEGACY)
+    make_unit("Huyện Cũ", code="611", parent=old)
+    UnitSuccession.objects.create(predecessor=old, successor=world.province, effective_date="2025-07-01")
+    return old
+
+
+def test_a_former_units_plans_are_read_only(client, world, former_province):
+    """Issue 10: the 2025 province coordinator could edit a former province's draft; now it is history."""
+    agency = make_agency(former_province, "Ủy ban nhân dân tỉnh Cũ", "UBND tỉnh")
+    draft = ready_to_issue(make_plan(former_province, agency, period_start=2024))
+    make_task(draft, addressed_units=list(former_province.children.all()))
+    issued = make_plan(former_province, agency, period_start=2024, status=PlanStatus.ISSUED)
+    make_task(issued, addressed_units=list(former_province.children.all()))
+    before = Plan.objects.get(pk=draft.pk).version
+    client.force_login(world.province_coordinator)
+    page = client.get(reverse("plan-detail", args=[draft.pk]))
+    assert page.status_code == 200 and not page.context["may_change"] and not page.context["editing"]
+    for name in ("plan-edit", "plan-delete", "plan-task-create", "plan-section-create"):
+        assert client.get(reverse(name, args=[draft.pk])).status_code == 404, name
+    assert client.post(reverse("plan-edit", args=[draft.pk]), plan_data(world)).status_code == 404
+    response = client.post(reverse("plan-issue", args=[draft.pk]), {"expected_version": draft.version})
+    assert response.status_code == 404
+    assert client.post(reverse("plan-close", args=[issued.pk])).status_code == 404
+    child = former_province.children.get()
+    response = client.post(reverse("plan-cascade", args=[issued.pk]), {"unit": child.pk})
+    assert response.status_code == 404 and not issued.cascaded_plans.exists()
+    draft.refresh_from_db()
+    assert draft.status == PlanStatus.DRAFT and draft.version == before
+
+
+def test_no_new_plan_for_a_former_unit(client, world, former_province):
+    client.force_login(world.province_coordinator)
+    units = client.get(reverse("plan-create")).context["form"].fields["org_unit"].queryset
+    assert former_province not in units and world.province in units
+    agency = make_agency(former_province, "Sở Lao động - Thương binh và Xã hội tỉnh Cũ", "Sở LĐTBXH")
+    data = plan_data(world, org_unit=former_province.pk, issuing_agency=agency.pk)
+    response = client.post(reverse("plan-create"), data)
+    assert response.status_code == 400 and "org_unit" in response.context["form"].errors
+    assert not Plan.objects.filter(org_unit=former_province).exists()

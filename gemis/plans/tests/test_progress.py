@@ -13,9 +13,11 @@ from django.urls import reverse
 
 from gemis.core.uploads import MAX_UPLOAD_BYTES
 from gemis.core.versioning import ConflictError
+from gemis.orgs.models import Role
+from gemis.orgs.testing import make_user
 from gemis.plans.deadlines import Deadline, Recurrence
 from gemis.plans.models import Attachment, PlanStatus, ProgressUpdate, TaskStatus
-from gemis.plans.progress import record_progress
+from gemis.plans.progress import NOT_ISSUED_MESSAGE, record_progress
 from gemis.plans.testing import make_plan, make_task
 
 pytestmark = pytest.mark.django_db
@@ -280,3 +282,62 @@ def test_download_of_unknown_or_missing_file_is_404(client, world, attachment):
 def test_anonymous_download_goes_to_login(client, attachment):
     response = client.get(reverse("attachment-download", args=[attachment.pk]))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+# --- decisions of issue 10: progress on issued plans only; evidence not read below -----------------
+
+
+@pytest.mark.parametrize("status", [PlanStatus.DRAFT, PlanStatus.CLOSED])
+def test_progress_is_refused_unless_the_plan_is_issued(world, status):
+    plan = make_plan(world.district_a, world.district_a_agency, status=status)
+    task = make_task(plan, lead=world.district_a_agency)
+    with pytest.raises(ValidationError) as caught:
+        record_progress(task, world.district_a_focal, note="Bắt đầu", progress=10)
+    assert caught.value.messages == [str(NOT_ISSUED_MESSAGE)]
+    assert not ProgressUpdate.objects.exists()
+    task.refresh_from_db()
+    assert task.progress == 0
+
+
+@pytest.mark.parametrize("status", [PlanStatus.DRAFT, PlanStatus.CLOSED])
+def test_task_page_of_an_unissued_plan_has_no_progress_form(client, world, status):
+    plan = make_plan(world.district_a, world.district_a_agency, status=status)
+    task = make_task(plan, lead=world.district_a_agency)
+    client.force_login(world.district_a_focal)
+    response = client.get(reverse("task-detail", args=[task.pk]))
+    assert response.status_code == 200 and response.context["form"] is None
+    assert 'data-testid="progress-not-issued"' in response.content.decode()
+    response = post_progress(client, task)
+    assert response.status_code == 302 and not ProgressUpdate.objects.exists()
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert str(NOT_ISSUED_MESSAGE) in messages
+
+
+def test_a_plan_closed_meanwhile_refuses_the_update_with_a_message(client, world, task):
+    client.force_login(world.district_a_focal)
+    version = task.version
+    task.plan.status = PlanStatus.CLOSED
+    task.plan.save()
+    # The form was opened while the plan was issued; the view re-reads the plan on POST.
+    response = post_progress(client, task, expected_version=version)
+    assert response.status_code == 302 and not ProgressUpdate.objects.exists()
+
+
+def test_evidence_of_a_provincial_task_is_not_read_by_a_commune_below(client, world):
+    """A commune officer reads the issued provincial plan and its task, but not the task's evidence."""
+    plan = make_plan(world.province, world.province_agency, status=PlanStatus.ISSUED)
+    task = make_task(plan, lead=world.province_agency, partners=[world.district_b_agency])
+    upload = SimpleUploadedFile("Biên bản.pdf", PDF)
+    update = record_progress(
+        task, world.province_coordinator, note="Có biên bản", progress=30, files=[upload]
+    )
+    url = reverse("attachment-download", args=[update.attachments.get().pk])
+    commune_officer = make_user("xa.hoa.lac", world.commune_a_agency, Role.COORDINATOR)
+    client.force_login(commune_officer)
+    page = client.get(reverse("task-detail", args=[task.pk]))
+    assert page.status_code == 200 and url not in page.content.decode()
+    assert client.get(url).status_code == 404
+    for reader in (world.district_b_coordinator, world.province_coordinator, world.province_leader):
+        client.force_login(reader)  # partner agency; the unit's coordinator and leader
+        assert client.get(url).status_code == 200
+        assert url in client.get(reverse("task-detail", args=[task.pk])).content.decode()
