@@ -31,7 +31,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from gemis.core import numbers
+from gemis.core import exports, numbers
 from gemis.indicators import grid, validation
 from gemis.indicators.models import CategoryOptionCombo, DataElement, Dataset, DataValue, Period
 from gemis.orgs.access import former_period_problem
@@ -106,12 +106,17 @@ def build_template(dataset: Dataset, period: Period, units: Iterable[OrgUnit]) -
     book = Workbook()
     sheet = book.active
     sheet.title = _("Data")[:31]
-    sheet["A1"] = _("Data-entry template: %(form)s") % {"form": dataset.name}
+    # Names people typed (a local form, unit, element) go through the shared exporter's cell writer,
+    # which keeps "=HYPERLINK(…)" a text instead of a live formula.
+    exports.set_cell(sheet, 1, 1, _("Data-entry template: %(form)s") % {"form": dataset.name})
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet["A2"] = _("Period: %(period)s (code %(code)s)") % {
-        "period": grid.period_label(period.code),
-        "code": period.code,
-    }
+    exports.set_cell(
+        sheet,
+        2,
+        1,
+        _("Period: %(period)s (code %(code)s)")
+        % {"period": grid.period_label(period.code), "code": period.code},
+    )
     sheet["A3"] = _(
         "Fill in the white cells only; grey cells do not apply. Do not change the order of the columns "
         "or the hidden codes. Empty cells leave what is saved as it is."
@@ -121,18 +126,18 @@ def build_template(dataset: Dataset, period: Period, units: Iterable[OrgUnit]) -
     headers += [label for _code, label in columns]
     codes = ["unit", "", "element", "", *(code for code, _label in columns)]
     for index, (header, code) in enumerate(zip(headers, codes, strict=True), start=1):
-        sheet.cell(CODE_ROW, index, code)
-        cell = sheet.cell(HEADER_ROW, index, header)
+        exports.set_cell(sheet, CODE_ROW, index, code)
+        cell = exports.set_cell(sheet, HEADER_ROW, index, header)
         cell.font = Font(bold=True)
         cell.fill = HEADER
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     row = FIRST_ROW
     for unit in units:
         for element in elements:
-            sheet.cell(row, 1, unit.path)
-            sheet.cell(row, 2, unit.name)
-            sheet.cell(row, 3, element.code)
-            sheet.cell(row, 4, f"{element.code} — {element.name}")
+            exports.set_cell(sheet, row, 1, unit.path)
+            exports.set_cell(sheet, row, 2, unit.name)
+            exports.set_cell(sheet, row, 3, element.code)
+            exports.set_cell(sheet, row, 4, f"{element.code} — {element.name}")
             applies = cells_of.get(element.category_combo_id, set())
             for offset, (code, _label) in enumerate(columns):
                 target = sheet.cell(row, FIRST_VALUE_COLUMN + offset)
@@ -166,8 +171,8 @@ def build_template(dataset: Dataset, period: Period, units: Iterable[OrgUnit]) -
         ],
         start=1,
     ):
-        meta.cell(index, 1, key)
-        meta.cell(index, 2, value)
+        exports.set_cell(meta, index, 1, key)
+        exports.set_cell(meta, index, 2, value)
     meta.sheet_state = "hidden"
     buffer = io.BytesIO()
     book.save(buffer)
@@ -520,21 +525,15 @@ def save_report(
 
 def error_report(report: UploadReport) -> bytes:
     """The report line by line as a workbook: row, column, unit, data element, message."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Errors")[:31]
-    headers = [_("Row"), _("Column"), _("Unit"), _("Data element"), _("Message")]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER
-    for message in report.file_errors:
-        sheet.append(["", "", "", "", message])
-    for line in report.rows:
-        for column, message in line.errors:
-            sheet.append([line.row, column, line.unit_text, line.element_text, message])
-    for letter, width in zip("ABCDE", (8, 8, 30, 45, 80), strict=True):
-        sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    # The unit and element texts come from the uploaded file: the shared exporter keeps them text.
+    titles = [_("Row"), _("Column"), _("Unit"), _("Data element"), _("Message")]
+    columns = [
+        exports.Column(title, width=width) for title, width in zip(titles, (8, 8, 30, 45, 80), strict=True)
+    ]
+    rows: list[list[Any]] = [["", "", "", "", message] for message in report.file_errors]
+    rows += [
+        [line.row, column, line.unit_text, line.element_text, message]
+        for line in report.rows
+        for column, message in line.errors
+    ]
+    return exports.xlsx_bytes(columns, rows, sheet_title=_("Errors"))
