@@ -162,5 +162,5 @@ def test_an_archive_with_a_foreign_member_is_refused(media, tmp_path, target):
         info = tarfile.TarInfo("../../etc/cron.d/x")
         info.size = len(data)
         out.addfile(info, io.BytesIO(data))
-    with pytest.raises(backup.BackupError, match="never"):
+    with pytest.raises(backup.BackupError, match="etc/cron.d"):
         backup.restore(bad, database=target.database, media_root=tmp_path / "m", say=lambda _: None)
