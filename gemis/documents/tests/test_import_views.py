@@ -14,8 +14,8 @@ from django.urls import reverse
 from gemis.core.models import BackgroundJob, JobStatus
 from gemis.documents import forms as import_forms
 from gemis.documents.models import ImportedDocument, ImportStatus
-from gemis.orgs.models import Role
-from gemis.orgs.testing import make_user
+from gemis.orgs.models import Role, Scheme, UnitSuccession
+from gemis.orgs.testing import make_unit, make_user
 from gemis.plans.models import Plan
 
 from .test_imports import ACTION_MONTH, agencies  # noqa: F401  (fixture)
@@ -252,3 +252,69 @@ def test_file_names_are_kept_without_direction_overrides(client, world, agencies
     assert imported.original_name == "Kế hoạch.txt"
     response = client.get(reverse("import-file", args=[imported.pk]))
     assert "\u202e" not in response["Content-Disposition"]
+
+
+# -- issue 10: former units, length limits ------------------------------------------------------
+
+
+@pytest.fixture
+def former_province(world):
+    old = make_unit("Tỉnh Cũ", code="61", scheme=Scheme.LEGACY)
+    UnitSuccession.objects.create(predecessor=old, successor=world.province, effective_date="2025-07-01")
+    return old
+
+
+def test_no_import_for_a_former_unit(client, world, former_province, agencies):  # noqa: F811
+    client.force_login(world.province_coordinator)
+    assert former_province not in client.get(reverse("import-start")).context["form"].fields["unit"].queryset
+    response = upload(client, former_province, "kh.txt", ACTION_MONTH.read_bytes())
+    assert response.status_code == 400 and "unit" in response.context["form"].errors
+    assert not ImportedDocument.objects.exists()
+
+
+def test_a_former_units_import_is_read_only(client, world, imported, former_province):
+    """Issue 10: the 2025 province coordinator could accept a former province's import."""
+    old = ImportedDocument.objects.create(
+        org_unit=former_province,
+        uploaded_by=world.province_coordinator,
+        pasted_text="…",
+        status=ImportStatus.READY,
+        result=imported.result,
+    )
+    client.force_login(world.province_coordinator)
+    page = client.get(reverse("import-review", args=[imported.pk]))
+    response = client.get(reverse("import-review", args=[old.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("import-start")
+    assert any(former_province.name in str(m) for m in response.wsgi_request._messages)
+    response = client.post(reverse("import-review", args=[old.pk]), review_data(page.context))
+    assert response.status_code == 302 and not Plan.objects.exists()
+    old.refresh_from_db()
+    assert old.plan_id is None and old.status == ImportStatus.READY
+
+
+def test_a_too_long_imported_task_is_said_at_review_and_never_cut(client, world, imported):
+    long_text = "Tuyên truyền về bình đẳng giới. " * 400  # 12,800 characters
+    imported.result["tasks"][0]["full_text"] = long_text
+    imported.save()
+    client.force_login(world.province_coordinator)
+    page = client.get(reverse("import-review", args=[imported.pk]))
+    assert page.status_code == 200 and len(page.context["too_long"]) == 1
+    assert 'data-testid="review-too-long"' in page.content.decode()
+    response = client.post(reverse("import-review", args=[imported.pk]), review_data(page.context))
+    assert response.status_code == 400 and "10.000" in response.context["tasks"].forms[0].errors["text"][0]
+    assert not Plan.objects.exists()
+    # Left out of the plan, it no longer stops the rest.
+    data = review_data(page.context)
+    del data["task-0-include"]
+    assert client.post(reverse("import-review", args=[imported.pk]), data).status_code == 302
+    plan = Plan.objects.get()
+    assert not plan.tasks.filter(text__startswith="Tuyên truyền về bình đẳng giới. Tuyên").exists()
+
+
+def test_a_too_long_imported_subject_is_refused_at_review(client, world, imported):
+    client.force_login(world.province_coordinator)
+    page = client.get(reverse("import-review", args=[imported.pk]))
+    data = review_data(page.context, **{"plan-subject": "x" * 1_001})
+    response = client.post(reverse("import-review", args=[imported.pk]), data)
+    assert response.status_code == 400 and "subject" in response.context["plan_form"].errors
+    assert not Plan.objects.exists()
