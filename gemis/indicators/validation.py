@@ -29,9 +29,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import IntegrityError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from gemis.core import numbers
 from gemis.indicators.aggregate import load_values
 from gemis.indicators.models import (
     CategoryOptionCombo,
@@ -50,6 +52,10 @@ from gemis.orgs.models import OrgUnit
 TOTAL = "total"
 Cells = Mapping[tuple[str, str], float | None]
 EPSILON = 1e-9
+CONFLICT_MESSAGE = _(
+    "Someone else saved values of this form for the unit meanwhile; nothing was saved for it. "
+    "Open the form again and check it."
+)
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,8 @@ class Problem:
 
 
 def _number(value: float) -> str:
-    return f"{value:g}"
+    """In the page's format ("1.234,5"), not Python's ("1e+06")."""
+    return numbers.format_for_page(value)
 
 
 def _cells_of(elements: Iterable[DataElement]) -> dict[str, dict[str, dict[str, str]]]:
@@ -310,7 +317,12 @@ def enter_values(
         for (code, cell), value in cells.items()
         if value is not None and cell != TOTAL
     ]
-    load_values(rows, user=user, reason="data entry")
+    try:
+        load_values(rows, user=user, reason="data entry")
+    except IntegrityError:
+        # Someone saved a first value of one of these cells meanwhile (the unique constraint told):
+        # nothing of this unit is saved, rather than a 500 or an overwrite.
+        return [Problem("", None, "conflict", CONFLICT_MESSAGE)]
     return []
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pytest
 
 from gemis.indicators.catalog import ensure_categories
-from gemis.orgs.models import OrgUnit, Scheme, UnitSuccession
+from gemis.orgs.models import OrgUnit, Scheme, Tier, UnitSuccession
 from gemis.orgs.testing import make_unit
 
 REORGANISED = dt.date(2025, 7, 1)
@@ -41,9 +41,25 @@ class Country:
     b2_to_n3: UnitSuccession
 
 
+def _make_former(world) -> None:
+    """The shared world is a 2025 tree (people work in units in force); here its province, districts
+    and commune are the former (legacy) ones, as the series of this country were reported."""
+    tiers = [Tier.PROVINCE, Tier.DISTRICT, Tier.COMMUNE]
+    for unit in (world.province, world.district_a, world.district_b, world.commune_a):
+        if unit.parent_id:
+            unit.parent.refresh_from_db()
+        unit.scheme, unit.valid_to, unit.tier = (
+            Scheme.LEGACY,
+            REORGANISED - dt.timedelta(days=1),
+            tiers[unit.depth - 1],
+        )
+        unit.save()
+
+
 @pytest.fixture
 def country(world) -> Country:
     ensure_categories()
+    _make_former(world)
     a2 = make_unit("Xã An Hòa", code="91102", parent=world.district_a)
     b1 = make_unit("Xã Bắc Hà", code="91201", parent=world.district_b)
     b2 = make_unit("Xã Bắc Lý", code="91202", parent=world.district_b)

@@ -390,6 +390,8 @@ def test_values_are_read_only_in_ones_own_subtree(country, deputies):
     assert visible(w.other_coordinator) == {elsewhere.pk}
     assert visible(w.nobody) == set()
     assert not may(w.other_coordinator, Action.VIEW, mine)
-    assert may(w.district_a_coordinator, Action.CHANGE, mine)
+    # The country's series sit on former units: history, read-only to the people of those units.
+    assert not may(w.district_a_coordinator, Action.CHANGE, mine)
+    assert may(w.other_coordinator, Action.CHANGE, elsewhere)  # a unit in force: its coordinator
     assert not may(w.district_a_viewer, Action.CHANGE, mine)
     assert not may(w.district_b_coordinator, Action.CHANGE, mine)

@@ -88,13 +88,15 @@ def test_who_sees_which_targets(country, share):
     assert ids(w.district_a_coordinator, Action.CHANGE) == set()
     assert ids(w.other_coordinator) == {national.pk, elsewhere.pk}
     assert ids(w.nobody) == set()
-    assert ids(w.province_coordinator, Action.CHANGE) == {local.pk}
+    # The province here is a former unit (the country's series): its target is history, read-only.
+    assert ids(w.province_coordinator, Action.CHANGE) == set()
     assert ids(w.other_coordinator, Action.CHANGE) == {elsewhere.pk}
     plain = Target.objects.get(pk=national.pk)
     assert may(w.other_coordinator, Action.VIEW, plain)
     assert not may(w.other_coordinator, Action.CHANGE, plain)
     assert not may(w.other_coordinator, Action.VIEW, local)
-    assert may(w.province_coordinator, Action.CHANGE, local)
+    assert not may(w.province_coordinator, Action.CHANGE, local)
+    assert may(w.other_coordinator, Action.CHANGE, elsewhere)
     # It is the one access rule that decides: the same answers through access.filter_for / may.
     assert set(filter_for(w.province_coordinator, Target.objects.all()).values_list("pk", flat=True)) == {
         national.pk,
@@ -104,9 +106,10 @@ def test_who_sees_which_targets(country, share):
     assert not may(w.other_coordinator, Action.VIEW, local)
 
 
-def test_who_changes_an_indicator(country, share):
-    w = country.world
-    local = make_indicator("L1", IndicatorKind.COUNT, ["leaders"], owner_unit=country.district_a)
+def test_who_changes_an_indicator(world):
+    w = world  # units in force: a former unit's indicators are history
+    share = make_indicator("NAT", IndicatorKind.COUNT, ["leaders"])
+    local = make_indicator("L1", IndicatorKind.COUNT, ["leaders"], owner_unit=w.district_a)
     assert may_change_indicator(w.district_a_coordinator, local)
     assert may_change_indicator(w.province_coordinator, local)
     assert not may_change_indicator(w.district_b_coordinator, local)
