@@ -168,7 +168,8 @@ def _too_long(proposal: imports.Proposal) -> list[str]:
         try:
             check_task_text(task.get("text") or "")
         except ValidationError as error:
-            found.extend(f"{_('Task %(n)d') % {'n': number}}: {message}" for message in error.messages)
+            label = _("Task %(n)d") % {"n": number}
+            found.extend(f"{label}: {message}" for message in error.messages)
     return found
 
 
