@@ -164,3 +164,18 @@ def test_an_archive_with_a_foreign_member_is_refused(media, tmp_path, target):
         out.addfile(info, io.BytesIO(data))
     with pytest.raises(backup.BackupError, match="etc/cron.d"):
         backup.restore(bad, database=target.database, media_root=tmp_path / "m", say=lambda _: None)
+
+
+def test_force_replaces_what_the_target_holds(media, target, tmp_path):
+    archive = _small_backup(media, tmp_path)
+    restored_media = tmp_path / "restored-media"
+    backup.restore(archive, database=target.database, media_root=restored_media, say=lambda _: None)
+    with pytest.raises(backup.BackupError, match="--force"):
+        backup.restore(archive, database=target.database, media_root=restored_media, say=lambda _: None)
+    (restored_media / "evidence" / "a.pdf").write_bytes(b"changed")
+    summary = backup.restore(
+        archive, database=target.database, media_root=restored_media, force=True, say=lambda _: None
+    )
+    assert summary.ok, summary.mismatches
+    assert backup.database_state(target.database) == backup.database_state(target.source)
+    assert (restored_media / "evidence" / "a.pdf").read_bytes() == b"%PDF-1.4 bang chung"
