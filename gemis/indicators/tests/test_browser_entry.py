@@ -183,3 +183,24 @@ def test_a_cells_history_and_note(page, live_world):
     assert DataValue.objects.get(option_combo__code="male").comment == "Số ước tính, chờ báo cáo của thôn"
     page.locator("#info-wpeople-male.has-comment").wait_for()  # the mark in the grid follows
     screenshot(page, "indicators-cell-history")
+
+
+@pytest.mark.browser
+def test_a_tenfold_jump_is_saved_only_once_confirmed(page, live_world):
+    world = live_world
+    form = make_form()
+    year = timezone.localdate().year
+    put_sexes(form.people, world.commune_a, str(year - 1), male=120, female=110)
+    sign_in(page, world.district_a_coordinator.username)
+    page.goto(page.base_url + reverse("entry-grid", args=[form.dataset.code, world.commune_a.pk, str(year)]))
+    cell(page, "W.people", "male").locator("input").click()
+    page.keyboard.type("1.201")  # more than ten times last year's 120
+    page.keyboard.press("Tab")
+    asked = page.locator('[data-testid="cell-W.people-male"][data-state="confirm"]')
+    asked.wait_for()
+    assert "lớn hơn mười lần" in asked.inner_text()
+    assert "lớn hơn mười lần" in page.locator("#grid-status").inner_text()  # repeated above the grid
+    assert not DataValue.objects.filter(period__code=str(year)).exists()
+    asked.get_by_test_id("cell-confirm").click()
+    wait_saved(page, "W.people", "male")
+    assert DataValue.objects.get(period__code=str(year)).value == 1201
