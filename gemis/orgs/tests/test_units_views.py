@@ -14,16 +14,16 @@ def test_unit_list_requires_login(client, world):
 
 def test_unit_search_ignores_diacritics_and_stays_in_scope(client, world):
     client.force_login(world.province_coordinator)
-    response = client.get(reverse("unit-list"), {"q": "hoa lac", "scheme": Scheme.LEGACY})
+    response = client.get(reverse("unit-list"), {"q": "hoa lac", "scheme": Scheme.CURRENT})
     assert [u.name for u in response.context["page"]] == ["Xã Hòa Lạc"]
     client.force_login(world.district_b_coordinator)
-    response = client.get(reverse("unit-list"), {"q": "hoa lac", "scheme": Scheme.LEGACY})
+    response = client.get(reverse("unit-list"), {"q": "hoa lac", "scheme": Scheme.CURRENT})
     assert list(response.context["page"]) == []
 
 
 def test_unit_list_starts_from_own_units(client, world):
     client.force_login(world.district_a_coordinator)
-    response = client.get(reverse("unit-list"), {"scheme": Scheme.LEGACY})
+    response = client.get(reverse("unit-list"), {"scheme": Scheme.CURRENT})
     assert [u.name for u in response.context["page"]] == ["Huyện An Bình"]
 
 
@@ -31,7 +31,7 @@ def test_unit_list_htmx_returns_rows_only(client, world):
     client.force_login(world.province_coordinator)
     response = client.get(
         reverse("unit-list"),
-        {"q": "huyen", "scheme": Scheme.LEGACY},
+        {"q": "huyen", "scheme": Scheme.CURRENT},
         headers={"HX-Request": "true", "HX-Target": "unit-results"},
     )
     body = response.content.decode()
