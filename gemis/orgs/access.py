@@ -418,7 +418,8 @@ def id_param(value: Any) -> int | None:
     parameter of 20 digits must be stopped here rather than reach a query.
     """
     text = str(value or "").strip()
-    if not text.isdecimal() or not text.isascii():
+    # Length first: int() of thousands of digits is itself refused (and slow) before any query.
+    if not text.isdecimal() or not text.isascii() or len(text) > len(str(MAX_ID)):
         return None
     number = int(text)
     return number if 0 < number <= MAX_ID else None

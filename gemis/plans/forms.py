@@ -137,9 +137,9 @@ class PlanForm(VersionedModelForm):
         for name in ("period_start", "period_end"):
             self.fields[name].widget.attrs.update(min=YEAR_MIN, max=YEAR_MAX)
         # The issuing agency is one of the chosen unit's own agencies.
-        unit_id = str(self.data.get(self.add_prefix("org_unit")) or "") if self.is_bound else ""
-        if unit_id.isdigit():
-            unit = units.filter(pk=int(unit_id)).first()
+        unit_id = access.id_param(self.data.get(self.add_prefix("org_unit"))) if self.is_bound else None
+        if unit_id is not None:
+            unit = units.filter(pk=unit_id).first()
         else:
             unit = current or (units.first() if not self.is_bound else None)
             if unit is not None and not self.is_bound:

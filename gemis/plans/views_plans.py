@@ -536,8 +536,8 @@ def _missing_for_issue(plan: Plan) -> list[str]:
 
 
 def _expected_version(request: HttpRequest, plan: Plan) -> int:
-    value = request.POST.get("expected_version", "")
-    return int(value) if value.isdigit() else plan.version
+    version = access.id_param(request.POST.get("expected_version"))
+    return version if version is not None else plan.version
 
 
 def _change_status(

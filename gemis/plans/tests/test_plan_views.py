@@ -1086,6 +1086,15 @@ def test_other_id_parameters_of_the_plan_screens_never_fail(client, world, provi
     assert client.get(create, {"section": HUGE_ID}).status_code == 200
     section = reverse("plan-section-create", args=[district_plan.pk])
     assert client.get(section, {"parent": HUGE_ID}).status_code == 200
+    # Thousands of digits (the form fuzzer's finding): int() itself refuses them.
+    endless = "9" * 5000
+    response = client.post(reverse("plan-edit", args=[district_plan.pk]), plan_data(world, org_unit=endless))
+    assert response.status_code == 400 and "org_unit" in response.context["form"].errors
+    response = client.post(reverse("plan-cascade", args=[district_plan.pk]), {"unit": endless})
+    assert response.status_code == 404
+    client.force_login(world.province_coordinator)
+    response = client.post(reverse("plan-close", args=[province_plan.pk]), {"expected_version": endless})
+    assert response.status_code == 302
 
 
 @pytest.mark.parametrize(
