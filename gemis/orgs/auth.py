@@ -21,7 +21,7 @@ def _lookup(identifier: str) -> dict[str, str]:
 
 def canonical_login(typed: str | None) -> str:
     """The account's username for a typed login; unknown logins folded to lower case."""
-    identifier = (typed or "").strip()[:MAX_LOGIN_LENGTH]
+    identifier = (typed or "").replace("\x00", "").strip()[:MAX_LOGIN_LENGTH]
     if not identifier:
         return ""
     user_model = get_user_model()

@@ -14,6 +14,7 @@ code is a failed sign-in for the lockout, like a wrong password.
 from __future__ import annotations
 
 import base64
+import re
 import time
 from typing import Any
 
@@ -94,7 +95,8 @@ def _clean(code: str) -> str:
 @transaction.atomic
 def confirm_enrolment(user: User, device: TOTPDevice, code: str) -> list[str] | None:
     """Trust the device if ``code`` is right; returns the new recovery codes (shown once), else None."""
-    if device.user_id != user.pk or device.confirmed or not device.verify_token(_clean(code)):
+    code = _clean(code)
+    if device.user_id != user.pk or device.confirmed or not code.isdigit() or not device.verify_token(code):
         return None
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()  # one authenticator at a time
     device.confirmed = True
@@ -121,8 +123,8 @@ def disable(user: User) -> None:
 def verify(user: User, code: str) -> Device | None:
     """The device that accepts ``code``: six digits for the app, otherwise a recovery code (used up)."""
     code = _clean(code)
-    if not code:
-        return None
+    if not re.fullmatch(r"[a-z0-9]{1,32}", code):
+        return None  # nothing a device issues; never reaches a query (PostgreSQL refuses NUL bytes)
     if code.isdigit():
         devices: list[Device] = list(TOTPDevice.objects.filter(user=user, confirmed=True))
     else:

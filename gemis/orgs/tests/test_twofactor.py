@@ -238,3 +238,18 @@ def test_the_admin_site_signs_in_through_the_code_step(client, enrolled):
     response = client.post(reverse("admin:login"), {"username": "tinh", "password": PASSWORD})
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("junk", ["", "12\x0034", "x" * 5000, "９９９９９９", "' OR 1=1 --"])
+def test_junk_codes_are_refused_quietly(client, enrolled, junk):
+    _, _, _ = enrolled
+    _password_step(client)
+    assert client.post(reverse("login-verify"), {"code": junk}).status_code == 400
+    client.force_login(enrolled[0])
+    client.post(reverse("account-security"), {"action": "start"})
+    assert client.post(reverse("account-security"), {"action": "confirm", "code": junk}).status_code == 400
+
+
+def test_a_login_with_a_nul_byte_is_refused_quietly(client, world):
+    response = client.post(reverse("login"), {"username": "tinh\x00", "password": PASSWORD})
+    assert response.status_code == 200
