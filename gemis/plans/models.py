@@ -13,7 +13,7 @@ import contextvars
 import secrets
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -412,6 +412,21 @@ _deletion_batch: contextvars.ContextVar[uuid.UUID | None] = contextvars.ContextV
 
 
 @contextmanager
+def recorded_as(user: Any) -> Iterator[None]:
+    """Name ``user`` in the history rows written inside the block that name nobody.
+
+    The request middleware names the signed-in person; background jobs, commands and
+    the shell have no request, so they say who acts with this.
+    """
+    previous = getattr(HistoricalRecords.context, "acting_user", None)
+    HistoricalRecords.context.acting_user = user
+    try:
+        yield
+    finally:
+        HistoricalRecords.context.acting_user = previous
+
+
+@contextmanager
 def deleting(user: Any = None) -> Iterator[uuid.UUID]:
     """Mark every row deleted inside the block as one batch (a plan with its tasks, progress…).
 
@@ -419,13 +434,11 @@ def deleting(user: Any = None) -> Iterator[uuid.UUID]:
     """
     batch = uuid.uuid4()
     token = _deletion_batch.set(batch)
-    previous_user = getattr(HistoricalRecords.context, "deleting_user", None)
-    HistoricalRecords.context.deleting_user = user
     try:
-        yield batch
+        with recorded_as(user) if user is not None else nullcontext():
+            yield batch
     finally:
         _deletion_batch.reset(token)
-        HistoricalRecords.context.deleting_user = previous_user
 
 
 def _current_batch() -> uuid.UUID | None:
@@ -442,13 +455,28 @@ def _current_batch() -> uuid.UUID | None:
 
 
 @receiver(pre_create_historical_record, dispatch_uid="plans_history_batch")
-def _mark_deletion(sender: type, history_instance: Any, **kwargs: Any) -> None:
-    if history_instance.history_type != "-" or not hasattr(history_instance, "history_batch"):
-        return
-    history_instance.history_batch = _current_batch()
-    user = getattr(HistoricalRecords.context, "deleting_user", None)
-    if history_instance.history_user_id is None and user is not None:
-        history_instance.history_user = user
+def _fill_history(sender: type, instance: Any, history_instance: Any, **kwargs: Any) -> None:
+    """Who acted when no request says so, and the deletion batch."""
+    if not hasattr(history_instance, "history_batch"):
+        return  # another app's history
+    if history_instance.history_user_id is None:
+        user = getattr(HistoricalRecords.context, "acting_user", None)
+        # The author wrote the row, but did not necessarily delete it: deletions name only who is known.
+        if user is None and history_instance.history_type == "-":
+            user_id = None
+        elif user is None and isinstance(instance, ProgressUpdate):
+            user_id = instance.author_id  # a progress update recorded outside a request (API, job)
+        elif user is None and isinstance(instance, Attachment):
+            user_id = (
+                ProgressUpdate.objects.filter(pk=instance.update_id)
+                .values_list("author_id", flat=True)
+                .first()
+            )
+        else:
+            user_id = getattr(user, "pk", None)
+        history_instance.history_user_id = user_id
+    if history_instance.history_type == "-":
+        history_instance.history_batch = _current_batch()
 
 
 @receiver(pre_delete, dispatch_uid="plans_links_before_delete")

@@ -227,7 +227,10 @@ def _unit_in_remit(user: Any, unit: OrgUnit | None) -> bool:
         return True
     if unit is None:
         return False
-    return any(unit.path.startswith(prefix) for prefix in scope.prefixes(Action.CHANGE))
+    if not any(unit.path.startswith(prefix) for prefix in scope.prefixes(Action.CHANGE)):
+        return False
+    # And the rule for the unit's plans (a former unit's plans are read-only: nothing comes back there).
+    return access.may(user, Action.CHANGE, Plan(org_unit=unit))
 
 
 def may_use_trash(user: Any) -> bool:

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from gemis.plans.models import (
     ReportObligation,
     Task,
     deleting,
+    recorded_as,
 )
 from gemis.plans.progress import record_progress
 from gemis.plans.testing import make_plan, make_section, make_task
@@ -120,11 +122,16 @@ def snapshot(plan_pk: int) -> dict:
 def test_progress_and_evidence_have_a_history_with_who(world, plan):
     update = ProgressUpdate.objects.get()
     attachment = Attachment.objects.get()
-    assert update.history.get().history_type == "+"
+    # Recorded outside a request (as an API call or a job would): the author is named all the same.
+    assert (update.history.get().history_type, update.history.get().history_user) == (
+        "+",
+        world.district_a_focal,
+    )
     assert attachment.history.get().file == attachment.file.name
+    assert attachment.history.get().history_user == world.district_a_focal
     update.note = "Đã tổ chức 3 lớp"
-    update._history_user = world.district_a_coordinator
-    update.save()
+    with recorded_as(world.district_a_coordinator):
+        update.save()
     latest = update.history.first()
     assert latest.history_type == "~" and latest.note == "Đã tổ chức 3 lớp"
     assert latest.history_user == world.district_a_coordinator
@@ -215,6 +222,15 @@ def test_restore_brings_back_the_plan_with_all_it_held(client, world, plan):
     latest = Plan.history.filter(id=plan.pk).first()
     assert latest.history_user == world.province_coordinator
     assert latest.history_change_reason == trash.RESTORED_REASON
+
+
+def test_a_former_units_deleted_plan_does_not_come_back(world, plan):
+    plan_pk = plan.pk
+    trash.delete_plan(plan, user=world.district_a_coordinator)
+    OrgUnit.objects.filter(pk=world.district_a.pk).update(valid_to=dt.date(2025, 6, 30))
+    assert trash.list_deleted(world.district_a_coordinator) == []
+    with pytest.raises(Http404):
+        trash.restore("plan", plan_pk, user=world.district_a_coordinator)
 
 
 def test_another_units_admin_sees_nothing_and_gets_404(client, world, plan):
