@@ -38,7 +38,10 @@ def _indicator(request: HttpRequest, code: str) -> Indicator:
 
 def _year(request: HttpRequest) -> int | None:
     value = request.GET.get("year", "")
-    return int(value) if value.isdigit() and 1900 < int(value) < 2200 else None
+    # Four ASCII digits only: "²⁰²⁵" passes isdigit() but not int(), 5,000 digits exceed int()'s limit.
+    if not (len(value) == 4 and value.isascii() and value.isdigit()):
+        return None
+    return int(value) if 1900 < int(value) < 2200 else None
 
 
 @login_required

@@ -197,3 +197,12 @@ def test_chart_specs_are_strict_json_whatever_the_figures():
         "low": [None, 1.0],
         "high": [2.0, None],
     }
+
+
+@pytest.mark.parametrize("year", ["9" * 5000, "²⁰²⁵", "-1", "20255"])
+def test_an_odd_year_in_the_query_is_ignored(client, world, indicator, year):
+    client.force_login(world.province_coordinator)
+    query = f"?unit={world.province.pk}&year={year}"
+    assert client.get(reverse("indicator-detail", args=[CODE]) + query).status_code == 200
+    data = reverse("chart-data", args=["indicator", "csv"]) + query + f"&indicator={CODE}&chart=breakdown"
+    assert client.get(data).status_code == 200
