@@ -643,6 +643,8 @@ class LockException(VersionedModel):
     history = HistoricalRecords()
 
     ACCESS_UNIT_FIELD = "org_unit"
+    # A former unit's periods are reopened for backfilling by its successor's coordinators (orgs/access.py).
+    ACCESS_FORMER_UNITS_CHANGE = {"coordinator"}
 
     class Meta:
         verbose_name = _("lock exception")
