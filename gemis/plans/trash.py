@@ -361,7 +361,7 @@ class Restored:
 
 def _deleted_root(user: Any, kind: str, pk: int) -> Any:
     """The deletion's historical row, or 404 when there is none or it lies outside the user's remit."""
-    if kind not in _MODELS:
+    if kind not in _MODELS or access.id_param(pk) is None:  # 20 digits would be a database error
         raise Http404
     row = _deleted_rows(_MODELS[kind], id=pk).first()
     if row is None or not _unit_in_remit(user, _Tree().unit_of(kind, row)) or not may_use_trash(user):

@@ -377,4 +377,5 @@ def test_people_without_the_trash_get_404_and_no_link(client, world):
         assert 'data-testid="trash-link"' not in client.get(reverse("home")).content.decode()
     client.force_login(world.district_a_coordinator)
     assert client.post(reverse("trash-restore", args=["nothing", 1])).status_code == 404
+    assert client.post(reverse("trash-restore", args=["plan", 10**20])).status_code == 404
     assert client.get(reverse("trash-restore", args=["plan", 1])).status_code == 405
