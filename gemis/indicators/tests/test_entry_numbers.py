@@ -252,3 +252,23 @@ def test_a_numeric_excel_cell_that_is_infinite_is_refused():
     with pytest.raises(numbers.NumberError):
         excel._number(1e300)
     assert excel._number(12.5) == 12.5
+
+
+# --- defect 1: targets ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"), [("1e300", "Số quá lớn"), ("-1e300", "Số quá nhỏ"), ("inf", "")]
+)
+def test_a_target_too_large_or_infinite_is_refused(place, text, message):
+    from gemis.indicators.forms import LocalTargetForm
+    from gemis.indicators.models import IndicatorKind, Target
+    from gemis.orgs.models import OrgUnit
+
+    province, _commune, _other, _coordinator = place
+    indicator = make_indicator("L-HH", IndicatorKind.COUNT, ["W.households"], owner_unit=province)
+    data = {"org_unit": province.pk, "year": 2030, "comparator": ">=", "value": text, "baseline_value": text}
+    form = LocalTargetForm(data, units=OrgUnit.objects.all(), indicator=indicator)
+    assert not form.is_valid()
+    assert message in form.errors["value"][0] and message in form.errors["baseline_value"][0]
+    assert not Target.objects.exists()
