@@ -365,6 +365,8 @@ def _labelled(save: Callable[..., CellResult]) -> Callable[..., CellResult]:
         **kwargs: Any,
     ) -> CellResult:
         result = save(dataset, period, unit, element_code, cell_code, *args, **kwargs)
+        if not (_is_code(element_code) and _is_code(cell_code)):
+            return result
         element = DataElement.objects.filter(code=element_code).first()
         combo = CategoryOptionCombo.objects.filter(
             code=cell_code, combo__in=DataElement.objects.filter(code=element_code).values("category_combo")
@@ -376,8 +378,15 @@ def _labelled(save: Callable[..., CellResult]) -> Callable[..., CellResult]:
     return wrapper
 
 
+def _is_code(text: str) -> bool:
+    """A code that can be looked up (PostgreSQL refuses NUL in a text; codes are short)."""
+    return "\x00" not in text and len(text) <= 200
+
+
 def _cell_of(dataset: Dataset, element_code: str, cell_code: str):
     """(element, cell) of the form, or (None, None) for a cell that is not part of it."""
+    if not (_is_code(element_code) and _is_code(cell_code)):
+        return None, None
     element = dataset.data_elements.filter(code=element_code).first()
     combo = (
         CategoryOptionCombo.objects.filter(combo_id=element.category_combo_id, code=cell_code).first()
@@ -468,7 +477,7 @@ def save_comment(
         return [str(_("This cell is not part of the form."))]
     if validation.is_locked(dataset, period, unit, today):
         return [str(_("This period is locked for data entry."))]
-    comment = comment.strip()
+    comment = comment.replace("\x00", "").strip()  # PostgreSQL cannot store NUL; it is never meant
     if len(comment) > MAX_COMMENT:
         return [str(_("A note has at most %(n)d characters.") % {"n": MAX_COMMENT})]
     with transaction.atomic():

@@ -272,3 +272,20 @@ def test_a_target_too_large_or_infinite_is_refused(place, text, message):
     assert not form.is_valid()
     assert message in form.errors["value"][0] and message in form.errors["baseline_value"][0]
     assert not Target.objects.exists()
+
+
+# --- fuzz findings: NUL characters (PostgreSQL refuses them in a text) -----------------------------------
+
+
+def test_nul_characters_in_a_cell_post_are_refused_not_a_500(client, form, place):
+    _province, commune, _other, coordinator = place
+    client.force_login(coordinator)
+    args = [form.dataset.code, commune.pk, form.open_period]
+    response = post_cell(client, form, commune, "x\x00y", element="x\x00y", cell="x\x00y", version="x\x00y")
+    assert response.status_code == 400
+    detail = reverse("entry-cell-detail", args=args)
+    assert client.post(detail, {"element": "x\x00y", "cell": "x\x00y", "comment": "x"}).status_code == 404
+    assert post_cell(client, form, commune, "5").status_code == 200
+    response = client.post(detail, {"element": "W.households", "cell": "default", "comment": "ước\x00 tính"})
+    assert response.status_code == 200
+    assert DataValue.objects.get().comment == "ước tính"
