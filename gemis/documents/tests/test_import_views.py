@@ -318,3 +318,18 @@ def test_a_too_long_imported_subject_is_refused_at_review(client, world, importe
     response = client.post(reverse("import-review", args=[imported.pk]), data)
     assert response.status_code == 400 and "subject" in response.context["plan_form"].errors
     assert not Plan.objects.exists()
+
+
+def test_a_file_refused_by_the_background_reader_leaves_nothing_either(client, world, settings, tmp_path):
+    from gemis.core.jobs import run_job
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client.force_login(world.province_coordinator)
+    upload(client, world.province, "hong.pdf", b"%PDF-1.7\n garbage")
+    job = BackgroundJob.objects.get()
+    assert ImportedDocument.objects.count() == 1  # waiting for the worker
+    run_job.call(str(job.pk))
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.error  # the job page says why
+    assert not ImportedDocument.objects.exists() and not ImportedDocument.history.exists()
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
