@@ -30,7 +30,7 @@ def test_coordinator_signs_in_and_sees_home(page, live_world):
     screenshot(page, "home")
 
     page.get_by_role("link", name="Đơn vị hành chính").first.click()
-    page.get_by_label("Hệ thống đơn vị").select_option("legacy")
+    page.get_by_label("Hệ thống đơn vị").select_option("2025")
     page.get_by_label("Tìm theo tên").fill("an binh")
     page.get_by_test_id("unit-table").get_by_role("link", name="Huyện An Bình").click()
     # The click navigates: wait for the unit's page rather than asking the page being left.

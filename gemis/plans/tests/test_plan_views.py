@@ -978,7 +978,10 @@ def test_cascade_panel_offers_create_then_open(client, world, province_plan):
 
 
 def wait_for_htmx(page) -> None:
-    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+    # A locator, not wait_for_function: the CSP (no 'unsafe-eval') refuses a predicate given as a string.
+    from playwright.sync_api import expect
+
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
 
 
 @pytest.mark.browser
