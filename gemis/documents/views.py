@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -84,6 +85,17 @@ def _store(data: dict[str, Any], user: Any) -> ImportedDocument:
     return imported
 
 
+def _rows(formset: type[forms.BaseFormSet], proposed: list[Any]) -> type[forms.BaseFormSet]:
+    """The review's formset holding at most the rows the reading proposed (the page adds none).
+
+    Without the bound a posted TOTAL_FORMS of 10^20 makes Django build a thousand forms of each
+    kind, tying the server up for seconds; with it the post is refused as too many rows.
+    """
+    return forms.formset_factory(
+        formset.form, extra=0, max_num=len(proposed), absolute_max=len(proposed), validate_max=True
+    )
+
+
 @login_required
 def import_review(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -113,9 +125,9 @@ def import_review(request: HttpRequest, pk: int) -> HttpResponse:
     choices = agency_choices(agencies)
     data = request.POST if request.method == "POST" else None
     plan_form = PlanReviewForm(data, initial=proposal.plan, prefix="plan")
-    references = ReferenceFormSet(data, initial=proposal.references, prefix="ref")
-    tasks = TaskFormSet(data, initial=proposal.tasks, prefix="task")
-    reports = ReportFormSet(data, initial=proposal.reports, prefix="report")
+    references = _rows(ReferenceFormSet, proposal.references)(data, initial=proposal.references, prefix="ref")
+    tasks = _rows(TaskFormSet, proposal.tasks)(data, initial=proposal.tasks, prefix="task")
+    reports = _rows(ReportFormSet, proposal.reports)(data, initial=proposal.reports, prefix="report")
     for form in [plan_form, *tasks.forms, *reports.forms]:
         form.set_agency_choices(choices)
     status = 200

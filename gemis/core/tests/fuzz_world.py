@@ -23,7 +23,6 @@ from openpyxl import load_workbook
 
 from gemis.core.models import BackgroundJob
 from gemis.documents import imports
-from gemis.documents.demo import ACCEPTED, DEMO_FILES
 from gemis.documents.models import DocumentKind, ImportedDocument, LegalDocument
 from gemis.indicators import excel, local
 from gemis.indicators.models import Comparator, Indicator, IndicatorKind, Periodicity, Target
@@ -35,6 +34,34 @@ from gemis.plans import trash
 from gemis.plans.models import CalendarFeed, Notification, Plan, PlanSection, PlanStatus, Task
 from gemis.plans.progress import record_progress
 from gemis.plans.testing import make_plan, make_section, make_task
+
+# A short plan to import: its review form has a few dozen fields, not hundreds (each is fuzzed).
+SMALL_PLAN = """ỦY BAN NHÂN DÂN
+TỈNH THỬ NGHIỆM
+SỞ NỘI VỤ
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số: 215/KH-SNV
+Thử Nghiệm, ngày 20 tháng 10 năm 2026
+
+KẾ HOẠCH
+Tổ chức Tháng hành động vì bình đẳng giới năm 2026
+
+Căn cứ Luật Bình đẳng giới số 73/2006/QH11 ngày 29 tháng 11 năm 2006;
+Sở Nội vụ xây dựng Kế hoạch như sau:
+
+I. NỘI DUNG HOẠT ĐỘNG
+1. Tổ chức lễ phát động Tháng hành động cấp tỉnh.
+Thực hiện: Sở Nội vụ chủ trì, phối hợp với Hội Liên hiệp Phụ nữ tỉnh.
+Thời gian: trước ngày 15/11/2026.
+2. Tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh trước ngày 25/12/2026.
+Thực hiện: Sở Nội vụ.
+
+KT. GIÁM ĐỐC
+PHÓ GIÁM ĐỐC
+"""
 
 
 @dataclass
@@ -150,15 +177,15 @@ def build_fuzz_world() -> FuzzWorld:
         indicator=indicator, org_unit=province, year=2030, comparator=Comparator.AT_LEAST, value=40
     )
 
-    data = (DEMO_FILES / ACCEPTED).read_bytes()
+    data = SMALL_PLAN.encode()
     imported = ImportedDocument(
         org_unit=province,
         uploaded_by=coordinator,
-        original_name=ACCEPTED,
+        original_name="ke-hoach-ngan.txt",
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
     )
-    imported.file.save(ACCEPTED, ContentFile(data), save=False)
+    imported.file.save("ke-hoach-ngan.txt", ContentFile(data), save=False)
     imported.save()
     imports.read(imported)
 

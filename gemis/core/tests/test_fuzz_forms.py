@@ -8,7 +8,8 @@ then posted:
 * a sweep: every field (hidden ones kept valid, then all of them) set to each value of ``NASTY`` —
   huge and non-finite numbers, mixed separators, 100k-character and odd Unicode text, NUL, bad dates,
   wrong choices, ids beyond any integer column — plus the form with no field at all;
-* ``GEMIS_FUZZ_EXAMPLES`` hypothesis examples (default 5) mixing valid values, nasty values,
+* ``GEMIS_FUZZ_EXAMPLES`` hypothesis examples (default 5; ``GEMIS_FUZZ_ONLY=name,name`` fuzzes only
+  those URL names) mixing valid values, nasty values,
   generated text, odd files and missing fields.
 
 Each post runs inside a savepoint that is rolled back, so every one starts from the same world.
@@ -41,7 +42,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.signals import post_save
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
@@ -63,6 +64,8 @@ from gemis.plans.models import Attachment, CalendarFeed, Notification
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = int(os.environ.get("GEMIS_FUZZ_EXAMPLES", "5"))
+# A comma-separated list of URL names to fuzz only those (when working on one view); all by default.
+ONLY = {name for name in os.environ.get("GEMIS_FUZZ_ONLY", "").split(",") if name}
 FINDINGS = Path(os.environ.get("GEMIS_FUZZ_FINDINGS", "/work/fuzz-findings.md"))
 
 # --------------------------------------------------------------------------- values
@@ -480,6 +483,25 @@ def saves() -> Iterator[list[models.Model]]:
         post_save.disconnect(dispatch_uid="fuzz-saves")
 
 
+IGNORED_WRITES = ("django_session", "axes_")
+
+
+@contextlib.contextmanager
+def writes() -> Iterator[list[str]]:
+    """The data-changing statements a request ran (sessions and sign-in bookkeeping aside)."""
+    written: list[str] = []
+
+    def watch(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if sql.lstrip()[:6].upper() in {"INSERT", "UPDATE", "DELETE"} and not any(
+            table in sql for table in IGNORED_WRITES
+        ):
+            written.append(sql[:80])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        yield written
+
+
 def _float_fields(model: type[models.Model]) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields if isinstance(f, models.FloatField)]
 
@@ -744,12 +766,14 @@ def test_every_form_survives_fuzzing(settings, tmp_path):
     findings: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     counts: dict[str, int] = {}
+    seconds: dict[str, float] = {}
 
     def post(form: FoundForm, user_pk: int, label: str, payload: dict[str, Any]) -> None:
         client = clients[user_pk]
         user = users[user_pk]
         counts[form.url_name] = counts.get(form.url_name, 0) + 1
-        with rolled_back(), saves() as saved:
+        began = time.monotonic()
+        with rolled_back(), saves() as saved, writes() as written:
             extra = {"HTTP_HX_REQUEST": "true"} if form.htmx else {}
             response = client.post(form.path, payload, **extra)
             problems = []
@@ -761,10 +785,13 @@ def test_every_form_survives_fuzzing(settings, tmp_path):
                 error = exc_info[1] if exc_info else None
                 problems.append(f"{response.status_code}: {type(error).__name__}: {str(error)[:200]}")
                 trace = "".join(traceback.format_exception(*exc_info))[-3000:] if exc_info else ""
-            else:
+            elif written:  # only a request that wrote something can have stored something wrong
                 problems += invalid_rows(saved)
                 problems += [f"non-finite value stored: {row}" for row in non_finite_rows()]
                 where = "stored rows"
+        seconds[form.url_name] = seconds.get(form.url_name, 0.0) + time.monotonic() - began
+        if os.environ.get("GEMIS_FUZZ_TIMES"):
+            print(f"{time.monotonic() - began:6.2f} s {form.url_name} {label[:70]}")
         _still_signed_in(client, user)
         for problem in problems:
             key = (form.url_name, where if response.status_code >= 500 else problem[:80])
@@ -788,6 +815,8 @@ def test_every_form_survives_fuzzing(settings, tmp_path):
         forms.values(), key=lambda f: (f.url_name in {"logout", "login", "password_change"}, f.url_name)
     )
     for form in order:
+        if ONLY and form.url_name not in ONLY:
+            continue
         form_users = sorted(form.users)
         for index, (label, payload) in enumerate(sweep_payloads(form)):
             post(form, form_users[index % len(form_users)], f"sweep, {label}", payload)
@@ -795,9 +824,9 @@ def test_every_form_survives_fuzzing(settings, tmp_path):
         hypothesis_examples(form, post)()
 
     elapsed = time.monotonic() - started
-    print(
-        f"\nfuzzed {len(forms)} form targets, {sum(counts.values())} posts in {elapsed:.0f} s on {database}"
-    )
+    slowest = sorted(seconds.items(), key=lambda item: -item[1])[:8]
+    print("\nslowest:", ", ".join(f"{name} {spent:.1f} s" for name, spent in slowest))
+    print(f"fuzzed {len(forms)} form targets, {sum(counts.values())} posts in {elapsed:.0f} s on {database}")
     assert not findings, "\n\n".join(
         f"{f.url_name} as {f.user}: {f.problem}\n  at {f.where}\n  input {f.input[:300]}" for f in findings
     )
