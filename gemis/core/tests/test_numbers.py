@@ -154,7 +154,9 @@ def test_any_text_is_a_storable_number_or_refused(text: str, language: str) -> N
 
 def test_messages_say_the_limit_and_the_format() -> None:
     with translation.override("vi"):
-        assert numbers.message(NumberError(numbers.TOO_LARGE, "1e400", MAX_MAGNITUDE)).startswith("Số quá lớn")
+        assert numbers.message(NumberError(numbers.TOO_LARGE, "1e400", MAX_MAGNITUDE)).startswith(
+            "Số quá lớn"
+        )
         assert "1.000.000.000.000.000" in numbers.message(NumberError(numbers.TOO_LARGE, "x", MAX_MAGNITUDE))
         assert "1.234,5" in numbers.message(NumberError(numbers.AMBIGUOUS, "1,950"))
         assert "1.234,5" in numbers.message(NumberError(numbers.NOT_A_NUMBER, "abc"))
