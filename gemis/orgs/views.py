@@ -194,7 +194,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
                 Q(username__icontains=word) | Q(full_name__icontains=word) | Q(email__icontains=word)
             )
     page = Paginator(users.order_by("username"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "manage/user_list.html", {"page": page, "q": q})
+    return render(request, "orgs/user_list.html", {"page": page, "q": q})
 
 
 @login_required
@@ -223,7 +223,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
             )
             return redirect("user-detail", pk=user.pk)
     return render(
-        request, "manage/user_form.html", {"form": form, "agency_options": _agency_options(request.user, "")}
+        request, "orgs/user_form.html", {"form": form, "agency_options": _agency_options(request.user, "")}
     )
 
 
@@ -251,7 +251,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "agency_options": _agency_options(request.user, ""),
         "history": person.history.order_by("-history_date")[:20],
     }
-    return render(request, "manage/user_detail.html", context, status=status)
+    return render(request, "orgs/user_detail.html", context, status=status)
 
 
 @login_required
@@ -310,4 +310,4 @@ def agency_options(request: HttpRequest) -> HttpResponse:
     """Options for the agency picker, filtered as the administrator types."""
     _require_manager(request)
     options = _agency_options(request.user, request.GET.get("agency_q", "").strip())
-    return render(request, "manage/_agency_options.html", {"agency_options": options})
+    return render(request, "orgs/_agency_options.html", {"agency_options": options})

@@ -14,6 +14,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from gemis.conftest import screenshot
 from gemis.plans.models import Plan, PlanStatus, ProgressUpdate, TaskStatus
@@ -22,7 +23,8 @@ PASSWORD = "Mat-khau-2026!"
 
 
 def wait_for_htmx(page) -> None:
-    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+    # A locator, not wait_for_function: the CSP (no 'unsafe-eval') refuses a predicate given as a string.
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
 
 
 def sign_in(page, username: str) -> None:
