@@ -6,13 +6,13 @@ from typing import Any
 
 from django import forms
 
-from gemis.core.text import clean_filename, clean_line, clean_multiline
+from gemis.vn.text import clean_filename, clean_line, clean_multiline
 
 
 def _cleaned_to_python(field: forms.Field) -> None:
     """Clean what a person typed before the field validates it (so max_length counts what is kept).
 
-    Text loses the invisible direction and zero-width characters (gemis.core.text.INVISIBLE) and is
+    Text loses the invisible direction and zero-width characters (gemis.vn.text.INVISIBLE) and is
     NFC; one-line fields also lose line breaks. File names are cleaned the same way. Passwords and
     hidden fields are left exactly as sent.
     """

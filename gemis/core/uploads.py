@@ -19,7 +19,7 @@ from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from gemis.core.text import clean_filename
+from gemis.vn.text import clean_filename
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_FILES_PER_UPDATE = 5

@@ -16,8 +16,8 @@ import statistics
 import time
 from typing import Any
 
-from gemis.documents.parser import parse_bytes
 from gemis.plans.bench import Figure
+from gemis.vn.parser import parse_bytes
 
 _AGENCIES = (
     "Sở Lao động - Thương binh và Xã hội", "Sở Nội vụ", "Sở Y tế", "Sở Giáo dục và Đào tạo",

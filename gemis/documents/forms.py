@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from gemis.core.forms import BootstrapFormMixin, DayMonthYearInput
 from gemis.documents.models import DocumentKind
-from gemis.documents.parser import MAX_BYTES
 from gemis.orgs.models import Agency, User
 from gemis.plans.forms import check_subject, check_task_text, plan_units
 from gemis.plans.models import PlanKind
+from gemis.vn.parser import MAX_BYTES
 
 ACCEPTED_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm")
 MAX_PASTED_CHARS = 2_000_000

@@ -1,6 +1,6 @@
 """From an uploaded plan document to a draft plan: read, propose, accept.
 
-1. :func:`read` runs the parser (:mod:`gemis.documents.parser`) on the stored
+1. :func:`read` runs the parser (:mod:`gemis.vn.parser`) on the stored
    file or pasted text and keeps what it found on the :class:`ImportedDocument`.
 2. :func:`propose` turns that into the initial values of the review screen:
    the plan's details, its references, the tasks with their lead and partner
@@ -22,15 +22,16 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from gemis.core.text import fold
 from gemis.documents.legal import kind_of, record_document
 from gemis.documents.models import ImportedDocument, ImportStatus
-from gemis.documents.parser import ParseError, parse_bytes, parse_text
 from gemis.orgs.models import Agency, OrgUnit, User
-from gemis.orgs.resolver import AgencyResolver, agency_key
-from gemis.plans.deadlines import parse_deadline
+from gemis.orgs.resolver import AgencyResolver
 from gemis.plans.models import Plan, PlanKind, PlanSection, ReportObligation, Task
 from gemis.plans.tasks import set_deadline
+from gemis.vn.agency_names import agency_key
+from gemis.vn.deadlines import parse_deadline
+from gemis.vn.parser import ParseError, parse_bytes, parse_text
+from gemis.vn.text import fold
 
 # --- 1. read ---------------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from gemis.core import jobs
 from gemis.core.models import BackgroundJob
 from gemis.documents import imports
 from gemis.documents.models import ImportedDocument
-from gemis.documents.parser import ParseError
+from gemis.vn.parser import ParseError
 
 
 class _Steps:

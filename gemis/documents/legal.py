@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from gemis.core.text import fold
 from gemis.documents.models import DocumentKind, LegalDocument, number_key
+from gemis.vn.text import fold
 
 # The document's kind as written ("Nghị quyết", "Công văn"…), accent-free, first words.
 _KIND_WORDS = [

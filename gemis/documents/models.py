@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from gemis.core.text import nfc
 from gemis.core.versioning import VersionedModel
+from gemis.vn.text import nfc
 
 
 class DocumentKind(models.TextChoices):

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from gemis.core import jobs as background
 from gemis.core.models import JobStatus
-from gemis.core.text import clean_filename
 from gemis.core.uploads import private_file_response
 from gemis.documents import imports
 from gemis.documents.forms import (
@@ -32,6 +31,7 @@ from gemis.documents.models import ImportedDocument, ImportStatus
 from gemis.orgs import access
 from gemis.orgs.access import Action
 from gemis.plans.forms import check_subject, check_task_text
+from gemis.vn.text import clean_filename
 
 RECENT_IMPORTS = 10
 

@@ -32,9 +32,8 @@ from typing import Any
 
 import tomli_w
 
-from gemis.core.text import fold, nfc
-from gemis.documents.parser import parse_text
-from gemis.documents.parser.readers import read_bytes
+from gemis.vn.parser import parse_text, read_text
+from gemis.vn.text import fold, nfc
 
 SECTION_KEYS = ("concept", "disaggregation", "periodicity", "source", "agency")
 
@@ -526,7 +525,7 @@ def source_of(meta: Any) -> dict[str, Any]:
 
 def read_annex_bytes(data: bytes, filename: str = "") -> AnnexReading:
     """Read a .docx/.pdf/.txt/.html file of the document; raises the parser's ``ParseError``."""
-    source = read_bytes(data, filename)
+    source = read_text(data, filename)
     meta = parse_text(source.text, source).document
     text = unwrap(source.text) if source.hard_wrapped else source.text
     return read_annex(text, source_of(meta))

@@ -91,8 +91,8 @@ def _default_scale() -> float:
 
 def build_country(scale: float, seed: int) -> Country:
     """The legacy tree, the 2025 tree and the successions, in bulk (no history, no signals)."""
-    from gemis.core.text import fold
     from gemis.orgs.models import OrgUnit, Scheme, Tier, UnitSuccession, unit_path
+    from gemis.vn.text import fold
 
     rng = random.Random(seed)
     n_communes = max(DISTRICTS, round(COMMUNES * scale))

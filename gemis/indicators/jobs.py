@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from gemis.core import jobs
 from gemis.core.models import BackgroundJob
-from gemis.documents.parser import ParseError
 from gemis.indicators import annex, excel, grid
 from gemis.indicators.loader import describe_problem
 from gemis.indicators.models import Dataset, Period
@@ -22,6 +21,7 @@ from gemis.indicators.permissions import may_load_catalog
 from gemis.indicators.uploads import CIRCULARS, WORKBOOKS, beside
 from gemis.orgs import access
 from gemis.orgs.models import OrgUnit
+from gemis.vn.parser import ParseError
 
 
 def _read(job: BackgroundJob, progress: jobs.Progress, today: dt.date):

@@ -44,7 +44,6 @@ from typing import Any
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from gemis.core.text import fold
 from gemis.indicators.catalog import combo_for, ensure_categories
 from gemis.indicators.models import (
     Comparator,
@@ -58,6 +57,7 @@ from gemis.indicators.models import (
     Target,
     TimeAggregation,
 )
+from gemis.vn.text import fold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CATALOG_FILE = "catalog_tt10_2019.toml"

@@ -24,7 +24,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from gemis.core import jobs as background
-from gemis.core.text import fold
 from gemis.indicators.annex import AnnexReading
 from gemis.indicators.forms import CatalogImportForm
 from gemis.indicators.loader import (
@@ -39,6 +38,7 @@ from gemis.indicators.models import Indicator, IndicatorGroup
 from gemis.indicators.permissions import changeable_units, may_load_catalog
 from gemis.indicators.uploads import CIRCULARS, beside
 from gemis.orgs import access
+from gemis.vn.text import fold
 
 
 @lru_cache(maxsize=1)

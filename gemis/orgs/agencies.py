@@ -35,9 +35,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from gemis.core.text import canonical, fold, nfc
 from gemis.orgs.models import Agency, AgencyAlias, AgencyKind, OrgUnit, Scheme, Tier, UnitSuccession
-from gemis.orgs.resolver import agency_key
+from gemis.vn.agency_names import agency_key
+from gemis.vn.text import canonical, fold, nfc
 
 __all__ = [
     "AgencySpec",

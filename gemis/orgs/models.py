@@ -15,8 +15,9 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from gemis.core.text import fold
 from gemis.core.versioning import VersionedModel
+from gemis.vn.agency_names import agency_key
+from gemis.vn.text import fold
 
 
 class Scheme(models.TextChoices):
@@ -204,8 +205,6 @@ class AgencyAlias(models.Model):
         return self.alias
 
     def save(self, *args, **kwargs) -> None:
-        from gemis.orgs.resolver import agency_key
-
         self.key = agency_key(self.alias)
         super().save(*args, **kwargs)
 

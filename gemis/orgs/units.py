@@ -44,8 +44,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from gemis.core.text import fold
 from gemis.orgs.models import OrgUnit, Scheme, Tier, UnitSuccession, unit_path
+from gemis.vn.text import fold
 
 __all__ = [
     "CURRENT_VALID_FROM",

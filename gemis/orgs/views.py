@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gemis.core.forms import save_edit
-from gemis.core.text import fold
 from gemis.core.versioning import ConflictError
 from gemis.orgs import access, people, security
 from gemis.orgs.access import Action
 from gemis.orgs.forms import MembershipForm, NewUserForm, StandingAgencyForm, UserForm, manageable_agencies
 from gemis.orgs.models import Agency, Membership, OrgUnit, Scheme, Tier, User
+from gemis.vn.text import fold
 
 PAGE_SIZE = 50
 AGENCY_OPTIONS_LIMIT = 100

@@ -280,7 +280,7 @@ class Province:
 
 def _deadline(rng: random.Random, today: dt.date, year: int) -> Any:
     """A deadline of one of the shapes plans use; most fall around today so that many are overdue."""
-    from gemis.plans.deadlines import Deadline, Recurrence
+    from gemis.vn.deadlines import Deadline, Recurrence
 
     roll = rng.random()
     day = today + dt.timedelta(days=rng.randint(-150, 200))
@@ -305,10 +305,10 @@ def _deadline(rng: random.Random, today: dt.date, year: int) -> Any:
 
 def build_province(n_tasks: int, n_agencies: int, today: dt.date, *, seed: int = 2026) -> Province:
     """Bulk-load the synthetic province into the current database (no history rows, no signals)."""
-    from gemis.core.text import fold
     from gemis.orgs.models import Agency, Membership, OrgUnit, Role, Scheme, Tier, User, unit_path
     from gemis.plans.models import Plan, PlanStatus, Task, TaskStatus
     from gemis.plans.tasks import set_deadline
+    from gemis.vn.text import fold
 
     rng = random.Random(seed)
     year = today.year

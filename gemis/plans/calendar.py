@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from gemis.plans import tasks as task_rules
-from gemis.plans.deadlines import DeadlineKind
 from gemis.plans.models import Task, TaskStatus
+from gemis.vn.deadlines import DeadlineKind
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 # A day cell shows this many tasks, then "+N more" linking to the task table for that day.

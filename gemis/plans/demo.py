@@ -18,10 +18,10 @@ from gemis.documents.models import DocumentKind, LegalDocument
 from gemis.orgs.demo import unit_slug
 from gemis.orgs.models import Agency, OrgUnit, Scheme, Tier, User
 from gemis.plans import cascade as cascading
-from gemis.plans.deadlines import parse_deadline
 from gemis.plans.models import Plan, PlanKind, PlanSection, PlanStatus, Task, TaskStatus
 from gemis.plans.progress import record_progress
 from gemis.plans.tasks import set_deadline
+from gemis.vn.deadlines import parse_deadline
 
 BUDGET = (
     "Tổng kinh phí dự kiến: 1.250.000.000 đồng, trong đó ngân sách tỉnh 950.000.000 đồng (Sở Nội vụ "

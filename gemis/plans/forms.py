@@ -17,9 +17,9 @@ from gemis.documents.models import DocumentKind
 from gemis.orgs import access
 from gemis.orgs.access import Action
 from gemis.orgs.models import Agency, OrgUnit, User
-from gemis.plans.deadlines import Deadline, DeadlineKind, parse_deadline
 from gemis.plans.models import Plan, PlanSection, Task
 from gemis.plans.tasks import set_deadline
+from gemis.vn.deadlines import Deadline, DeadlineKind, parse_deadline
 
 YEAR_MIN, YEAR_MAX = 1990, 2100
 # The longest real ones in the seed documents: a subject of 63 characters, a task of 1,283.

@@ -2,7 +2,7 @@
 
 A plan (kế hoạch, chương trình công tác, công văn hướng dẫn) is issued by a unit;
 its tasks are given to a lead agency with partners and a deadline of one of
-the shapes in :mod:`gemis.plans.deadlines`. A district or department builds its
+the shapes in :mod:`gemis.vn.deadlines`. A district or department builds its
 own plan from the province's by *cascade*: the tasks addressed to it become
 tasks of its draft plan, linked to the parent task, whose progress rolls up.
 """
@@ -26,10 +26,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
-from gemis.core.text import fold
 from gemis.core.versioning import VersionedModel
 from gemis.documents.models import LegalDocument
 from gemis.orgs.models import Agency, OrgUnit, Role
+from gemis.vn.text import fold
 
 
 class DeletionBatch(models.Model):

@@ -14,8 +14,8 @@ from gemis.core.uploads import MAX_FILES_PER_UPDATE, check_upload
 from gemis.core.versioning import ConflictError
 from gemis.orgs.models import Agency, User
 from gemis.plans import tasks as task_rules
-from gemis.plans.deadlines import Deadline, DeadlineKind, Recurrence
 from gemis.plans.models import Attachment, PlanStatus, ProgressUpdate, Task, TaskStatus
+from gemis.vn.deadlines import Deadline, DeadlineKind, Recurrence
 
 # Progress is followed on issued plans only: a draft is still being written, a closed plan is history.
 NOT_ISSUED_MESSAGE = gettext_lazy(

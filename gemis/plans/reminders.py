@@ -44,8 +44,8 @@ from gemis.orgs import access
 from gemis.orgs.access import Action
 from gemis.orgs.models import Agency, Membership, Role, User
 from gemis.plans import tasks as task_rules
-from gemis.plans.deadlines import DeadlineKind
 from gemis.plans.models import OPEN_STATUSES, Notification, PlanStatus, Task
+from gemis.vn.deadlines import DeadlineKind
 
 logger = logging.getLogger(__name__)
 

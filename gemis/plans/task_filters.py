@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gemis.core.forms import BootstrapFormMixin, DayMonthYearInput
-from gemis.core.text import fold
 from gemis.orgs import access
 from gemis.orgs.access import Action
 from gemis.orgs.models import Agency, Membership, OrgUnit, User
 from gemis.plans import tasks as task_rules
 from gemis.plans.models import Plan, PlanKind, PlanStatus, Task, TaskStatus
+from gemis.vn.text import fold
 
 DUE_WINDOWS = {"7": 7, "30": 30}
 DISPLAY_STATUSES = (

@@ -24,8 +24,8 @@ from django.db.models import Avg, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gemis.plans.deadlines import Deadline, DeadlineKind, next_due, parse_deadline, previous_due
 from gemis.plans.models import OPEN_STATUSES, Task, TaskStatus
+from gemis.vn.deadlines import Deadline, DeadlineKind, next_due, parse_deadline, previous_due
 
 DUE_SOON_DAYS = 7
 

@@ -9,7 +9,7 @@ from gemis.orgs.models import Agency, OrgUnit
 from gemis.plans.models import Plan, PlanSection, Task
 
 if TYPE_CHECKING:
-    from gemis.plans.deadlines import Deadline
+    from gemis.vn.deadlines import Deadline
 
 
 def make_plan(unit: OrgUnit, agency: Agency | None = None, **fields: Any) -> Plan:

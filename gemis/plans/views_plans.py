@@ -29,7 +29,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gemis.core.forms import save_edit
-from gemis.core.text import fold
 from gemis.core.versioning import CONFLICT_MESSAGE, ConflictError
 from gemis.documents.legal import record_document
 from gemis.documents.models import ImportedDocument, LegalDocument
@@ -39,7 +38,6 @@ from gemis.orgs.models import Agency, AgencyKind, OrgUnit
 from gemis.plans import cascade as cascade_rules
 from gemis.plans import tasks as task_rules
 from gemis.plans import trash
-from gemis.plans.deadlines import DeadlineKind
 from gemis.plans.forms import (
     LegalBasisForm,
     PlanForm,
@@ -50,6 +48,8 @@ from gemis.plans.forms import (
     understand_deadline,
 )
 from gemis.plans.models import Plan, PlanKind, PlanSection, PlanStatus, Task, TaskStatus
+from gemis.vn.deadlines import DeadlineKind
+from gemis.vn.text import fold
 
 PAGE_SIZE = 25
 AGENCY_OPTIONS_LIMIT = 60

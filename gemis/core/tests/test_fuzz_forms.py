@@ -614,7 +614,7 @@ OWNERS = [
     ("gemis/plans/models.py", "history"),
     ("gemis/plans/trash.py", "history"),
     ("gemis/core/backup.py", "backup"),
-    ("gemis/core/text.py", "backup"),
+    ("gemis/vn/text.py", "backup"),
     ("gemis/core/uploads.py", "backup"),
     ("gemis/core/middleware.py", "headers"),
 ]

@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gemis.core.forms import BootstrapFormMixin
-from gemis.core.text import INVISIBLE, clean_filename, clean_line, clean_multiline
 from gemis.core.uploads import check_upload
+from gemis.vn.text import INVISIBLE, clean_filename, clean_line, clean_multiline
 
 RLO = "\u202e"
 visible = st.text(

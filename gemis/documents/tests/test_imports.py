@@ -10,10 +10,10 @@ import pytest
 from gemis.documents import imports
 from gemis.documents.legal import kind_of, record_document
 from gemis.documents.models import DocumentKind, ImportedDocument, ImportStatus, LegalDocument
-from gemis.documents.parser import ParseError
 from gemis.orgs.testing import make_agency
-from gemis.plans.deadlines import DeadlineKind
 from gemis.plans.models import Plan, PlanKind, ReportObligation, Task
+from gemis.vn.deadlines import DeadlineKind
+from gemis.vn.parser import ParseError
 
 DEMO_FILES = Path(__file__).resolve().parents[1] / "demo_files"
 ACTION_MONTH = DEMO_FILES / "ke-hoach-thang-hanh-dong-2026.txt"

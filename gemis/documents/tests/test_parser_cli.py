@@ -12,8 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from gemis.documents.bench import plan_document, run_parse
-
-from .samples.support import SAMPLES
+from gemis.vn.tests.samples.support import SAMPLES
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 def mark_violence_indicators(apps, schema_editor):
     """Indicators loaded before the flag existed: those about violence become sensitive."""
-    from gemis.core.text import fold
+    from gemis.vn.text import fold
 
     Indicator = apps.get_model("indicators", "Indicator")
     for indicator in Indicator.objects.only("pk", "name", "definition"):

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gemis.documents.parser import ParseError
 from gemis.indicators import annex
 from gemis.indicators.tests import annex_samples
 from gemis.indicators.tests.test_catalog_files import DISAGGREGATIONS, INDICATOR_KEYS, KINDS, PERIODICITIES
+from gemis.vn.parser import ParseError
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -112,7 +112,7 @@ def test_word_file_with_tables_reads_the_same(reading: annex.AnnexReading) -> No
 
 
 def test_pdf_with_a_text_layer_reads_the_same(reading: annex.AnnexReading) -> None:
-    from gemis.documents.tests.samples.support import samples_module
+    from gemis.vn.tests.samples.support import samples_module
 
     pdf = samples_module().text_pdf(annex_samples.sample_text().splitlines(), lines_per_page=30)
     from_pdf = annex.read_annex_bytes(pdf, "thong-tu.pdf")
@@ -273,8 +273,8 @@ def test_module_does_not_import_django() -> None:
 
 
 def test_a_scan_is_read_through_ocr(monkeypatch, reading: annex.AnnexReading) -> None:
-    from gemis.documents.parser import readers
-    from gemis.documents.tests.samples.support import samples_module
+    from gemis.vn.parser.readers import pdf as pdf_reader
+    from gemis.vn.tests.samples.support import samples_module
 
     scan = samples_module().image_pdf(bytes([255]) * (200 * 100), 200, 100)
     # What tesseract gives back: the page's lines, a long name broken where the line ended.
@@ -282,7 +282,7 @@ def test_a_scan_is_read_through_ocr(monkeypatch, reading: annex.AnnexReading) ->
         "0202. Số giờ làm công việc nội trợ trung bình một ngày",
         "0202. Số giờ làm công việc nội trợ\ntrung bình một ngày",
     )
-    monkeypatch.setattr(readers, "ocr_pdf", lambda data: ocr_text)
+    monkeypatch.setattr(pdf_reader, "ocr_pdf", lambda data: ocr_text)
     from_scan = annex.read_annex_bytes(scan, "thong-tu-scan.pdf")
     assert [(i["code"], i["name_vi"]) for i in from_scan.indicators] == [
         (i["code"], i["name_vi"]) for i in reading.indicators
@@ -290,7 +290,7 @@ def test_a_scan_is_read_through_ocr(monkeypatch, reading: annex.AnnexReading) ->
 
 
 def test_a_scan_without_ocr_says_so(monkeypatch) -> None:
-    from gemis.documents.tests.samples.support import samples_module
+    from gemis.vn.tests.samples.support import samples_module
 
     monkeypatch.setenv("GEMIS_NO_OCR", "1")
     scan = samples_module().image_pdf(bytes([255]) * (200 * 100), 200, 100)

@@ -11,11 +11,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from gemis.core.text import fold, nfc, normalize_tone_placement
 from gemis.orgs.agencies import agency_sets, load_standard_agencies, set_for, unit_kind
 from gemis.orgs.models import Agency, AgencyAlias, OrgUnit, Scheme, UnitSuccession
-from gemis.orgs.resolver import agency_key
 from gemis.orgs.testing import make_agency, make_unit
+from gemis.vn.agency_names import agency_key
+from gemis.vn.text import fold, nfc, normalize_tone_placement
 
 LEGACY_END = dt.date(2025, 6, 30)
 CURRENT_START = dt.date(2025, 7, 1)

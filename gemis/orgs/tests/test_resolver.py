@@ -13,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gemis.orgs.models import Agency
-from gemis.orgs.resolver import AgencyResolver, agency_key, parse_name, resolve_agency, resolve_candidates
+from gemis.orgs.resolver import AgencyResolver, resolve_agency, resolve_candidates
 from gemis.orgs.tests.test_agencies import Tree, build_tree
+from gemis.vn.agency_names import agency_key, parse_name
 
 SEEDS_DIR = Path(__file__).resolve().parents[3] / ".." / "shared" / "seeds"
 

@@ -10,7 +10,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from gemis.core.text import fold
 from gemis.orgs.models import OrgUnit, Scheme, Tier, UnitSuccession
 from gemis.orgs.units import (
     UnknownProvinceError,
@@ -22,6 +21,7 @@ from gemis.orgs.units import (
     load_units,
     unit_specs,
 )
+from gemis.vn.text import fold
 
 LEGACY_COUNTS = {Tier.PROVINCE: 63, Tier.DISTRICT: 696, Tier.COMMUNE: 10_035}
 CURRENT_COUNTS = {Tier.PROVINCE: 34, Tier.COMMUNE: 3_321}

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 def fill_search_text(apps, schema_editor):
     """Fold the text of the tasks saved before the column existed."""
-    from gemis.core.text import fold
+    from gemis.vn.text import fold
 
     Task = apps.get_model("plans", "Task")
     batch = []

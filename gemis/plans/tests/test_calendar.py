@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from gemis.plans import calendar as task_calendar
 from gemis.plans import tasks as task_rules
-from gemis.plans.deadlines import Deadline
 from gemis.plans.models import PlanStatus, Task, TaskStatus
 from gemis.plans.testing import make_plan, make_task
+from gemis.vn.deadlines import Deadline
 
 NOV = dt.date(2026, 11, 1)
 

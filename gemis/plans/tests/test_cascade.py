@@ -11,10 +11,10 @@ from gemis.documents.models import DocumentKind, LegalDocument
 from gemis.orgs.models import Agency
 from gemis.orgs.testing import make_agency
 from gemis.plans import cascade
-from gemis.plans.deadlines import Deadline, Recurrence
 from gemis.plans.models import Plan, PlanStatus, Task, TaskStatus
 from gemis.plans.tasks import compute_due_date, roll_up
 from gemis.plans.testing import make_plan, make_section, make_task
+from gemis.vn.deadlines import Deadline, Recurrence
 
 pytestmark = pytest.mark.django_db
 

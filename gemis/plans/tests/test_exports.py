@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 
 from gemis.plans import exports
 from gemis.plans import tasks as task_rules
-from gemis.plans.deadlines import Deadline
 from gemis.plans.models import PlanStatus, Task
 from gemis.plans.progress import record_progress
 from gemis.plans.testing import make_plan, make_task
+from gemis.vn.deadlines import Deadline
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from django.utils import translation
 from gemis.documents.models import DocumentKind, LegalDocument
 from gemis.orgs.models import Agency, OrgUnit, Role, Scheme, UnitSuccession
 from gemis.orgs.testing import make_agency, make_unit, make_user
-from gemis.plans.deadlines import Deadline, DeadlineKind
 from gemis.plans.models import Plan, PlanKind, PlanSection, PlanStatus, Task, TaskStatus
 from gemis.plans.testing import make_plan, make_section, make_task
+from gemis.vn.deadlines import Deadline, DeadlineKind
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,10 @@ from gemis.core.uploads import MAX_UPLOAD_BYTES
 from gemis.core.versioning import ConflictError
 from gemis.orgs.models import Role
 from gemis.orgs.testing import make_user
-from gemis.plans.deadlines import Deadline, Recurrence
 from gemis.plans.models import Attachment, PlanStatus, ProgressUpdate, TaskStatus
 from gemis.plans.progress import NOT_ISSUED_MESSAGE, record_progress
 from gemis.plans.testing import make_plan, make_task
+from gemis.vn.deadlines import Deadline, Recurrence
 
 pytestmark = pytest.mark.django_db
 

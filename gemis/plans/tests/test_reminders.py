@@ -14,9 +14,9 @@ from django.utils import translation
 from gemis.orgs.models import Role
 from gemis.orgs.testing import make_user
 from gemis.plans import reminders
-from gemis.plans.deadlines import Deadline, Recurrence
 from gemis.plans.models import Notification, PlanStatus, Task, TaskStatus
 from gemis.plans.testing import make_plan, make_task
+from gemis.vn.deadlines import Deadline, Recurrence
 
 pytestmark = pytest.mark.django_db
 

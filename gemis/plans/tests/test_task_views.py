@@ -11,9 +11,9 @@ from django.urls import reverse
 from gemis.orgs.testing import make_agency, make_user
 from gemis.plans import tasks as task_rules
 from gemis.plans import views_tasks
-from gemis.plans.deadlines import Deadline
 from gemis.plans.models import PlanStatus, Task, TaskStatus
 from gemis.plans.testing import make_plan, make_task
+from gemis.vn.deadlines import Deadline
 
 pytestmark = pytest.mark.django_db
 

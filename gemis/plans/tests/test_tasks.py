@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from gemis.plans import tasks as rules
-from gemis.plans.deadlines import Deadline, Recurrence, parse_deadline
 from gemis.plans.models import Task, TaskStatus
 from gemis.plans.testing import make_plan, make_task
+from gemis.vn.deadlines import Deadline, Recurrence, parse_deadline
 
 pytestmark = pytest.mark.django_db
 

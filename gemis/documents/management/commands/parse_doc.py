@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from gemis.documents.parser import ParseError, parse_file
+from gemis.vn.parser import ParseError, parse_file
 
 
 class Command(BaseCommand):

@@ -17,9 +17,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from gemis.documents.parser import MAX_BYTES, ParseError
 from gemis.indicators.annex import read_annex_bytes
 from gemis.indicators.loader import describe_problem, load_catalog_data
+from gemis.vn.parser import MAX_BYTES, ParseError
 
 
 class Command(BaseCommand):

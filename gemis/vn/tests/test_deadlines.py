@@ -1,6 +1,6 @@
 """Deadlines: the phrase shapes plans use, their storage, labels and due-date rules.
 
-Plain functions, no database: :mod:`gemis.plans.deadlines` is pure Python so the
+Plain functions, no database: :mod:`gemis.vn.deadlines` is pure Python so the
 document parser can use it, and these tests keep it that way (no Django import).
 """
 
@@ -15,8 +15,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from gemis.core.text import nfc
-from gemis.plans.deadlines import (
+from gemis.vn.deadlines import (
     Deadline,
     DeadlineKind,
     DueStatus,
@@ -30,6 +29,7 @@ from gemis.plans.deadlines import (
     previous_due,
     status_for,
 )
+from gemis.vn.text import nfc
 
 D = date
 K = DeadlineKind

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from gemis.core.text import fold
+from gemis.vn.text import fold
 
 from .dates import _DATE_RE, date_at, parse_date_match
 from .references import NUMBER_RE, kind_from_symbol, normalise_number

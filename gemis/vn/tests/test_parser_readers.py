@@ -12,9 +12,9 @@ import zipfile
 
 import pytest
 
-from gemis.documents.parser import MAX_BYTES, ParseError, parse_bytes, parse_file
-from gemis.documents.parser.legacy import tcvn3_to_unicode, vni_to_unicode
-from gemis.documents.parser.readers import detect_format, ocr_available, read_bytes, table_lines
+from gemis.vn.parser import MAX_BYTES, ParseError, parse_bytes, parse_file
+from gemis.vn.parser.legacy import tcvn3_to_unicode, vni_to_unicode
+from gemis.vn.parser.readers import detect_format, ocr_available, read_text, table_lines
 
 from .samples.support import NUMBERING, SAMPLES, paragraph, raw_docx, samples_module
 
@@ -35,7 +35,7 @@ DISTRICT = (SAMPLES / "district_plan.txt").read_text(encoding="utf-8")
     ],
 )
 def test_txt_encodings_are_detected_and_converted(name, encoding):
-    source = read_bytes((SAMPLES / name).read_bytes(), name)
+    source = read_text((SAMPLES / name).read_bytes(), name)
     assert source.encoding == encoding
     assert "Phòng Lao động - Thương binh và Xã hội" in source.text
     assert "Tháng hành động vì bình đẳng giới" in source.text
@@ -68,21 +68,21 @@ def test_vni_table_on_known_words():
 
 def test_utf8_bom_and_utf16_without_bom():
     text = "Kế hoạch số 12/KH-UBND về bình đẳng giới"
-    assert read_bytes(b"\xef\xbb\xbf" + text.encode(), "a.txt").text == text
-    assert read_bytes(text.encode("utf-16-le"), "a.txt").text == text
-    assert read_bytes(text.encode("utf-16-be"), "a.txt").text == text
+    assert read_text(b"\xef\xbb\xbf" + text.encode(), "a.txt").text == text
+    assert read_text(text.encode("utf-16-le"), "a.txt").text == text
+    assert read_text(text.encode("utf-16-be"), "a.txt").text == text
 
 
 def test_legacy_text_stored_as_unicode_is_converted():
     """A web page set in .VnTime keeps the TCVN3 characters as Unicode Latin-1 letters."""
     mojibake = "Së Lao ®éng - Th­¬ng binh vµ X· héi chñ tr× tæ chøc Th¸ng hµnh ®éng"
-    source = read_bytes(mojibake.encode("utf-8"), "a.txt")
+    source = read_text(mojibake.encode("utf-8"), "a.txt")
     assert source.text == "Sở Lao động - Thương binh và Xã hội chủ trì tổ chức Tháng hành động"
     assert source.encoding == "utf-8+tcvn3"
 
 
 def test_plain_unicode_is_not_mistaken_for_legacy_text():
-    source = read_bytes(DISTRICT.encode("utf-8"), "a.txt")
+    source = read_text(DISTRICT.encode("utf-8"), "a.txt")
     assert source.encoding == "utf-8"
     assert source.text == DISTRICT
 
@@ -219,9 +219,9 @@ def test_zip_bomb_disguised_as_docx_is_refused_before_inflating():
 
 
 def test_zip_with_too_much_declared_content(monkeypatch):
-    from gemis.documents.parser import readers
+    from gemis.vn.parser.readers import docx as docx_reader
 
-    monkeypatch.setattr(readers, "MAX_UNZIPPED", 1000)
+    monkeypatch.setattr(docx_reader, "MAX_UNZIPPED", 1000)
     data = raw_docx([paragraph("Kế hoạch " * 200)])
     with pytest.raises(ParseError) as info:
         parse_bytes(data, "plan.docx")
@@ -310,7 +310,7 @@ def test_file_over_50_mb_is_refused_with_the_limit_named(tmp_path):
 
 def test_ocr_is_skipped_when_disabled(monkeypatch):
     monkeypatch.setenv("GEMIS_NO_OCR", "1")
-    from gemis.documents.parser.readers import ocr_pdf
+    from gemis.vn.parser.readers import ocr_pdf
 
     with pytest.raises(ParseError) as info:
         ocr_pdf(b"%PDF-1.4")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from gemis.documents.parser.agencies import agency_heading, find_aliases, read_agencies, sentence_agencies
+from gemis.vn.parser.agencies import agency_heading, find_aliases, read_agencies, sentence_agencies
 
 
 def names(agencies):
@@ -101,7 +101,7 @@ def test_short_names_defined_in_the_text():
 
 
 def test_short_names_resolve_by_their_full_name():
-    from gemis.documents.parser import parse_text
+    from gemis.vn.parser import parse_text
 
     task = parse_text(
         "Ban Vì sự tiến bộ của phụ nữ tỉnh (Ban VSTBCPN tỉnh) ban hành.\n"

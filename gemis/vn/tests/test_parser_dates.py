@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gemis.documents.parser.dates import find_dates, find_deadline, iso_date, map_deadline
+from gemis.vn.parser.dates import find_dates, find_deadline, iso_date, map_deadline
 
 
 @pytest.mark.parametrize(

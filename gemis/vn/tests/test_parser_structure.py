@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gemis.documents.parser.structure import build_tree, classify, part_of
+from gemis.vn.parser.structure import build_tree, classify, part_of
 
 
 @pytest.mark.parametrize(
@@ -70,7 +70,7 @@ def test_parts_from_titles():
 
 
 def test_section_tree_in_the_json():
-    from gemis.documents.parser import parse_text
+    from gemis.vn.parser import parse_text
 
     sections = parse_text(
         "II. NHIỆM VỤ\n1. Truyền thông\n- Tổ chức\nIII. TỔ CHỨC THỰC HIỆN\n1. Sở Y tế:"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from gemis.core.text import nfc
+from gemis.vn.text import nfc
 
 __all__ = ["MARKER_RE", "Normalised", "normalise"]
 

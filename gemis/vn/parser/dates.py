@@ -12,7 +12,7 @@ after a cue, a recurrence ("thường xuyên", "hằng năm", "định kỳ"), a
 ("khi có sự thay đổi", "nhân dịp …", "sau khi có hướng dẫn"). Dates that belong
 to a cited document ("Nghị quyết số 11-NQ/TW ngày 27/4/2007") are masked out
 first, so they are never taken for deadlines. The phrase found is then read by
-:func:`gemis.plans.deadlines.parse_deadline`, the same reader the plans app
+:func:`gemis.vn.deadlines.parse_deadline`, the same reader the plans app
 uses, and mapped to the schema's kinds (a quarter becomes a range).
 """
 
@@ -22,7 +22,7 @@ import calendar
 import re
 from dataclasses import dataclass
 
-from gemis.plans.deadlines import DeadlineKind, parse_deadline
+from gemis.vn.deadlines import DeadlineKind, parse_deadline
 
 __all__ = ["DeadlineFound", "find_dates", "find_deadline", "iso_date", "map_deadline"]
 

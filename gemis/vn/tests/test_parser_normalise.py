@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from gemis.documents.parser.normalise import normalise
+from gemis.vn.parser.normalise import normalise
 
 
 def test_nfc_and_spaces():

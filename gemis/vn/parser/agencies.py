@@ -12,7 +12,7 @@ recognised only in lower case, because inside names those words are
 capitalised ("Sở Giáo dục và Đào tạo", "Sở Kế hoạch và Đầu tư").
 
 Names are returned as written (minus "Đề nghị", "Giao" and roles such as
-"Giám đốc"); :func:`gemis.orgs.resolver.agency_key` gives the key the web layer
+"Giám đốc"); :func:`gemis.vn.agency_names.agency_key` gives the key the web layer
 resolves against the agency registry and its aliases.
 """
 
@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from gemis.vn.agency_names import agency_key
 
 __all__ = [
     "Agency",
@@ -119,8 +121,6 @@ class Agency:
 
     @property
     def key(self) -> str:
-        from gemis.orgs.resolver import agency_key
-
         return agency_key(self.full_name or self.name)
 
 

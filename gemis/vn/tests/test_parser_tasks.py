@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from gemis.documents.parser import parse_text
+from gemis.vn.parser import parse_text
 
 
 def tasks(text: str) -> list[dict]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from gemis.documents.parser.references import find_references, kind_from_symbol, normalise_number
+from gemis.vn.parser.references import find_references, kind_from_symbol, normalise_number
 
 
 @pytest.mark.parametrize(

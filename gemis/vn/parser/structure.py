@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from gemis.core.text import fold
+from gemis.vn.text import fold
 
 __all__ = ["Node", "build_tree", "part_of", "iter_lines"]
 

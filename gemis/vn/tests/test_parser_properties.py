@@ -7,8 +7,8 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gemis.documents.parser import parse_text
-from gemis.documents.parser.normalise import normalise
+from gemis.vn.parser import parse_text
+from gemis.vn.parser.normalise import normalise
 
 # Pieces of real plan lines, so that generated text reaches every extractor, not only the fallbacks.
 FRAGMENTS = [

@@ -39,7 +39,7 @@ Keys of ``to_dict()``
                ``full_text`` is the whole item, what a Task should store;
                ``span`` covers ``full_text``. ``date`` is "YYYY-MM-DD", or
                "YYYY-MM" for a month; a quarter is a range. Names are as
-               written; ``*_keys`` are ``gemis.orgs.resolver.agency_key`` of
+               written; ``*_keys`` are ``gemis.vn.agency_names.agency_key`` of
                them (of the full name when the text defined a short one), for
                ``AgencyResolver``.
 ``reports``    [{name, due "YYYY-MM-DD", recipient (name or None), span}]
@@ -60,13 +60,16 @@ from __future__ import annotations
 
 from .core import PARSER_VERSION, ParseResult, parse_bytes, parse_file, parse_text
 from .errors import MAX_BYTES, ParseError
+from .readers import Source, read_text
 
 __all__ = [
     "MAX_BYTES",
     "PARSER_VERSION",
     "ParseError",
     "ParseResult",
+    "Source",
     "parse_bytes",
     "parse_file",
     "parse_text",
+    "read_text",
 ]

@@ -6,11 +6,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gemis.vn.agency_names import agency_key
+
 from .agencies import Alias, find_aliases
 from .errors import MAX_BYTES, ParseError
 from .metadata import DocumentMeta, document_year, extract_metadata
 from .normalise import normalise
-from .readers import Source, read_bytes
+from .readers import Source, read_text
 from .references import Reference, find_references
 from .reports import Report, extract_reports, reports_from_tasks
 from .structure import SECTION_KINDS, Node, build_tree
@@ -100,8 +102,6 @@ def _body_bounds(text: str, footnotes_start: int) -> tuple[int, int, int]:
 
 def _expand_aliases(tasks: list[Task], aliases: list[Alias]) -> None:
     """A lead written with a short name the text defined ("Ban VSTBCPN tỉnh") resolves by its full name."""
-    from gemis.orgs.resolver import agency_key
-
     full_by_key = {agency_key(a.short): a.full for a in aliases if a.full}
     if not full_by_key:
         return
@@ -150,7 +150,7 @@ def parse_text(raw: str, source: Source | None = None) -> ParseResult:
 
 def parse_bytes(data: bytes, filename: str = "") -> ParseResult:
     """Parse the bytes of a .txt/.docx/.pdf/.html file; raises :class:`ParseError` if unreadable."""
-    source = read_bytes(data, filename)
+    source = read_text(data, filename)
     return parse_text(source.text, source)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gemis.documents.parser import parse_text
+from gemis.vn.parser import parse_text
 
 
 def targets(text: str) -> list[tuple[float, str, str]]:

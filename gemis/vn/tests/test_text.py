@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gemis.core.text import canonical, fold, normalize_tone_placement
+from gemis.vn.text import canonical, fold, normalize_tone_placement
 
 
 @pytest.mark.parametrize(
