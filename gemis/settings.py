@@ -61,8 +61,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "gemis.core",
     "gemis.orgs",
-    "gemis.documents",
+    "gemis.legal",
     "gemis.plans",
+    "gemis.documents",
     "gemis.indicators",
 ]
 

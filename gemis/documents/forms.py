@@ -10,7 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from gemis.core.forms import BootstrapFormMixin, DayMonthYearInput
-from gemis.documents.models import DocumentKind
+from gemis.legal.models import DocumentKind
 from gemis.orgs.models import Agency, User
 from gemis.plans.forms import check_subject, check_task_text, plan_units
 from gemis.plans.models import PlanKind

@@ -22,8 +22,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from gemis.documents.legal import kind_of, record_document
 from gemis.documents.models import ImportedDocument, ImportStatus
+from gemis.legal.register import kind_of, record_document
 from gemis.orgs.models import Agency, OrgUnit, User
 from gemis.orgs.resolver import AgencyResolver
 from gemis.plans.models import Plan, PlanKind, PlanSection, ReportObligation, Task

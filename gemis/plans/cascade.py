@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from gemis.documents.models import DocumentKind, LegalDocument, number_key
+from gemis.legal.models import DocumentKind, LegalDocument, number_key
 from gemis.orgs.models import Agency, OrgUnit, User
 from gemis.plans.models import Plan, PlanKind, PlanSection, PlanStatus, Task
 from gemis.plans.tasks import compute_due_date

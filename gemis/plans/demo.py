@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from gemis.documents.models import DocumentKind, LegalDocument
+from gemis.legal.models import DocumentKind, LegalDocument
 from gemis.orgs.demo import unit_slug
 from gemis.orgs.models import Agency, OrgUnit, Scheme, Tier, User
 from gemis.plans import cascade as cascading

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gemis.core.forms import BootstrapFormMixin, DayMonthYearInput
 from gemis.core.versioning import VersionedModelForm
-from gemis.documents.models import DocumentKind
+from gemis.legal.models import DocumentKind
 from gemis.orgs import access
 from gemis.orgs.access import Action
 from gemis.orgs.models import Agency, OrgUnit, User

@@ -27,7 +27,7 @@ from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
 from gemis.core.versioning import VersionedModel
-from gemis.documents.models import LegalDocument
+from gemis.legal.models import LegalDocument
 from gemis.orgs.models import Agency, OrgUnit, Role
 from gemis.vn.text import fold
 

@@ -30,8 +30,8 @@ from django.views.decorators.http import require_POST
 
 from gemis.core.forms import save_edit
 from gemis.core.versioning import CONFLICT_MESSAGE, ConflictError
-from gemis.documents.legal import record_document
-from gemis.documents.models import ImportedDocument, LegalDocument
+from gemis.legal.models import LegalDocument
+from gemis.legal.register import record_document
 from gemis.orgs import access
 from gemis.orgs.access import Action
 from gemis.orgs.models import Agency, AgencyKind, OrgUnit
@@ -162,9 +162,12 @@ def _years_of(plans: QuerySet[Plan]) -> list[int]:
 # -- the plan page ------------------------------------------------------------------------------------------
 
 
-def _source_document(user: Any, plan: Plan) -> ImportedDocument | None:
-    """The document the plan was imported from, if any and if the person may see it."""
-    document = ImportedDocument.objects.filter(plan=plan).first()
+def _source_document(user: Any, plan: Plan) -> Any:
+    """The document the plan was imported from (``documents.ImportedDocument``), if the person may see it.
+
+    Reached through the reverse relation: plans sit below the import workflow and do not import it.
+    """
+    document = getattr(plan, "source_document", None)
     return document if document is not None and access.may_view(user, document) else None
 
 

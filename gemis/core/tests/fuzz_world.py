@@ -23,11 +23,12 @@ from openpyxl import load_workbook
 
 from gemis.core.models import BackgroundJob
 from gemis.documents import imports
-from gemis.documents.models import DocumentKind, ImportedDocument, LegalDocument
+from gemis.documents.models import ImportedDocument
 from gemis.indicators import excel, local
 from gemis.indicators.models import Comparator, Indicator, IndicatorKind, Periodicity, Target
 from gemis.indicators.testing import put
 from gemis.indicators.tests.screens import Form, make_form
+from gemis.legal.models import DocumentKind, LegalDocument
 from gemis.orgs.models import Agency, Membership, OrgUnit, Role, Scheme, User
 from gemis.orgs.testing import make_agency, make_unit, make_user
 from gemis.plans import trash

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from gemis.documents import imports
-from gemis.documents.legal import kind_of, record_document
-from gemis.documents.models import DocumentKind, ImportedDocument, ImportStatus, LegalDocument
+from gemis.documents.models import ImportedDocument, ImportStatus
+from gemis.legal.models import DocumentKind, LegalDocument
+from gemis.legal.register import record_document
 from gemis.orgs.testing import make_agency
 from gemis.plans.models import Plan, PlanKind, ReportObligation, Task
 from gemis.vn.deadlines import DeadlineKind
@@ -151,41 +152,10 @@ def test_plan_kind_of(kind, expected):
     assert imports.plan_kind_of(kind) == expected
 
 
-@pytest.mark.parametrize(
-    "kind,number,expected",
-    [
-        ("Nghị định", "125/2021/NĐ-CP", DocumentKind.DECREE),
-        ("", "125/2021/NĐ-CP", DocumentKind.DECREE),
-        ("", "73/2006/QH11", DocumentKind.LAW),
-        ("", "28/NQ-CP", DocumentKind.RESOLUTION),
-        ("", "11-NQ/TW", DocumentKind.RESOLUTION),
-        ("", "2382/QĐ-UBND", DocumentKind.DECISION),
-        ("", "10/2019/TT-BKHĐT", DocumentKind.CIRCULAR),
-        ("", "1170/CTr-BVSTBPN", DocumentKind.PROGRAMME),
-        ("", "1889/KH-UBND", DocumentKind.PLAN),
-        ("", "5645/LĐTBXH-BĐG", DocumentKind.OFFICIAL_LETTER),
-        ("Văn bản", "04/UBQG-VP", DocumentKind.OFFICIAL_LETTER),
-        ("", "không số", DocumentKind.OTHER),
-    ],
-)
-def test_kind_of(kind, number, expected):
-    assert kind_of(kind, number) == expected
-
-
 def test_parse_iso():
     assert imports.parse_iso("2020-03-09") == dt.date(2020, 3, 9)
     assert imports.parse_iso("2024-04") == dt.date(2024, 4, 1)
     assert imports.parse_iso("2024-13-01") is None and imports.parse_iso(None) is None
-
-
-def test_record_document_fills_what_was_missing():
-    first, created = record_document(kind=DocumentKind.DECREE, number="125/2021/NĐ-CP", issue_date=None)
-    again, created_again = record_document(
-        kind=DocumentKind.DECREE, number="125 /2021/NĐ-CP", issue_date=None, issuer="Chính phủ"
-    )
-    assert created and not created_again and first == again
-    again.refresh_from_db()
-    assert again.issuer == "Chính phủ"
 
 
 def test_time_frames_lose_their_closing_punctuation(imported):

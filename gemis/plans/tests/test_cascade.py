@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from gemis.documents.models import DocumentKind, LegalDocument
+from gemis.legal.models import DocumentKind, LegalDocument
 from gemis.orgs.models import Agency
 from gemis.orgs.testing import make_agency
 from gemis.plans import cascade

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from gemis.documents.models import DocumentKind, LegalDocument
+from gemis.legal.models import DocumentKind, LegalDocument
 from gemis.orgs.models import Agency, OrgUnit, Role, Scheme, UnitSuccession
 from gemis.orgs.testing import make_agency, make_unit, make_user
 from gemis.plans.models import Plan, PlanKind, PlanSection, PlanStatus, Task, TaskStatus

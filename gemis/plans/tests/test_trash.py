@@ -12,7 +12,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from gemis.documents.models import DocumentKind, LegalDocument
+from gemis.legal.models import DocumentKind, LegalDocument
 from gemis.orgs.models import OrgUnit, Role, Scheme
 from gemis.orgs.testing import make_user
 from gemis.plans import trash

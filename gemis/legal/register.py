@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from gemis.documents.models import DocumentKind, LegalDocument, number_key
+from gemis.legal.models import DocumentKind, LegalDocument, number_key
 from gemis.vn.text import fold
 
 # The document's kind as written ("Nghị quyết", "Công văn"…), accent-free, first words.
