@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from gemis.core.forms import BootstrapFormMixin, DayMonthYearInput
 from gemis.legal.models import DocumentKind
 from gemis.orgs.models import Agency, User
-from gemis.plans.forms import check_subject, check_task_text, plan_units
+from gemis.plans.forms import check_subject, check_task_text
 from gemis.plans.models import PlanKind
+from gemis.plans.permissions import plan_units
 from gemis.vn.parser import MAX_BYTES
 
 ACCEPTED_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm")

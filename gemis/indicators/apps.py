@@ -8,4 +8,4 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicators and targets")
 
     def ready(self) -> None:
-        from gemis.indicators import signals  # noqa: F401  (keeps the rollups right on delete)
+        from gemis.indicators import rollups  # noqa: F401  (its receivers keep the unit totals right)

@@ -8,10 +8,10 @@ with one indicator each (half counts, half "share of women" percentages), and
 ``--years`` yearly values for every commune, element and sex: 12.7 million
 values at full scale. Then it measures
 
-* the bulk load (``aggregate.copy_values``: PostgreSQL ``COPY``), in values
+* the bulk load (``rollups.copy_values``: PostgreSQL ``COPY``), in values
   per second; target ≥ 200,000/s; and, for information, the rebuild of the
   rollups that follows a raw load and the ordinary upload path
-  (``aggregate.load_values``, with history and rollups) on a sample;
+  (``rollups.load_values``, with history and rollups) on a sample;
 * a percentage indicator for all 63 provinces for one year, p95 of
   ``--repeat`` calls; target < 200 ms;
 * one province's districts over all the years; target p95 < 200 ms;
@@ -246,7 +246,7 @@ def _timed(function, repeat: int) -> list[float]:
 
 def measure_analytics(options: dict[str, Any], out: Any) -> list[Figure]:
     """Build the country in the current database and measure (the tests call this directly)."""
-    from gemis.indicators import aggregate
+    from gemis.indicators import aggregate, rollups
     from gemis.indicators.models import DataValue, Period
 
     scale = options.get("scale") or _default_scale()
@@ -269,16 +269,16 @@ def measure_analytics(options: dict[str, Any], out: Any) -> list[Figure]:
     out.write(f"Loading {expected:,} values …")
     started = time.perf_counter()
     with transaction.atomic():
-        loaded = aggregate.copy_values(
+        loaded = rollups.copy_values(
             _value_rows(country.communes, [p.pk for p in periods], elements, cells, seed), initial=True
         )
     load_seconds = time.perf_counter() - started
     method = "COPY" if connection.vendor == "postgresql" else "INSERT"
     out.write(f"Loaded {loaded:,} values in {load_seconds:.1f} s ({loaded / load_seconds:,.0f}/s).")
     started = time.perf_counter()
-    rollups = aggregate.rebuild_rollups()
+    rollup_rows = rollups.rebuild_rollups()
     rollup_seconds = time.perf_counter() - started
-    out.write(f"Rebuilt {rollups:,} rollup rows in {rollup_seconds:.1f} s.")
+    out.write(f"Rebuilt {rollup_rows:,} rollup rows in {rollup_seconds:.1f} s.")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # as autovacuum would after a bulk load
@@ -291,7 +291,7 @@ def measure_analytics(options: dict[str, Any], out: Any) -> list[Figure]:
         )
     )
     started = time.perf_counter()
-    aggregate.load_values(sample, reason="bench")
+    rollups.load_values(sample, reason="bench")
     upload_seconds = time.perf_counter() - started
 
     share = next(i for i in indicators if i.kind == "percentage")
@@ -349,7 +349,7 @@ def measure_analytics(options: dict[str, Any], out: Any) -> list[Figure]:
             LOAD_RATE_TARGET,
             True,
         ),
-        Figure(f"rebuilding the rollups ({rollups:,} rows)", rollup_seconds, "s"),
+        Figure(f"rebuilding the rollups ({rollup_rows:,} rows)", rollup_seconds, "s"),
         Figure(
             "bulk load and rollups together",
             round(loaded / (load_seconds + rollup_seconds)),

@@ -24,7 +24,6 @@ from typing import Any
 
 from django.db import transaction
 
-from gemis.indicators.aggregate import load_values
 from gemis.indicators.catalog import combo_for, ensure_categories
 from gemis.indicators.loader import load_all
 from gemis.indicators.models import (
@@ -40,6 +39,7 @@ from gemis.indicators.models import (
     Period,
     Target,
 )
+from gemis.indicators.rollups import load_values
 from gemis.orgs.models import OrgUnit, Scheme, Tier, User
 
 FIRST_YEAR, LAST_YEAR = 2016, 2025

@@ -46,7 +46,6 @@ from django.utils.translation import gettext_lazy as _
 
 from gemis.core import numbers
 from gemis.indicators import validation
-from gemis.indicators.aggregate import RollupError, load_values
 from gemis.indicators.models import (
     CategoryOptionCombo,
     DataElement,
@@ -56,6 +55,7 @@ from gemis.indicators.models import (
     Period,
     PeriodType,
 )
+from gemis.indicators.rollups import RollupError, load_values
 from gemis.orgs import access
 from gemis.orgs.access import Action
 from gemis.orgs.models import OrgUnit

@@ -441,34 +441,23 @@ class DataValue(VersionedModel):
         )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Save and move the difference into the totals of every unit above, in one transaction.
+        """Save, with the totals of every unit above, in one transaction (``indicators.rollups``).
 
         A value that is not a storable number (NaN, infinite, beyond ``numbers.MAX_MAGNITUDE``)
         raises ``numbers.NumberError`` and nothing is written."""
-        from gemis.indicators.aggregate import apply_change
-
         self.value = numbers.check_value(self.value)
         with transaction.atomic():
-            old = None
-            if self.pk:
-                old = (
-                    DataValue.objects.select_for_update()
-                    .filter(pk=self.pk)
-                    .values_list("org_unit_id", "period_id", "data_element_id", "option_combo_id", "value")
-                    .first()
-                )
+            # The rollups' receivers lock the old row before the write and move the difference after it.
             super().save(*args, **kwargs)
-            new = (self.org_unit_id, self.period_id, self.data_element_id, self.option_combo_id, self.value)
-            apply_change(old, new)
 
 
 class ValueRollup(models.Model):
     """The sum of the values of every unit strictly below ``org_unit``, kept up to date on save.
 
-    ``DataValue.save``/``delete`` and ``aggregate.load_values`` keep it right
-    inside their own transaction, so a saved value shows in its province total at
-    once; ``aggregate.rebuild_rollups`` recomputes it from the values (after a
-    raw bulk load or a change of the unit tree).
+    :mod:`gemis.indicators.rollups` keeps it right inside the transaction that
+    writes a value (one value saved or deleted, or ``load_values``), so a saved
+    value shows in its province total at once; ``rollups.rebuild_rollups``
+    recomputes it from the values (after a raw bulk load or a change of the unit tree).
     """
 
     # The unique index serves every read; deleting an element, period or cell (rare) scans.

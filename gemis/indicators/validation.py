@@ -34,7 +34,6 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from gemis.core import numbers
-from gemis.indicators.aggregate import load_values
 from gemis.indicators.models import (
     CategoryOptionCombo,
     DataElement,
@@ -47,6 +46,7 @@ from gemis.indicators.models import (
     PeriodLock,
     ValidationRule,
 )
+from gemis.indicators.rollups import load_values
 from gemis.orgs.models import OrgUnit
 
 TOTAL = "total"

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from gemis.plans.models import Notification
-from gemis.plans.trash import may_use_trash
+from gemis.plans.permissions import may_use_trash
 
 
 def notifications(request: HttpRequest) -> dict[str, Any]:

@@ -15,9 +15,9 @@ from gemis.core.forms import BootstrapFormMixin, DayMonthYearInput
 from gemis.core.versioning import VersionedModelForm
 from gemis.legal.models import DocumentKind
 from gemis.orgs import access
-from gemis.orgs.access import Action
 from gemis.orgs.models import Agency, OrgUnit, User
 from gemis.plans.models import Plan, PlanSection, Task
+from gemis.plans.permissions import plan_units
 from gemis.plans.tasks import set_deadline
 from gemis.vn.deadlines import Deadline, DeadlineKind, parse_deadline
 
@@ -64,23 +64,6 @@ def check_task_text(text: str) -> str:
             },
         )
     return text
-
-
-def plan_units(user: User, current: OrgUnit | None = None) -> QuerySet[OrgUnit]:
-    """Units a person may write a plan for: their own units and the units directly below them.
-
-    Deeper units build their own plans (or receive them by cascade); listing every
-    commune of a province here would make the choice unusable. Former units are
-    history and never offered (orgs/access.py), nor to superusers.
-    """
-    top = access.top_units(user)
-    candidates = OrgUnit.objects.filter(Q(pk__in=top.values("pk")) | Q(parent__in=top.values("pk")))
-    writable = access.units_for(user, Plan, Action.CHANGE).filter(access.current_q())
-    allowed = candidates.filter(pk__in=writable.values("pk"))
-    if current is not None:
-        # Whoever may edit the plan (checked by the view) may keep it where it is.
-        allowed = allowed | OrgUnit.objects.filter(pk=current.pk)
-    return allowed.order_by("path")
 
 
 def nearby_agencies(unit: OrgUnit) -> QuerySet[Agency]:

@@ -30,8 +30,8 @@ from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
 from gemis.orgs import access
-from gemis.orgs.access import Action
 from gemis.orgs.models import OrgUnit, User
+from gemis.plans import permissions
 from gemis.plans import tasks as task_rules
 from gemis.plans.models import (
     Attachment,
@@ -220,24 +220,6 @@ class _Tree:
         return self.row(OrgUnit, plan.org_unit_id) if plan is not None else None
 
 
-def _unit_in_remit(user: Any, unit: OrgUnit | None) -> bool:
-    """Administrators and coordinators of the unit or a unit above it (the trash is theirs)."""
-    scope = access.scope_for(user)
-    if scope.is_superuser:
-        return True
-    if unit is None:
-        return False
-    if not any(unit.path.startswith(prefix) for prefix in scope.prefixes(Action.CHANGE)):
-        return False
-    # And the rule for the unit's plans (a former unit's plans are read-only: nothing comes back there).
-    return access.may(user, Action.CHANGE, Plan(org_unit=unit))
-
-
-def may_use_trash(user: Any) -> bool:
-    scope = access.scope_for(user)
-    return scope.is_superuser or bool(scope.prefixes(Action.CHANGE))
-
-
 def _same_deletion(root: Any, row: Any) -> bool:
     if root.history_batch is not None:
         return row.history_batch == root.history_batch
@@ -274,7 +256,7 @@ def _context(kind: str, row: Any, tree: _Tree) -> str:
 
 def list_deleted(user: Any, *, kind: str | None = None, limit: int = 200) -> list[DeletedItem]:
     """What the user may restore, newest deletion first (rows past the retention period are gone)."""
-    if not may_use_trash(user):
+    if not permissions.may_use_trash(user):
         return []
     tree = _Tree()
     since = _cutoff()
@@ -295,7 +277,7 @@ def list_deleted(user: Any, *, kind: str | None = None, limit: int = 200) -> lis
                         continue
                     parent_deleted = True
             unit = tree.unit_of(item_kind, row)
-            if not _unit_in_remit(user, unit):
+            if not permissions.trash_covers(user, unit):
                 continue
             items.append(
                 DeletedItem(
@@ -364,7 +346,9 @@ def _deleted_root(user: Any, kind: str, pk: int) -> Any:
     if kind not in _MODELS or access.id_param(pk) is None:  # 20 digits would be a database error
         raise Http404
     row = _deleted_rows(_MODELS[kind], id=pk).first()
-    if row is None or not _unit_in_remit(user, _Tree().unit_of(kind, row)) or not may_use_trash(user):
+    if row is None or not permissions.may_use_trash(user):
+        raise Http404
+    if not permissions.trash_covers(user, _Tree().unit_of(kind, row)):
         raise Http404
     return row
 

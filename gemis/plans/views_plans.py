@@ -9,21 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,35 +28,28 @@ from django.views.decorators.http import require_POST
 from gemis.core.forms import save_edit
 from gemis.core.versioning import CONFLICT_MESSAGE, ConflictError
 from gemis.legal.models import LegalDocument
-from gemis.legal.register import record_document
 from gemis.orgs import access
 from gemis.orgs.access import Action
-from gemis.orgs.models import Agency, AgencyKind, OrgUnit
+from gemis.orgs.models import Agency, OrgUnit
+from gemis.plans import actions
 from gemis.plans import cascade as cascade_rules
 from gemis.plans import tasks as task_rules
-from gemis.plans import trash
 from gemis.plans.forms import (
     LegalBasisForm,
     PlanForm,
     SectionForm,
     TaskForm,
     nearby_agencies,
-    plan_units,
     understand_deadline,
 )
-from gemis.plans.models import Plan, PlanKind, PlanSection, PlanStatus, Task, TaskStatus
+from gemis.plans.models import Plan, PlanKind, PlanSection, PlanStatus, Task
+from gemis.plans.permissions import may_write_plan_of, plan_units
+from gemis.plans.plan_page import plan_page
 from gemis.vn.deadlines import DeadlineKind
 from gemis.vn.text import fold
 
 PAGE_SIZE = 25
 AGENCY_OPTIONS_LIMIT = 60
-STATUS_BADGES = {
-    TaskStatus.NOT_STARTED: "text-bg-secondary",
-    TaskStatus.IN_PROGRESS: "text-bg-primary",
-    TaskStatus.DONE: "text-bg-success",
-    TaskStatus.CANCELLED: "text-bg-light border",
-    task_rules.OVERDUE: "text-bg-danger",
-}
 
 
 # -- list -----------------------------------------------------------------------------------------------
@@ -162,249 +152,68 @@ def _years_of(plans: QuerySet[Plan]) -> list[int]:
 # -- the plan page ------------------------------------------------------------------------------------------
 
 
-def _source_document(user: Any, plan: Plan) -> Any:
-    """The document the plan was imported from (``documents.ImportedDocument``), if the person may see it.
-
-    Reached through the reverse relation: plans sit below the import workflow and do not import it.
-    """
-    document = getattr(plan, "source_document", None)
-    return document if document is not None and access.may_view(user, document) else None
-
-
-@dataclass
-class OutlineEntry:
-    """A section of the document in reading order, with its depth and its tasks."""
-
-    section: PlanSection | None
-    depth: int
-    tasks: list[Task] = field(default_factory=list)
-    label: str = ""
-    is_first: bool = False
-    is_last: bool = False
-
-
-def section_label(number: str) -> str:
-    """How a document writes a section number: "I." "1." "a)" "-"."""
-    number = number.strip()
-    if not number or number[-1] in ".)" or number in "-–+*•":
-        return number
-    if number.isalpha() and len(number) == 1 and number.islower():
-        return f"{number})"
-    return f"{number}."
-
-
-def _outline(sections: list[PlanSection], tasks: list[Task]) -> list[OutlineEntry]:
-    by_parent: dict[int | None, list[PlanSection]] = defaultdict(list)
-    for section in sections:
-        by_parent[section.parent_id].append(section)
-    tasks_by_section: dict[int | None, list[Task]] = defaultdict(list)
-    for task in tasks:
-        tasks_by_section[task.section_id].append(task)
-    entries: list[OutlineEntry] = []
-    seen: set[int] = set()
-
-    def walk(parent_id: int | None, depth: int) -> None:
-        siblings = by_parent.get(parent_id, [])
-        for index, section in enumerate(siblings):
-            if section.pk in seen:
-                continue
-            seen.add(section.pk)
-            entries.append(
-                OutlineEntry(
-                    section,
-                    depth,
-                    tasks_by_section.get(section.pk, []),
-                    section_label(section.number),
-                    is_first=index == 0,
-                    is_last=index == len(siblings) - 1,
-                )
-            )
-            walk(section.pk, depth + 1)
-
-    walk(None, 0)
-    # A section whose parent chain is broken still shows, at the top level.
-    for section in sections:
-        if section.pk not in seen:
-            seen.add(section.pk)
-            entries.append(
-                OutlineEntry(section, 0, tasks_by_section.get(section.pk, []), section_label(section.number))
-            )
-    loose = tasks_by_section.get(None, [])
-    if loose:
-        entries.append(OutlineEntry(None, 0, loose))
-    return entries
-
-
-def _mark_tasks(user, plan: Plan, tasks: list[Task]) -> None:
-    """Attach what the page shows for each task: status, order neighbours, the roll-up of its children."""
-    on = task_rules.today()
-    children: dict[int, list[Task]] = defaultdict(list)
-    child_rows = access.filter_for(user, Task.objects.filter(parent_task__plan=plan)).select_related(
-        "plan__org_unit", "plan__issuing_agency", "lead_agency"
-    )
-    for child in child_rows.order_by("plan__org_unit__path", "pk"):
-        children[child.parent_task_id].append(child)
-    by_section: dict[int | None, list[Task]] = defaultdict(list)
-    for task in tasks:
-        by_section[task.section_id].append(task)
-    for siblings in by_section.values():
-        for index, task in enumerate(siblings):
-            task.is_first, task.is_last = index == 0, index == len(siblings) - 1
-    visible_sources: dict[int, bool] = {}
-    for task in tasks:
-        shown = task_rules.display_status(task, on)
-        task.shown_status = shown
-        task.shown_label = task_rules.DISPLAY_LABELS[shown]
-        task.badge = STATUS_BADGES[shown]
-        kids = children.get(task.pk, [])
-        counted = [kid for kid in kids if kid.status != TaskStatus.CANCELLED]
-        task.children = kids
-        task.child_plans = list({kid.plan_id: kid.plan for kid in kids}.values())
-        task.child_average = round(sum(k.progress for k in counted) / len(counted)) if counted else None
-        task.children_done = sum(1 for k in counted if k.status == TaskStatus.DONE)
-        task.source_plan = None
-        if task.parent_task is not None:
-            source = task.parent_task.plan
-            if source.pk not in visible_sources:
-                visible_sources[source.pk] = access.may_view(user, source)
-            task.source_plan = source if visible_sources[source.pk] else None
-
-
-def date_line_parts(day: dt.date | None) -> tuple[str, str, str]:
-    """Day and month as Nghị định 30/2020 writes them: a leading zero for days below 10 and months 1–2."""
-    if day is None:
-        return "…", "…", "…"
-    day_text = f"{day.day:02d}" if day.day < 10 else str(day.day)
-    month_text = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return day_text, month_text, str(day.year)
-
-
-def issuing_body_lines(plan: Plan) -> tuple[str, str]:
-    """The header's left column: the body above (plain) and the issuing body (bold)."""
-    unit_name = plan.org_unit.name
-    agency = plan.issuing_agency
-    if agency is None:
-        return "", unit_name.upper()
-    folded = fold(agency.name)
-    if agency.kind == AgencyKind.PEOPLES_COMMITTEE or folded.startswith(("uy ban nhan dan", "ubnd")):
-        # The People's Committee is the top of its unit: nothing above it in the header.
-        return "", agency.name.upper()
-    upper = f"UBND {unit_name}".upper()
-    name = agency.name
-    # "Sở Y tế tỉnh Kon Tum" reads "SỞ Y TẾ" under "UBND TỈNH KON TUM".
-    for suffix in (unit_name, plan.org_unit.short_name):
-        if suffix and name.lower().endswith(suffix.lower()) and len(name) > len(suffix):
-            name = name[: -len(suffix)].strip()
-            break
-    return upper, name.upper()
-
-
-def basis_line(document: LegalDocument) -> str:
-    """ "Căn cứ Nghị quyết số 28/NQ-CP ngày 03/03/2021 của Chính phủ ban hành Chiến lược…"."""
-    subject = document.subject.strip().rstrip(";.")
-    if subject:
-        subject = " " + subject[:1].lower() + subject[1:]
-    return f"Căn cứ {document.citation}{subject};"
-
-
-def _recipients(tasks: list[Task]) -> list[str]:
-    """ "Nơi nhận": the agencies and units the plan gives tasks to, in order of appearance."""
-    names: list[str] = []
-    for task in tasks:
-        candidates = [task.lead_agency, *task.partners.all(), *task.addressed_units.all()]
-        for item in candidates:
-            if item is not None and item.name not in names:
-                names.append(item.name)
-    return names
-
-
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
     plan = access.get_for(
-        user, Plan.objects.select_related("org_unit", "issuing_agency", "parent_plan", "issued_by"), pk=pk
+        request.user,
+        Plan.objects.select_related("org_unit", "issuing_agency", "parent_plan", "issued_by"),
+        pk=pk,
     )
-    sections = list(plan.sections.order_by("order", "pk"))
-    tasks = list(
-        plan.tasks.select_related("lead_agency", "parent_task__plan")
-        .prefetch_related("partners", "addressed_units")
-        .order_by("order", "pk")
-    )
-    _mark_tasks(user, plan, tasks)
-    may_change = access.may(user, Action.CHANGE, plan)
-    may_approve = access.may(user, Action.APPROVE, plan)
-    editing = plan.is_draft and may_change
-    parent_plan = plan.parent_plan if plan.parent_plan and access.may_view(user, plan.parent_plan) else None
-    day, month, year = date_line_parts(plan.issue_date)
-    upper_body, issuing_body = issuing_body_lines(plan)
-    context = {
-        "plan": plan,
-        "outline": _outline(sections, tasks),
-        "task_count": len(tasks),
-        "overdue_count": sum(1 for t in tasks if t.shown_status == task_rules.OVERDUE),
-        "done_count": sum(1 for t in tasks if t.status == TaskStatus.DONE),
-        "basis_lines": [basis_line(doc) for doc in plan.legal_bases.order_by("issue_date", "pk")],
-        "upper_body": upper_body,
-        "issuing_body": issuing_body,
-        "place": plan.place or plan.org_unit.short_name,
-        "date_day": day,
-        "date_month": month,
-        "date_year": year if plan.issue_date else str(plan.period_start),
-        "signer_lines": [
-            line.strip() for line in plan.signer_title.replace("\n", "/").split("/") if line.strip()
-        ],
-        "recipients": _recipients(tasks),
-        "may_change": may_change,
-        "may_approve": may_approve,
-        "editing": editing,
-        "parent_plan": parent_plan,
-        "child_plans": access.filter_for(
-            user, plan.cascaded_plans.select_related("org_unit", "issuing_agency")
-        ),
-        "cascade_targets": _cascade_rows(user, plan) if plan.status == PlanStatus.ISSUED else [],
-        "missing_for_issue": _missing_for_issue(plan),
-        "reports": list(plan.reports.select_related("recipient_agency")),
-        "source_document": _source_document(user, plan),
-    }
-    return render(request, "plans/plan_detail.html", context)
+    page = plan_page(request.user, plan)
+    return render(request, "plans/plan_detail.html", {"plan": plan, "page": page, "doc": page.doc})
 
 
-@dataclass
-class CascadeRow:
-    target: cascade_rules.CascadeTarget
-    existing: Plan | None
-    may_open: bool
-    may_create: bool
+# -- what changes a draft: one prelude, one refusal --------------------------------------------------------
 
 
-def _cascade_rows(user, plan: Plan) -> list[CascadeRow]:
-    rows = []
-    for target in cascade_rules.targets(plan):
-        existing = cascade_rules.existing_cascade(plan, target.unit, target.agency)
-        rows.append(
-            CascadeRow(
-                target=target,
-                existing=existing,
-                may_open=existing is not None and access.may_view(user, existing),
-                may_create=access.may(
-                    user, Action.CHANGE, Plan(org_unit=target.unit, issuing_agency=target.agency)
-                ),
-            )
-        )
-    return rows
+def refusing_issued_plans(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """An issued plan's structure is fixed: say so on its page instead of changing it."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except actions.PlanNotDraft as refused:
+            messages.error(request, " ".join(refused.messages))
+            return redirect("plan-detail", pk=refused.plan.pk)
+
+    return wrapper
+
+
+def _draft_for_change(request: HttpRequest, pk: int) -> Plan:
+    """A draft the person may change; 404 outside their remit, a refusal once issued."""
+    plan = access.get_for(request.user, Plan.objects.select_related("org_unit"), Action.CHANGE, pk=pk)
+    actions.require_draft(plan)
+    return plan
+
+
+def _section_for_change(request: HttpRequest, pk: int) -> PlanSection:
+    section = get_object_or_404(PlanSection.objects.select_related("plan__org_unit"), pk=pk)
+    if not access.may(request.user, Action.CHANGE, section.plan):
+        raise Http404
+    actions.require_draft(section.plan)
+    return section
+
+
+def _task_for_change(request: HttpRequest, pk: int) -> Task:
+    """A task whose plan the person may change (a lead agency's focal point edits progress, not structure)."""
+    task = get_object_or_404(Task.objects.select_related("plan__org_unit", "parent_task"), pk=pk)
+    if not access.may(request.user, Action.CHANGE, task.plan):
+        raise Http404
+    actions.require_draft(task.plan)
+    return task
+
+
+def _say(request: HttpRequest, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+def _anchor(plan: Plan, name: str, obj_pk: int | None) -> str:
+    url = reverse("plan-detail", args=[plan.pk])
+    return f"{url}#{name}-{obj_pk}" if obj_pk else url
 
 
 # -- create and edit a plan ------------------------------------------------------------------------
-
-
-def _refuse_unless_draft(request: HttpRequest, plan: Plan) -> HttpResponse | None:
-    if plan.is_draft:
-        return None
-    messages.error(
-        request,
-        _("This plan has been issued: it can no longer be edited or returned to draft."),
-    )
-    return redirect("plan-detail", pk=plan.pk)
 
 
 @login_required
@@ -423,11 +232,9 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@refusing_issued_plans
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = access.get_for(request.user, Plan.objects.select_related("org_unit"), Action.CHANGE, pk=pk)
-    refused = _refuse_unless_draft(request, plan)
-    if refused:
-        return refused
+    plan = _draft_for_change(request, pk)
     form = PlanForm(request.POST or None, user=request.user, instance=plan)
     status = save_edit(request, form, _("The plan has been saved."))
     if status is None:
@@ -454,13 +261,11 @@ def issuing_agency_options(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@refusing_issued_plans
 def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = access.get_for(request.user, Plan, Action.CHANGE, pk=pk)
-    refused = _refuse_unless_draft(request, plan)
-    if refused:
-        return refused
+    plan = _draft_for_change(request, pk)
     if request.method == "POST":
-        trash.delete_plan(plan, user=request.user)
+        actions.delete_draft(plan, by=request.user)
         messages.success(
             request, _("The draft plan has been deleted. It can be restored from the trash if needed.")
         )
@@ -483,24 +288,16 @@ def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@refusing_issued_plans
 def legal_basis_add(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = access.get_for(request.user, Plan, Action.CHANGE, pk=pk)
-    refused = _refuse_unless_draft(request, plan)
-    if refused:
-        return refused
+    plan = _draft_for_change(request, pk)
+    back = reverse("plan-edit", args=[plan.pk]) + "#legal-bases"
     form = LegalBasisForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
-        return redirect(reverse("plan-edit", args=[plan.pk]) + "#legal-bases")
-    data = form.cleaned_data
-    document, created = record_document(
-        kind=data["kind"],
-        number=data["number"],
-        issue_date=data["issue_date"],
-        issuer=data["issuer"],
-        subject=data["subject"],
-    )
+        return redirect(back)
+    document, created = actions.cite_legal_basis(plan, **form.cleaned_data)
     if created:
         messages.success(request, _("The legal basis has been added."))
     else:
@@ -509,33 +306,23 @@ def legal_basis_add(request: HttpRequest, pk: int) -> HttpResponse:
             _("This document was already recorded; the plan now cites it: %(citation)s")
             % {"citation": document.citation},
         )
-    plan.legal_bases.add(document)
-    return redirect(reverse("plan-edit", args=[plan.pk]) + "#legal-bases")
+    return redirect(back)
 
 
 @login_required
 @require_POST
+@refusing_issued_plans
 def legal_basis_remove(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
-    plan = access.get_for(request.user, Plan, Action.CHANGE, pk=pk)
-    refused = _refuse_unless_draft(request, plan)
-    if refused:
-        return refused
-    document = get_object_or_404(plan.legal_bases, pk=document_pk)
-    plan.legal_bases.remove(document)
+    plan = _draft_for_change(request, pk)
+    try:
+        actions.drop_legal_basis(plan, document_id=document_pk)
+    except LegalDocument.DoesNotExist:
+        raise Http404 from None
     messages.success(request, _("The legal basis has been removed from this plan."))
     return redirect(reverse("plan-edit", args=[plan.pk]) + "#legal-bases")
 
 
 # -- status ------------------------------------------------------------------------------------------------
-
-
-def _missing_for_issue(plan: Plan) -> list[str]:
-    missing = []
-    if not plan.number.strip():
-        missing.append(str(_("the number and symbol")))
-    if plan.issue_date is None:
-        missing.append(str(_("the issue date")))
-    return missing
 
 
 def _expected_version(request: HttpRequest, plan: Plan) -> int:
@@ -544,16 +331,15 @@ def _expected_version(request: HttpRequest, plan: Plan) -> int:
 
 
 def _change_status(
-    request: HttpRequest, plan: Plan, status: str, success: str, **fields: object
+    request: HttpRequest, plan: Plan, action: Callable[..., Plan], success: str
 ) -> HttpResponse:
-    """Move the plan to ``status`` unless someone changed it meanwhile (then say so and keep theirs)."""
-    plan.status = status
-    for name, value in fields.items():
-        setattr(plan, name, value)
+    """Run ``action`` unless someone changed the plan meanwhile (then say so and keep theirs)."""
     try:
-        plan.save_checked(_expected_version(request, plan))
+        action(plan, by=request.user, expected_version=_expected_version(request, plan))
     except ConflictError:
         messages.error(request, CONFLICT_MESSAGE)
+    except ValidationError as error:
+        _say(request, error)
     else:
         messages.success(request, success)
     return redirect("plan-detail", pk=plan.pk)
@@ -563,23 +349,8 @@ def _change_status(
 @require_POST
 def plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
     plan = access.get_for(request.user, Plan, Action.APPROVE, pk=pk)
-    if plan.status != PlanStatus.DRAFT:
-        messages.error(request, _("Only a draft plan can be issued."))
-        return redirect("plan-detail", pk=plan.pk)
-    missing = _missing_for_issue(plan)
-    if missing:
-        messages.error(
-            request,
-            _("Before issuing, fill in %(missing)s (Edit the plan).") % {"missing": _(" and ").join(missing)},
-        )
-        return redirect("plan-detail", pk=plan.pk)
     return _change_status(
-        request,
-        plan,
-        PlanStatus.ISSUED,
-        _("The plan has been issued. Its tasks are now followed up."),
-        issued_by=request.user,
-        issued_at=timezone.now(),
+        request, plan, actions.issue_plan, _("The plan has been issued. Its tasks are now followed up.")
     )
 
 
@@ -587,10 +358,7 @@ def plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
     plan = access.get_for(request.user, Plan, Action.APPROVE, pk=pk)
-    if plan.status != PlanStatus.ISSUED:
-        messages.error(request, _("Only an issued plan can be closed."))
-        return redirect("plan-detail", pk=plan.pk)
-    return _change_status(request, plan, PlanStatus.CLOSED, _("The plan has been closed."))
+    return _change_status(request, plan, actions.close_plan, _("The plan has been closed."))
 
 
 # -- cascade ------------------------------------------------------------------------------------------
@@ -612,14 +380,12 @@ def plan_cascade(request: HttpRequest, pk: int) -> HttpResponse:
         unit = access.get_for(user, OrgUnit, pk=unit_id)
     else:
         raise Http404
-    # The new draft is a plan of that unit: written by those who write the unit's plans (never a
-    # former unit's), not by a focal point of the department it is for.
-    if not access.may(user, Action.CHANGE, Plan(org_unit=unit, issuing_agency=agency)):
+    if not may_write_plan_of(user, unit, agency):
         raise Http404
     try:
         child, created = cascade_rules.cascade(plan, unit, agency, user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        _say(request, error)
         return redirect("plan-detail", pk=plan.pk)
     if created:
         messages.success(
@@ -635,36 +401,17 @@ def plan_cascade(request: HttpRequest, pk: int) -> HttpResponse:
 # -- sections -----------------------------------------------------------------------------------------
 
 
-def _section_for_change(request: HttpRequest, pk: int) -> PlanSection:
-    section = get_object_or_404(PlanSection.objects.select_related("plan__org_unit"), pk=pk)
-    if not access.may(request.user, Action.CHANGE, section.plan):
-        raise Http404
-    return section
-
-
-def _anchor(plan: Plan, name: str, obj_pk: int | None) -> str:
-    url = reverse("plan-detail", args=[plan.pk])
-    return f"{url}#{name}-{obj_pk}" if obj_pk else url
-
-
-def _next_order(queryset: QuerySet) -> int:
-    last = queryset.order_by("-order").values_list("order", flat=True).first()
-    return (last or 0) + 1
-
-
 @login_required
+@refusing_issued_plans
 def section_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = access.get_for(request.user, Plan, Action.CHANGE, pk=pk)
-    refused = _refuse_unless_draft(request, plan)
-    if refused:
-        return refused
+    plan = _draft_for_change(request, pk)
     parent_id = access.id_param(request.GET.get("parent"))
     initial = {"parent": parent_id} if parent_id else {}
     form = SectionForm(request.POST or None, plan=plan, instance=PlanSection(plan=plan), initial=initial)
     if request.method == "POST":
         if form.is_valid():
             section = form.save(commit=False)
-            section.order = _next_order(plan.sections.filter(parent=section.parent))
+            section.order = actions.next_order(plan.sections.filter(parent=section.parent))
             section.save()
             messages.success(request, _("The section has been added."))
             return redirect(_anchor(plan, "section", section.pk))
@@ -673,18 +420,16 @@ def section_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@refusing_issued_plans
 def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
     section = _section_for_change(request, pk)
     plan = section.plan
-    refused = _refuse_unless_draft(request, plan)
-    if refused:
-        return refused
     old_parent = section.parent_id
     form = SectionForm(request.POST or None, plan=plan, instance=section)
 
     def keep_order() -> None:
         if section.parent_id != old_parent:  # moved under another section: it goes last there
-            section.order = _next_order(plan.sections.filter(parent_id=section.parent_id))
+            section.order = actions.next_order(plan.sections.filter(parent_id=section.parent_id))
 
     status = save_edit(request, form, _("The section has been saved."), before_save=keep_order)
     if status is None:
@@ -698,21 +443,25 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@refusing_issued_plans
 def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
     section = _section_for_change(request, pk)
     plan = section.plan
-    refused = _refuse_unless_draft(request, plan)
-    if refused:
-        return refused
     if section.children.exists():
         messages.error(request, _("This section has subsections: delete or move them first."))
         return redirect(_anchor(plan, "section", section.pk))
-    task_count = section.tasks.count()
     if request.method == "POST":
-        # Its tasks are not lost: they move up to the enclosing section, each with a history row.
-        trash.delete_section(section, user=request.user)
+        try:
+            # Its tasks are not lost: they move up to the enclosing section, each with a history row.
+            actions.delete_section(section, by=request.user)
+        except actions.PlanNotDraft:
+            raise
+        except ValidationError as error:  # a subsection added meanwhile
+            _say(request, error)
+            return redirect(_anchor(plan, "section", section.pk))
         messages.success(request, _("The section has been deleted."))
         return redirect(_anchor(plan, "section", section.parent_id))
+    task_count = section.tasks.count()
     consequence = (
         _("Its %(n)d tasks move to the enclosing section.") % {"n": task_count} if task_count else ""
     )
@@ -728,46 +477,16 @@ def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _move(item: PlanSection | Task, siblings: QuerySet, direction: str) -> bool:
-    """Swap ``item`` with its neighbour among ``siblings``; renumber so orders stay distinct."""
-    ordered = list(siblings.order_by("order", "pk"))
-    index = next((i for i, other in enumerate(ordered) if other.pk == item.pk), None)
-    if index is None:
-        return False
-    other = index - 1 if direction == "up" else index + 1
-    if not 0 <= other < len(ordered):
-        return False
-    ordered[index], ordered[other] = ordered[other], ordered[index]
-    with transaction.atomic():
-        for position, obj in enumerate(ordered, start=1):
-            if obj.order != position:
-                obj.order = position
-                obj.version += 1
-                obj.save(update_fields=["order", "version"])
-    return True
-
-
 @login_required
 @require_POST
+@refusing_issued_plans
 def section_move(request: HttpRequest, pk: int) -> HttpResponse:
     section = _section_for_change(request, pk)
-    plan = section.plan
-    refused = _refuse_unless_draft(request, plan)
-    if refused:
-        return refused
-    _move(section, plan.sections.filter(parent_id=section.parent_id), request.POST.get("direction", ""))
-    return redirect(_anchor(plan, "section", section.pk))
+    actions.move_section(section, direction=request.POST.get("direction", ""))
+    return redirect(_anchor(section.plan, "section", section.pk))
 
 
 # -- tasks -------------------------------------------------------------------------------------------------
-
-
-def _task_for_change(request: HttpRequest, pk: int) -> Task:
-    """A task whose plan the person may change (a lead agency's focal point edits progress, not structure)."""
-    task = get_object_or_404(Task.objects.select_related("plan__org_unit", "parent_task"), pk=pk)
-    if not access.may(request.user, Action.CHANGE, task.plan):
-        raise Http404
-    return task
 
 
 def _picker_context(request: HttpRequest, plan: Plan, form: TaskForm) -> dict:
@@ -792,17 +511,15 @@ def _picker_context(request: HttpRequest, plan: Plan, form: TaskForm) -> dict:
 
 def _task_form_response(
     request: HttpRequest, plan: Plan, form: TaskForm, task: Task | None, status: int = 200
-):
+) -> HttpResponse:
     context = {"form": form, "plan": plan, "task": task, **_picker_context(request, plan, form)}
     return render(request, "plans/plan_task_form.html", context, status=status)
 
 
 @login_required
+@refusing_issued_plans
 def task_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = access.get_for(request.user, Plan.objects.select_related("org_unit"), Action.CHANGE, pk=pk)
-    refused = _refuse_unless_draft(request, plan)
-    if refused:
-        return refused
+    plan = _draft_for_change(request, pk)
     section_id = access.id_param(request.GET.get("section"))
     initial = {"section": section_id} if section_id else {}
     form = TaskForm(
@@ -810,7 +527,7 @@ def task_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST":
         if form.is_valid():
-            form.instance.order = _next_order(plan.tasks.all())
+            form.instance.order = actions.next_order(plan.tasks.all())
             task = form.save()
             messages.success(request, _("The task has been added."))
             return redirect(_anchor(plan, "task", task.pk))
@@ -819,12 +536,10 @@ def task_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@refusing_issued_plans
 def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_for_change(request, pk)
     plan = task.plan
-    refused = _refuse_unless_draft(request, plan)
-    if refused:
-        return refused
     form = TaskForm(request.POST or None, plan=plan, user=request.user, instance=task)
     status = save_edit(request, form, _("The task has been saved."))
     if status is None:
@@ -833,14 +548,12 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@refusing_issued_plans
 def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_for_change(request, pk)
     plan = task.plan
-    refused = _refuse_unless_draft(request, plan)
-    if refused:
-        return refused
     if request.method == "POST":
-        trash.delete_task(task, user=request.user)
+        actions.delete_task(task, by=request.user)
         messages.success(
             request, _("The task has been deleted. It can be restored from the trash if needed.")
         )
@@ -854,14 +567,11 @@ def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@refusing_issued_plans
 def task_move(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_for_change(request, pk)
-    plan = task.plan
-    refused = _refuse_unless_draft(request, plan)
-    if refused:
-        return refused
-    _move(task, plan.tasks.filter(section_id=task.section_id), request.POST.get("direction", ""))
-    return redirect(_anchor(plan, "task", task.pk))
+    actions.move_task(task, direction=request.POST.get("direction", ""))
+    return redirect(_anchor(task.plan, "task", task.pk))
 
 
 @login_required

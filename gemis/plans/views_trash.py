@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from gemis.plans import trash
+from gemis.plans import permissions, trash
 
 
 @login_required
 def trash_list(request: HttpRequest) -> HttpResponse:
-    if not trash.may_use_trash(request.user):
+    if not permissions.may_use_trash(request.user):
         raise Http404
     kind = request.GET.get("kind", "")
     kind = kind if kind in trash.KINDS else None

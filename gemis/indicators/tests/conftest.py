@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import pytest
 
 from gemis.indicators.catalog import ensure_categories
+from gemis.indicators.models import IndicatorKind
+from gemis.indicators.testing import make_element, make_indicator
 from gemis.orgs.models import OrgUnit, Scheme, Tier, UnitSuccession
 from gemis.orgs.testing import make_unit
 
@@ -95,3 +97,17 @@ def country(world) -> Country:
         to_n2,
         to_n3,
     )
+
+
+@pytest.fixture
+def deputies(country):
+    """A count by sex and the share of women among them (a percentage of one element)."""
+    element = make_element("deputies")
+    count = make_indicator("D", IndicatorKind.COUNT, ["deputies"])
+    share = make_indicator(
+        "DW",
+        IndicatorKind.PERCENTAGE,
+        [{"element": "deputies", "options": {"sex": "female"}}],
+        ["deputies"],
+    )
+    return element, count, share

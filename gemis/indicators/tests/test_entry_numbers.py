@@ -18,8 +18,9 @@ from openpyxl.utils import get_column_letter
 
 from gemis.core import numbers
 from gemis.indicators import excel
-from gemis.indicators.aggregate import RollupError, apply_change, indicator_value, load_values
+from gemis.indicators.aggregate import indicator_value
 from gemis.indicators.models import DataValue, Period, ValueRollup
+from gemis.indicators.rollups import RollupError, apply_change, load_values
 from gemis.indicators.testing import cell, make_indicator, put
 from gemis.indicators.tests.screens import make_form
 from gemis.orgs.models import Role, Scheme

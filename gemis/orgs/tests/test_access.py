@@ -215,8 +215,8 @@ def test_former_plans_and_imports_are_read_only_for_everyone_but_superusers(worl
 
 
 def test_former_units_are_never_offered_to_write_plans_for(world, former):
-    from gemis.plans.forms import plan_units
     from gemis.plans.models import Plan
+    from gemis.plans.permissions import plan_units
 
     old, old_district, _, old_coordinator = former
     assert not {old, old_district} & set(access.units_for(world.province_coordinator, Plan, Action.CHANGE))

@@ -964,12 +964,12 @@ def test_cascade_of_a_draft_is_refused_with_a_message(client, world):
 def test_cascade_panel_offers_create_then_open(client, world, province_plan):
     client.force_login(world.province_coordinator)
     url = reverse("plan-detail", args=[province_plan.pk])
-    rows = client.get(url).context["cascade_targets"]
+    rows = client.get(url).context["page"].cascade_targets
     labels = {(row.target.unit, row.target.agency) for row in rows}
     assert (world.district_a, None) in labels and (world.district_b, None) in labels
     assert all(row.may_create and row.existing is None for row in rows)
     client.post(reverse("plan-cascade", args=[province_plan.pk]), {"unit": world.district_b.pk})
-    rows = client.get(url).context["cascade_targets"]
+    rows = client.get(url).context["page"].cascade_targets
     opened = next(row for row in rows if row.target.unit == world.district_b and row.target.agency is None)
     assert opened.may_open and opened.existing.org_unit == world.district_b
 
@@ -1162,7 +1162,9 @@ def test_a_former_units_plans_are_read_only(client, world, former_province):
     before = Plan.objects.get(pk=draft.pk).version
     client.force_login(world.province_coordinator)
     page = client.get(reverse("plan-detail", args=[draft.pk]))
-    assert page.status_code == 200 and not page.context["may_change"] and not page.context["editing"]
+    assert (
+        page.status_code == 200 and not page.context["page"].may_change and not page.context["page"].editing
+    )
     for name in ("plan-edit", "plan-delete", "plan-task-create", "plan-section-create"):
         assert client.get(reverse(name, args=[draft.pk])).status_code == 404, name
     assert client.post(reverse("plan-edit", args=[draft.pk]), plan_data(world)).status_code == 404

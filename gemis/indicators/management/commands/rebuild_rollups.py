@@ -14,7 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from gemis.indicators.aggregate import rebuild_rollups, unstorable_values
+from gemis.indicators.rollups import rebuild_rollups, unstorable_values
 
 
 class Command(BaseCommand):
