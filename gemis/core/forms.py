@@ -112,27 +112,3 @@ class DayMonthYearInput(forms.DateInput):
             "size": 10,
         }
         super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y")
-
-
-def save_edit(request: Any, form: forms.BaseForm, success: str, before_save: Any = None) -> int | None:
-    """The edit-form round trip: None once saved (the caller redirects), else the status to render with.
-
-    200 for the first display, 400 when a value is wrong, 409 when someone saved
-    the object meanwhile (the versioned form says so and keeps their changes).
-    """
-    from django.contrib import messages
-
-    from gemis.core.versioning import ConflictError
-
-    if request.method != "POST":
-        return 200
-    if not form.is_valid():
-        return 400
-    if before_save is not None:
-        before_save()
-    try:
-        form.save()
-    except ConflictError:
-        return 409
-    messages.success(request, success)
-    return None

@@ -26,8 +26,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -107,7 +108,10 @@ def start(owner: Any, kind: str, label: str, params: dict[str, Any] | None = Non
     if kind not in _RUNNERS:
         raise KeyError(f"No runner registered for job kind {kind!r}")
     prune(owner)
-    job = BackgroundJob.objects.create(owner=owner, kind=kind, label=label[:255], params=params or {})
+    params = dict(params or {})
+    # The job speaks the language of the page that started it, whoever's worker runs it.
+    params.setdefault("language", translation.get_language() or settings.LANGUAGE_CODE)
+    job = BackgroundJob.objects.create(owner=owner, kind=kind, label=label[:255], params=params)
     run_job.enqueue(str(job.pk))
     job.refresh_from_db()
     return job
@@ -133,13 +137,16 @@ def run_job(job_id: str) -> str:
     job.status = JobStatus.RUNNING
     job.started_at = timezone.now()
     job.save(update_fields=["status", "started_at"])
-    try:
-        result = _RUNNERS[job.kind](job, Progress(job))
-    except JobError as exc:
-        return _fail(job, str(exc))
-    except Exception:
-        log.exception("Background job %s (%s) failed", job.pk, job.kind)
-        return _fail(job, _("Something went wrong while doing this. Nothing was changed; try again later."))
+    with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+        try:
+            result = _RUNNERS[job.kind](job, Progress(job))
+        except JobError as exc:
+            return _fail(job, str(exc))
+        except Exception:
+            log.exception("Background job %s (%s) failed", job.pk, job.kind)
+            return _fail(
+                job, _("Something went wrong while doing this. Nothing was changed; try again later.")
+            )
     if result.content is not None:
         job.result_file.save(result.filename or "result", ContentFile(result.content), save=False)
         job.result_name = result.filename

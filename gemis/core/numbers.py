@@ -178,7 +178,26 @@ def parse_for_page(text: str | None, *, limit: float = MAX_MAGNITUDE) -> float |
 
 
 def format_for_page(value: float | None) -> str:
+    """For inputs and tables: grouped thousands and the page's decimal mark; "" for nothing."""
     return format_number(value, page_language())
+
+
+def show(value: Any, places: int | None = None) -> str:
+    """A figure as a page shows it: 1234.5 → "1.234,5" (vi) or "1,234.5" (en); "—" for nothing.
+
+    ``places`` rounds (a share to one decimal); without it the figure keeps its own decimals.
+    """
+    if value is None or value == "":
+        return "—"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if places is None:
+        return format_for_page(number)
+    from django.utils import formats
+
+    return formats.number_format(round(number, int(places)), int(places), use_l10n=True, force_grouping=True)
 
 
 def message(error: NumberError, language: str | None = None) -> str:

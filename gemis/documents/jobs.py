@@ -31,10 +31,9 @@ class _Steps:
 @jobs.runner("documents.read")
 def read_document(job: BackgroundJob, progress: jobs.Progress) -> jobs.Result:
     imported = ImportedDocument.objects.get(pk=job.params["imported"])
-    with translation.override(job.params.get("language") or "vi"):
-        try:
-            imports.read(imported, _Steps(progress))
-        except ParseError as error:
-            message = error.message_en if translation.get_language() == "en" else error.message_vi
-            raise jobs.JobError(message) from error
+    try:
+        imports.read(imported, _Steps(progress))
+    except ParseError as error:
+        message = error.message_en if translation.get_language() == "en" else error.message_vi
+        raise jobs.JobError(message) from error
     return jobs.Result(url=reverse("import-review", args=[imported.pk]))

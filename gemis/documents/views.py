@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from gemis.core import jobs as background
@@ -50,7 +49,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
                 user,
                 "documents.read",
                 _("Reading %(name)s") % {"name": imported.display_name},
-                {"imported": imported.pk, "language": translation.get_language()},
+                {"imported": imported.pk},
             )
             if job.status == JobStatus.DONE:
                 return redirect("import-review", pk=imported.pk)

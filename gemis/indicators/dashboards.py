@@ -27,6 +27,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from gemis.core import numbers
 from gemis.indicators import forecast as fc
 from gemis.indicators import targets as target_rules
 from gemis.indicators.aggregate import IndicatorResult, indicator_values, sources_for
@@ -242,12 +243,10 @@ class TargetRow:
     def wanted(self) -> str:
         """The target as "≥ 35", "≤ 1,4", "109–111", "≈ 111"."""
         t = self.target
-        from gemis.indicators.templatetags.indicator_tags import num
-
         if t.comparator == "range":
-            return f"{num(t.low)}–{num(t.high)}"
+            return f"{numbers.show(t.low)}–{numbers.show(t.high)}"
         sign = {">=": "≥", "<=": "≤", "about": "≈"}.get(t.comparator, "")
-        return f"{sign} {num(t.value)}"
+        return f"{sign} {numbers.show(t.value)}"
 
 
 def target_rows(user: Any, unit: OrgUnit, today: dt.date, *, far_only: bool = False) -> list[TargetRow]:

@@ -261,7 +261,7 @@ def _number(value: Any) -> float | None:
         raise numbers.NumberError(numbers.NOT_A_NUMBER, str(value))
     if isinstance(value, int | float):
         return numbers.check_value(value, text=str(value)[: numbers.MAX_LENGTH])
-    return grid.parse_number(str(value))
+    return numbers.parse_for_page(str(value))
 
 
 def _number_problem(error: numbers.NumberError, raw: Any) -> str:

@@ -41,7 +41,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from gemis.core import numbers
@@ -57,7 +56,6 @@ from gemis.indicators.models import (
 )
 from gemis.indicators.rollups import RollupError, load_values
 from gemis.orgs import access
-from gemis.orgs.access import Action
 from gemis.orgs.models import OrgUnit
 
 TOTAL = validation.TOTAL
@@ -78,32 +76,6 @@ DAMAGED_TOTALS = _(
     "The totals above this unit hold a damaged value, so nothing was saved. Ask the system "
     "administrator to run “gemis rebuild-rollups --check”, then save again."
 )
-
-# --------------------------------------------------------------------------- who enters for which unit
-
-
-def entry_units(user: Any) -> QuerySet[OrgUnit]:
-    """The units the person may enter values for: the access rule's CHANGE on a value there."""
-    return access.units_for(user, DataValue, Action.CHANGE).order_by("scheme", "path")
-
-
-def may_enter(user: Any, unit: OrgUnit) -> bool:
-    return access.may(user, Action.CHANGE, DataValue(org_unit=unit))
-
-
-def may_grant_exception(user: Any, unit: OrgUnit) -> bool:
-    """Coordinators (and administrators) *above* the unit reopen its period; the top unit's own for itself."""
-    if access.scope_for(user).is_superuser:
-        return True
-    above = unit.parent if unit.parent_id else unit
-    # Asked of an exception there, so that a former unit's successor coordinators may reopen it (backfill).
-    return access.may(user, Action.CHANGE, LockException(org_unit=above))
-
-
-def may_set_deadline(user: Any, unit: OrgUnit) -> bool:
-    """Coordinators set the last day of entry for the units under their unit (the earliest deadline wins)."""
-    return access.may(user, Action.CHANGE, unit)
-
 
 # --------------------------------------------------------------------------- periods
 
@@ -158,22 +130,7 @@ def default_period(dataset: Dataset, today: dt.date) -> str:
     return choices[0][0] if choices else str(today.year)
 
 
-# --------------------------------------------------------------------------- numbers
-
-
-def parse_number(text: str) -> float | None:
-    """A number as an officer types it on this page; None for an empty cell.
-
-    The page's language decides the marks (``gemis.core.numbers``: "1.234,5" in
-    Vietnamese, "1,234.5" in English); raises ``numbers.NumberError`` (a
-    ValueError) for a text that is not one, is ambiguous, or is too large.
-    """
-    return numbers.parse_for_page(text)
-
-
-def format_number(value: float | None) -> str:
-    """For inputs and tables: grouped thousands and the page's decimal mark; "" for nothing."""
-    return numbers.format_for_page(value)
+show = numbers.format_for_page  # a stored value as this page writes it
 
 
 # --------------------------------------------------------------------------- the grid
@@ -191,7 +148,7 @@ class GridCell:
 
     @property
     def display(self) -> str:
-        return format_number(self.value)
+        return numbers.format_for_page(self.value)
 
 
 @dataclass
@@ -204,7 +161,7 @@ class GridRow:
 
     @property
     def total_display(self) -> str:
-        return format_number(self.total)
+        return numbers.format_for_page(self.total)
 
 
 @dataclass
@@ -321,11 +278,11 @@ class CellResult:
 
     @property
     def display(self) -> str:
-        return format_number(self.value)
+        return numbers.format_for_page(self.value)
 
     @property
     def total_display(self) -> str:
-        return format_number(self.row_total)
+        return numbers.format_for_page(self.row_total)
 
 
 def _problem_key(problem: validation.Problem) -> tuple[str, str | None, str, str]:
@@ -540,7 +497,12 @@ def _conflict(
         cell_code,
         now,
         existing.version if existing else 0,
-        [str(CONFLICT_MESSAGE % {"value": format_number(now) or "—", "yours": text.strip() or "—"})],
+        [
+            str(
+                CONFLICT_MESSAGE
+                % {"value": numbers.format_for_page(now) or "—", "yours": text.strip() or "—"}
+            )
+        ],
         _row_total(dataset, period, unit, element),
     )
 
@@ -572,7 +534,7 @@ def save_cell(
     if former := access.former_period_problem(unit, period.end):  # former units: backfilling only
         return CellResult(LOCKED, element_code, cell_code, messages=[former])
     try:
-        value = parse_number(text)
+        value = numbers.parse_for_page(text)
     except numbers.NumberError as error:
         return CellResult(INVALID, element_code, cell_code, messages=[numbers.message(error)])
 
@@ -608,7 +570,10 @@ def save_cell(
                 message = _(
                     "This is more than ten times the value of %(period)s (%(previous)s). Check it: if it "
                     "is right, press “Save anyway”."
-                ) % {"period": period_label(previous[1].code), "previous": format_number(previous[0])}
+                ) % {
+                    "period": period_label(previous[1].code),
+                    "previous": numbers.format_for_page(previous[0]),
+                }
                 return CellResult(CONFIRM, element_code, cell_code, value, current_version, [str(message)])
             if value is None:
                 existing.delete()  # the domain's delete signal takes it out of the rollups

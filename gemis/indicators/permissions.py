@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from gemis.indicators.models import Indicator
+from gemis.indicators.models import DataValue, Indicator, LockException
 from gemis.orgs import access
 from gemis.orgs.access import Action
 from gemis.orgs.models import OrgUnit
@@ -43,3 +43,29 @@ def may_load_catalog(user: Any) -> bool:
 def changeable_units(user: Any) -> QuerySet[OrgUnit]:
     """The units the person may define indicators and targets for (today's first)."""
     return access.filter_for(user, OrgUnit.objects.all(), Action.CHANGE).order_by("scheme", "path")
+
+
+# --------------------------------------------------------------------------- who enters for which unit
+
+
+def entry_units(user: Any) -> QuerySet[OrgUnit]:
+    """The units the person may enter values for: the access rule's CHANGE on a value there."""
+    return access.units_for(user, DataValue, Action.CHANGE).order_by("scheme", "path")
+
+
+def may_enter(user: Any, unit: OrgUnit) -> bool:
+    return access.may(user, Action.CHANGE, DataValue(org_unit=unit))
+
+
+def may_grant_exception(user: Any, unit: OrgUnit) -> bool:
+    """Coordinators (and administrators) *above* the unit reopen its period; the top unit's own for itself."""
+    if access.scope_for(user).is_superuser:
+        return True
+    above = unit.parent if unit.parent_id else unit
+    # Asked of an exception there, so that a former unit's successor coordinators may reopen it (backfill).
+    return access.may(user, Action.CHANGE, LockException(org_unit=above))
+
+
+def may_set_deadline(user: Any, unit: OrgUnit) -> bool:
+    """Coordinators set the last day of entry for the units under their unit (the earliest deadline wins)."""
+    return access.may(user, Action.CHANGE, unit)

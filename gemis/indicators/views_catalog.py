@@ -20,7 +20,6 @@ from django.core.files.storage import default_storage
 from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from gemis.core import jobs as background
@@ -115,7 +114,7 @@ def catalog_import(request: HttpRequest) -> HttpResponse:
             request.user,
             "indicators.annex_read",
             _("Reading %(name)s") % {"name": upload.name},
-            {"file": name, "name": upload.name, "token": token, "language": translation.get_language()},
+            {"file": name, "name": upload.name, "token": token},
         )
         return redirect("job-detail", pk=job.pk)
     return render(

@@ -1,7 +1,7 @@
 """Data entry: choose a form, the grid (one cell saved at a time), locks and exceptions, completeness.
 
 Every page reads the unit with ``access.get_for`` (another province's unit is a
-404); entering needs :func:`gemis.indicators.grid.may_enter`; the logic is in
+404); entering needs :func:`gemis.indicators.permissions.may_enter`; the logic is in
 :mod:`gemis.indicators.grid`.
 """
 
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gemis.indicators import grid
+from gemis.indicators import grid, permissions
 from gemis.indicators.forms import DeadlineForm, EntryChoiceForm, ExceptionForm
 from gemis.indicators.models import Dataset, LockException, Period, PeriodLock, parse_period_code
 from gemis.orgs import access
@@ -67,7 +67,7 @@ def grid_url(dataset: Dataset, unit: OrgUnit, period: Period | str) -> str:
 @login_required
 def entry_start(request: HttpRequest) -> HttpResponse:
     """Choose the form, the unit and the period; then the grid."""
-    units = grid.entry_units(request.user)
+    units = permissions.entry_units(request.user)
     datasets = list(access.filter_for(request.user, Dataset.objects.all()))
     data = request.GET.copy()
     if datasets and "dataset" not in data:
@@ -90,7 +90,7 @@ def _grid_context(
 ) -> dict[str, Any]:
     user, now = request.user, today()
     state = grid.lock_state(dataset, period, unit, now)
-    may_enter = grid.may_enter(user, unit)
+    may_enter = permissions.may_enter(user, unit)
     rows = grid.completeness_below(user, dataset, period, unit, now)  # the unit itself first
     context = {
         "dataset": dataset,
@@ -104,8 +104,8 @@ def _grid_context(
         "editable": may_enter and not state.locked,
         "below": rows[1:],
         "own": rows[0] if rows else None,
-        "may_grant": grid.may_grant_exception(user, unit),
-        "may_set_deadline": grid.may_set_deadline(user, unit),
+        "may_grant": permissions.may_grant_exception(user, unit),
+        "may_set_deadline": permissions.may_set_deadline(user, unit),
         "exception_form": ExceptionForm(today=now),
         "deadline_form": DeadlineForm(),
         "today": now,
@@ -138,7 +138,7 @@ STATUS_CODES = {
 def entry_cell(request: HttpRequest, dataset: str, unit: int, period: str) -> HttpResponse:
     """Save one cell (htmx); the response is the cell again, marked saved or with its message."""
     found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
-    if not grid.may_enter(request.user, org_unit):
+    if not permissions.may_enter(request.user, org_unit):
         raise Http404
     try:
         version = int(request.POST.get("version", "0"))
@@ -176,7 +176,7 @@ def entry_cell_detail(request: HttpRequest, dataset: str, unit: int, period: str
     problems: list[str] = []
     saved = False
     if request.method == "POST":
-        if not grid.may_enter(request.user, org_unit):
+        if not permissions.may_enter(request.user, org_unit):
             raise Http404
         problems = grid.save_comment(
             found,
@@ -197,7 +197,7 @@ def entry_cell_detail(request: HttpRequest, dataset: str, unit: int, period: str
         "dataset": found,
         "unit": org_unit,
         "period": found_period,
-        "may_comment": grid.may_enter(request.user, org_unit)
+        "may_comment": permissions.may_enter(request.user, org_unit)
         and not detail.locked
         and detail.value is not None,
         "problems": problems,
@@ -213,7 +213,7 @@ def entry_cell_detail(request: HttpRequest, dataset: str, unit: int, period: str
 def entry_exception(request: HttpRequest, dataset: str, unit: int, period: str) -> HttpResponse:
     """A coordinator above the unit reopens the period for it (and the units below it) until a date."""
     found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
-    if not grid.may_grant_exception(request.user, org_unit):
+    if not permissions.may_grant_exception(request.user, org_unit):
         raise Http404
     form = ExceptionForm(request.POST, today=today())
     if not form.is_valid():
@@ -242,7 +242,7 @@ def entry_exception(request: HttpRequest, dataset: str, unit: int, period: str) 
 def entry_deadline(request: HttpRequest, dataset: str, unit: int, period: str) -> HttpResponse:
     """A coordinator sets the last day of entry for the units under theirs."""
     found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
-    if not grid.may_set_deadline(request.user, org_unit):
+    if not permissions.may_set_deadline(request.user, org_unit):
         raise Http404
     form = DeadlineForm(request.POST)
     if not form.is_valid():

@@ -18,12 +18,11 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from gemis.core import jobs as background
 from gemis.core.uploads import check_upload
-from gemis.indicators import excel, grid
+from gemis.indicators import excel, grid, permissions
 from gemis.indicators.forms import UploadForm
 from gemis.indicators.uploads import WORKBOOKS, beside
 from gemis.indicators.views_entry import _grid_objects, grid_url, today
@@ -34,7 +33,7 @@ PREVIEW_ROWS = 200
 
 
 def _units_under(user: Any, unit: Any):
-    return grid.entry_units(user).filter(path__startswith=unit.path).order_by("path")
+    return permissions.entry_units(user).filter(path__startswith=unit.path).order_by("path")
 
 
 @login_required
@@ -60,7 +59,7 @@ def _report(request: HttpRequest, entry: dict[str, Any], found, found_period) ->
     with default_storage.open(entry["file"], "rb") as handle:
         content = handle.read()
     return excel.read_upload(
-        content, found, found_period, allowed_units=grid.entry_units(request.user), today=today()
+        content, found, found_period, allowed_units=permissions.entry_units(request.user), today=today()
     )
 
 
@@ -71,7 +70,7 @@ def _store(request: HttpRequest, content: bytes, original: str) -> tuple[str, st
 @login_required
 def excel_upload(request: HttpRequest, dataset: str, unit: int, period: str) -> HttpResponse:
     found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
-    if not grid.may_enter(request.user, org_unit):
+    if not permissions.may_enter(request.user, org_unit):
         raise Http404
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
@@ -105,12 +104,15 @@ def excel_upload(request: HttpRequest, dataset: str, unit: int, period: str) -> 
                             "unit": org_unit.pk,
                             "token": token,
                             "today": today().isoformat(),
-                            "language": translation.get_language(),
                         },
                     )
                     return redirect("job-detail", pk=job.pk)
                 report = excel.read_upload(
-                    content, found, found_period, allowed_units=grid.entry_units(request.user), today=today()
+                    content,
+                    found,
+                    found_period,
+                    allowed_units=permissions.entry_units(request.user),
+                    today=today(),
                 )
                 if report.file_errors:
                     file_errors = report.file_errors
@@ -134,7 +136,7 @@ def excel_upload(request: HttpRequest, dataset: str, unit: int, period: str) -> 
 def excel_preview(request: HttpRequest, dataset: str, unit: int, period: str, token: str) -> HttpResponse:
     """What the file holds, line by line with its errors; saving the correct units on confirmation."""
     found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
-    if not grid.may_enter(request.user, org_unit):
+    if not permissions.may_enter(request.user, org_unit):
         raise Http404
     entry = _stored(request, token)
     report = _report(request, entry, found, found_period)
@@ -151,7 +153,6 @@ def excel_preview(request: HttpRequest, dataset: str, unit: int, period: str, to
                     "period": found_period.code,
                     "unit": org_unit.pk,
                     "today": today().isoformat(),
-                    "language": translation.get_language(),
                 },
             )
             _forget(request, token, delete=False)
@@ -198,7 +199,7 @@ def excel_preview(request: HttpRequest, dataset: str, unit: int, period: str, to
 def excel_errors(request: HttpRequest, dataset: str, unit: int, period: str, token: str) -> HttpResponse:
     """The error report of an uploaded file as a workbook."""
     found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
-    if not grid.may_enter(request.user, org_unit):
+    if not permissions.may_enter(request.user, org_unit):
         raise Http404
     report = _report(request, _stored(request, token), found, found_period)
     response = HttpResponse(excel.error_report(report), content_type=excel.XLSX_TYPE)

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gemis.core.forms import save_edit
+from gemis.core.edits import save_edit
 from gemis.core.versioning import CONFLICT_MESSAGE
 from gemis.indicators import local
 from gemis.indicators.forms import LocalIndicatorForm, LocalTargetForm

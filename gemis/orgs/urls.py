@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from gemis.orgs import views, views_account
+from gemis.orgs import views, views_account, views_jobs
 from gemis.orgs.forms import GemisPasswordChangeForm
 
 urlpatterns = [
@@ -27,4 +27,6 @@ urlpatterns = [
     path("manage/users/<int:pk>/memberships/", views.membership_add, name="membership-add"),
     path("manage/memberships/<int:pk>/remove/", views.membership_remove, name="membership-remove"),
     path("manage/agency-options/", views.agency_options, name="agency-options"),
+    path("jobs/<uuid:pk>/", views_jobs.job_detail, name="job-detail"),
+    path("jobs/<uuid:pk>/download/", views_jobs.job_download, name="job-download"),
 ]

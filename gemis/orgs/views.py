@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gemis.core.forms import save_edit
+from gemis.core.edits import save_edit
 from gemis.core.versioning import ConflictError
 from gemis.orgs import access, people, security
 from gemis.orgs.access import Action

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import QueryDict
-from django.utils import translation
 
 from gemis.core import jobs
 from gemis.core.models import BackgroundJob
@@ -19,10 +18,8 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def export_task_table(job: BackgroundJob, progress: jobs.Progress) -> jobs.Result:
     """The same rows as the table the person filtered, read again with their access at run time."""
     today = dt.date.fromisoformat(job.params["today"])
-    language = job.params.get("language", translation.get_language() or "vi")
-    with translation.override(language):
-        form, tasks = filtered_tasks(job.owner, QueryDict(job.params.get("query", "")), today)
-        total = tasks.count()
-        rows = exports.task_rows(sort_tasks(tasks, form.sort_key, today), today)
-        content = exports.xlsx_bytes(progress.iterate(rows, total=total))
+    form, tasks = filtered_tasks(job.owner, QueryDict(job.params.get("query", "")), today)
+    total = tasks.count()
+    rows = exports.task_rows(sort_tasks(tasks, form.sort_key, today), today)
+    content = exports.xlsx_bytes(progress.iterate(rows, total=total))
     return jobs.Result(content=content, filename=exports.file_name("xlsx", today), content_type=XLSX_TYPE)

@@ -25,7 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gemis.core.forms import save_edit
+from gemis.core.edits import save_edit
 from gemis.core.versioning import CONFLICT_MESSAGE, ConflictError
 from gemis.legal.models import LegalDocument
 from gemis.orgs import access

@@ -19,7 +19,6 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -400,7 +399,6 @@ def task_export(request: HttpRequest, fmt: str) -> HttpResponse:
             {
                 "query": request.GET.urlencode(),
                 "today": today.isoformat(),
-                "language": translation.get_language(),
             },
         )
         return redirect("job-detail", pk=job.pk)

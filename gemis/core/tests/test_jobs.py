@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from gemis.core import jobs
 from gemis.core.models import BackgroundJob, JobStatus
@@ -26,6 +26,11 @@ def _refuse(job: BackgroundJob, progress: jobs.Progress) -> jobs.Result:
 @jobs.runner("tests.crash")
 def _crash(job: BackgroundJob, progress: jobs.Progress) -> jobs.Result:
     raise RuntimeError("database gone")
+
+
+@jobs.runner("tests.language")
+def _language(job: BackgroundJob, progress: jobs.Progress) -> jobs.Result:
+    return jobs.Result(content=(translation.get_language() or "").encode(), filename="lang.txt")
 
 
 @pytest.fixture
@@ -105,3 +110,22 @@ def test_with_the_database_backend_the_job_waits_for_the_worker(owner, settings)
     assert jobs.run_job.call(*queued.args_kwargs["args"]) == "done"
     job.refresh_from_db()
     assert job.status == JobStatus.DONE
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_job_speaks_the_language_of_the_page_that_started_it(owner, settings, tmp_path, language):
+    settings.MEDIA_ROOT = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # run later, by a worker
+    with translation.override(language):
+        job = jobs.start(owner, "tests.language", "Ngôn ngữ")
+    assert job.params["language"] == language and job.status == JobStatus.QUEUED
+    with translation.override("vi" if language == "en" else "en"):  # the worker's own language
+        assert jobs.run_job.call(str(job.pk)) == "done"
+    job.refresh_from_db()
+    assert job.result_file.read().decode() == language
+
+
+def test_a_crash_message_is_in_the_jobs_language(owner):
+    with translation.override("en"):
+        job = jobs.start(owner, "tests.crash", "Crash")
+    assert job.error.startswith("Something went wrong")

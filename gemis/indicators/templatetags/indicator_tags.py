@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils import formats
 
-from gemis.indicators.grid import format_number
+from gemis.core import numbers
 
 register = template.Library()
 
@@ -15,15 +14,7 @@ register = template.Library()
 @register.filter
 def num(value: Any, places: int | None = None) -> str:
     """1234.5 → "1.234,5" (vi) or "1,234.5" (en); ``|num:1`` rounds to one decimal; "—" for nothing."""
-    if value is None or value == "":
-        return "—"
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if places is None:
-        return format_number(value)
-    return formats.number_format(round(value, int(places)), int(places), use_l10n=True, force_grouping=True)
+    return numbers.show(value, places)
 
 
 @register.filter

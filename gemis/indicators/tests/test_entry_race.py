@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from gemis.core import numbers
 from gemis.indicators import grid
 from gemis.indicators.models import DataValue, Period, ValueRollup
 from gemis.indicators.tests.screens import make_form
@@ -87,7 +88,7 @@ def test_many_first_saves_of_one_empty_cell(place):
     assert stored.history.count() == 1
     for loser in (r for r in results if r.status == grid.CONFLICT):
         assert loser.value == stored.value and loser.version == 1  # what is there now, to show
-        assert grid.format_number(stored.value) in loser.messages[0]
+        assert numbers.format_for_page(stored.value) in loser.messages[0]
     rollup = ValueRollup.objects.get(org_unit=province)
     assert (rollup.value, rollup.count) == (stored.value, 1)
 

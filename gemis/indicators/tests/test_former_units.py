@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from gemis.indicators import excel, grid
+from gemis.indicators import excel, permissions
 from gemis.indicators.models import DataValue
 from gemis.indicators.tests.screens import make_form
 from gemis.orgs.models import Role, Scheme, UnitSuccession
@@ -76,16 +76,16 @@ def test_nobody_else_enters_a_former_units_values(client, form, world, former, w
         person = getattr(world, who)
     client.force_login(person)
     assert post_cell(client, form, commune, "2024", "10").status_code == 404
-    assert not grid.may_grant_exception(person, commune)
+    assert not permissions.may_grant_exception(person, commune)
     assert not DataValue.objects.exists()
 
 
 def test_the_successor_coordinator_may_reopen_a_former_units_period(world, former):
     """Periods of former units ended long ago: backfilling needs the lock exceptions of the entry screen."""
     district, commune = former
-    assert grid.may_grant_exception(world.province_coordinator, commune)
-    assert grid.may_grant_exception(world.province_coordinator, district)
-    assert not grid.may_grant_exception(world.district_a_coordinator, commune)
+    assert permissions.may_grant_exception(world.province_coordinator, commune)
+    assert permissions.may_grant_exception(world.province_coordinator, district)
+    assert not permissions.may_grant_exception(world.district_a_coordinator, commune)
 
 
 def test_the_excel_upload_refuses_a_former_units_later_periods(client, form, world, former):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from gemis.indicators import grid
+from gemis.core import numbers
+from gemis.indicators import grid, permissions
 from gemis.indicators.tests.screens import make_form
 
 
@@ -25,29 +26,29 @@ from gemis.indicators.tests.screens import make_form
 )
 def test_numbers_typed_in_vietnamese(text, value):
     with translation.override("vi"):
-        assert grid.parse_number(text) == value
+        assert numbers.parse_for_page(text) == value
 
 
 def test_numbers_typed_in_english():
     with translation.override("en"):
-        assert grid.parse_number("1,234.5") == 1234.5
-        assert grid.parse_number("1,234") == 1234
-        assert grid.parse_number("2,5") == 2.5
+        assert numbers.parse_for_page("1,234.5") == 1234.5
+        assert numbers.parse_for_page("1,234") == 1234
+        assert numbers.parse_for_page("2,5") == 2.5
 
 
 @pytest.mark.parametrize("text", ["abc", "1..2", "12a", "1,2,3.4.5", "--1"])
 def test_what_is_not_a_number(text):
     with translation.override("vi"), pytest.raises(ValueError):
-        grid.parse_number(text)
+        numbers.parse_for_page(text)
 
 
 def test_numbers_are_shown_with_vietnamese_separators():
     with translation.override("vi"):
-        assert grid.format_number(1234567) == "1.234.567"
-        assert grid.format_number(1234.5) == "1.234,5"
-        assert grid.format_number(None) == ""
+        assert numbers.format_for_page(1234567) == "1.234.567"
+        assert numbers.format_for_page(1234.5) == "1.234,5"
+        assert numbers.format_for_page(None) == ""
     with translation.override("en"):
-        assert grid.format_number(1234.5) == "1,234.5"
+        assert numbers.format_for_page(1234.5) == "1,234.5"
 
 
 def test_period_labels():
@@ -59,7 +60,7 @@ def test_period_labels():
 
 
 def test_who_enters_for_which_unit(world):
-    units = lambda user: set(grid.entry_units(user))  # noqa: E731
+    units = lambda user: set(permissions.entry_units(user))  # noqa: E731
     assert units(world.province_coordinator) >= {world.province, world.district_a, world.commune_a}
     assert units(world.district_a_coordinator) == {world.district_a, world.commune_a}
     assert units(world.district_a_focal) == {world.district_a}  # its own agency's unit

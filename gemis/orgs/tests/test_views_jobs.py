@@ -7,9 +7,8 @@ from django.urls import reverse
 
 from gemis.core import jobs
 from gemis.core.models import BackgroundJob, JobStatus
+from gemis.core.tests.test_jobs import _count  # noqa: F401  (registers the runner)
 from gemis.orgs.testing import make_user
-
-from .test_jobs import _count  # noqa: F401  (registers the runner)
 
 
 @pytest.fixture

@@ -1,4 +1,7 @@
-"""The page of a background job: its progress while it runs, its result when it is done."""
+"""The page of a background job: its progress while it runs, its result when it is done.
+
+The jobs themselves are ``core``'s; who may see one is the access rule's, so the page lives here.
+"""
 
 from __future__ import annotations
 
