@@ -27,7 +27,7 @@ from gemis.legal.register import kind_of, record_document
 from gemis.orgs.models import Agency, OrgUnit, User
 from gemis.orgs.resolver import AgencyResolver
 from gemis.plans.models import Plan, PlanKind, PlanSection, ReportObligation, Task
-from gemis.plans.tasks import set_deadline
+from gemis.plans.task_rules import set_deadline
 from gemis.vn.agency_names import agency_key
 from gemis.vn.deadlines import parse_deadline
 from gemis.vn.parser import ParseError, parse_bytes, parse_text

@@ -7,13 +7,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from gemis.core import jobs as background
+from gemis.core import jobs
 from gemis.core.models import JobStatus
 from gemis.core.uploads import private_file_response
 from gemis.documents import imports
@@ -35,7 +34,6 @@ from gemis.vn.text import clean_filename
 RECENT_IMPORTS = 10
 
 
-@login_required
 def import_start(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = UploadForm(request.POST or None, request.FILES or None, user=user)
@@ -45,7 +43,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             imported = _store(form.cleaned_data, user)
-            job = background.start(
+            job = jobs.start(
                 user,
                 "documents.read",
                 _("Reading %(name)s") % {"name": imported.display_name},
@@ -95,7 +93,6 @@ def _rows(formset: type[forms.BaseFormSet], proposed: list[Any]) -> type[forms.B
     )
 
 
-@login_required
 def import_review(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     imported = access.get_for(user, ImportedDocument.objects.select_related("org_unit", "plan"), pk=pk)
@@ -197,7 +194,6 @@ def _confirmed(plan_form, references, tasks, reports, by_id: dict[int, Any]) -> 
     )
 
 
-@login_required
 def import_file(request: HttpRequest, pk: int) -> FileResponse:
     """The original file, to whoever may see the imported document."""
     imported = access.get_for(request.user, ImportedDocument, pk=pk)

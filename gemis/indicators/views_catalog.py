@@ -15,14 +15,13 @@ from functools import lru_cache
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from gemis.core import jobs as background
+from gemis.core import jobs
 from gemis.indicators.annex import AnnexReading
 from gemis.indicators.forms import CatalogImportForm
 from gemis.indicators.loader import (
@@ -59,7 +58,6 @@ def kind_labels() -> dict[str, str]:
     }
 
 
-@login_required
 def catalog_list(request: HttpRequest) -> HttpResponse:
     """Every indicator the person may read, by group, with its definition's main fields."""
     # The national catalog and the local indicators the person may read (the access rule), of which
@@ -101,7 +99,6 @@ def _loader_only(request: HttpRequest) -> None:
         raise Http404
 
 
-@login_required
 def catalog_import(request: HttpRequest) -> HttpResponse:
     """Upload the circular; it is read in the background, then previewed."""
     _loader_only(request)
@@ -110,7 +107,7 @@ def catalog_import(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         suffix = "." + upload.name.rsplit(".", 1)[-1].lower()
         token, name = CIRCULARS.hold(request, upload.read(), upload.name, suffix)
-        job = background.start(
+        job = jobs.start(
             request.user,
             "indicators.annex_read",
             _("Reading %(name)s") % {"name": upload.name},
@@ -134,7 +131,6 @@ def _reading(request: HttpRequest, token: str) -> tuple[dict[str, Any], AnnexRea
         return entry, AnnexReading.from_json(json.loads(handle.read()))
 
 
-@login_required
 def catalog_import_preview(request: HttpRequest, token: str) -> HttpResponse:
     """What the text holds, indicator by indicator; loading it on confirmation."""
     _loader_only(request)
@@ -188,7 +184,6 @@ def catalog_import_preview(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "indicators/catalog_preview.html", context)
 
 
-@login_required
 def catalog_import_toml(request: HttpRequest, token: str) -> HttpResponse:
     """The reading as the catalog file the repository ships (to send to the developers)."""
     _loader_only(request)

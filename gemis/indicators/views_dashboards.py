@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -44,7 +43,6 @@ def _year(request: HttpRequest) -> int | None:
     return int(value) if 1900 < int(value) < 2200 else None
 
 
-@login_required
 def indicator_dashboard(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
     board = dashboards.province_dashboard(request.user, unit, timezone.localdate())
@@ -61,7 +59,6 @@ def indicator_dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/dashboard.html", context)
 
 
-@login_required
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     indicator = _indicator(request, code)
     unit = _unit(request)
@@ -91,7 +88,6 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "indicators/indicator_detail.html", context)
 
 
-@login_required
 def unit_profile(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
     profile = dashboards.unit_profile(request.user, unit, timezone.localdate())
@@ -107,7 +103,6 @@ def unit_profile(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "indicators/unit_profile.html", context)
 
 
-@login_required
 def target_list(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
     far = request.GET.get("far") == "1"
@@ -140,7 +135,6 @@ def _charts_for(request: HttpRequest, page: str) -> list[dashboards.Chart]:
     raise Http404
 
 
-@login_required
 def chart_data(request: HttpRequest, page: str, fmt: str) -> HttpResponse:
     """The table behind one chart of a page, with Vietnamese headers, as XLSX or CSV."""
     chart = dashboards.find_chart(_charts_for(request, page), request.GET.get("chart", ""))

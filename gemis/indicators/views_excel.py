@@ -12,7 +12,6 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from gemis.core import jobs as background
+from gemis.core import jobs
 from gemis.core.uploads import check_upload
 from gemis.indicators import excel, grid, permissions
 from gemis.indicators.forms import UploadForm
@@ -36,7 +35,6 @@ def _units_under(user: Any, unit: Any):
     return permissions.entry_units(user).filter(path__startswith=unit.path).order_by("path")
 
 
-@login_required
 def excel_template(request: HttpRequest, dataset: str, unit: int, period: str) -> HttpResponse:
     """The workbook for the unit and the units below it that the person enters for (or the unit alone)."""
     found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
@@ -67,7 +65,6 @@ def _store(request: HttpRequest, content: bytes, original: str) -> tuple[str, st
     return WORKBOOKS.hold(request, content, original, ".xlsx")
 
 
-@login_required
 def excel_upload(request: HttpRequest, dataset: str, unit: int, period: str) -> HttpResponse:
     found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
     if not permissions.may_enter(request.user, org_unit):
@@ -93,7 +90,7 @@ def excel_upload(request: HttpRequest, dataset: str, unit: int, period: str) -> 
                 content = upload.read()
                 if excel.data_rows(content) > INLINE_ROWS:
                     token, name = _store(request, content, checked.name)
-                    job = background.start(
+                    job = jobs.start(
                         request.user,
                         "indicators.excel_check",
                         _("Checking %(name)s") % {"name": checked.name},
@@ -132,7 +129,6 @@ def excel_upload(request: HttpRequest, dataset: str, unit: int, period: str) -> 
     return render(request, "indicators/excel_upload.html", context, status=status)
 
 
-@login_required
 def excel_preview(request: HttpRequest, dataset: str, unit: int, period: str, token: str) -> HttpResponse:
     """What the file holds, line by line with its errors; saving the correct units on confirmation."""
     found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
@@ -143,7 +139,7 @@ def excel_preview(request: HttpRequest, dataset: str, unit: int, period: str, to
     if request.method == "POST" and not report.file_errors:
         checked_in_background = default_storage.exists(beside(entry["file"]))
         if checked_in_background or report.values_to_save > INLINE_VALUES:
-            job = background.start(
+            job = jobs.start(
                 request.user,
                 "indicators.excel_import",
                 _("Saving %(name)s") % {"name": entry["name"]},
@@ -195,7 +191,6 @@ def excel_preview(request: HttpRequest, dataset: str, unit: int, period: str, to
     )
 
 
-@login_required
 def excel_errors(request: HttpRequest, dataset: str, unit: int, period: str, token: str) -> HttpResponse:
     """The error report of an uploaded file as a workbook."""
     found, org_unit, found_period = _grid_objects(request, dataset, unit, period)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -52,7 +51,6 @@ def _apply(form: LocalIndicatorForm, change: Any) -> Indicator | None:
         return None
 
 
-@login_required
 def indicator_new(request: HttpRequest) -> HttpResponse:
     units = changeable_units(request.user)
     if not units.exists():
@@ -80,7 +78,6 @@ def indicator_new(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/local_indicator_form.html", {"form": form}, status=status)
 
 
-@login_required
 def indicator_edit(request: HttpRequest, code: str) -> HttpResponse:
     indicator = _own_indicator(request, code)
     form = LocalIndicatorForm(request.POST or None, units=changeable_units(request.user), indicator=indicator)
@@ -112,7 +109,6 @@ def indicator_edit(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "indicators/local_indicator_form.html", context, status=status)
 
 
-@login_required
 @require_POST
 def indicator_delete(request: HttpRequest, code: str) -> HttpResponse:
     indicator = _own_indicator(request, code)
@@ -135,7 +131,6 @@ def _target_units(request: HttpRequest) -> QuerySet[OrgUnit]:
     return units
 
 
-@login_required
 def target_new(request: HttpRequest, code: str) -> HttpResponse:
     indicator = access.get_for(request.user, Indicator, code=code)
     units = _target_units(request)
@@ -162,7 +157,6 @@ def _target_back(target: Target) -> str:
     return reverse("indicator-detail", args=[target.indicator.code]) + f"?unit={target.org_unit_id}"
 
 
-@login_required
 def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
     target = _own_target(request, pk)
     form = LocalTargetForm(
@@ -175,7 +169,6 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "indicators/local_target_form.html", context, status=status)
 
 
-@login_required
 @require_POST
 def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
     target = _own_target(request, pk)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -31,7 +30,6 @@ def _search(queryset, text: str):
     return queryset
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     memberships = (
@@ -53,7 +51,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "orgs/home.html", context)
 
 
-@login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     scheme = request.GET.get("scheme", Scheme.CURRENT)
@@ -87,7 +84,6 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@login_required
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access.get_for(request.user, OrgUnit.objects.select_related("parent", "standing_agency"), pk=pk)
     visible = access.visible_units(request.user)
@@ -112,7 +108,6 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orgs/unit_detail.html", context)
 
 
-@login_required
 @require_POST
 def unit_standing_agency(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access.get_for(request.user, OrgUnit, Action.CHANGE, pk=pk)
@@ -132,7 +127,6 @@ def unit_standing_agency(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 def agency_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     show_former = request.GET.get("former") == "1"
@@ -156,7 +150,6 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@login_required
 def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agency = access.get_for(request.user, Agency.objects.select_related("org_unit"), pk=pk)
     context = {
@@ -183,7 +176,6 @@ def _changed_fields(form) -> str:
     return ",".join(sorted(name for name in form.changed_data if name != "expected_version")) or "-"
 
 
-@login_required
 def user_list(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     q = request.GET.get("q", "").strip()
@@ -197,7 +189,6 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(request, "orgs/user_list.html", {"page": page, "q": q})
 
 
-@login_required
 def user_create(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     form = NewUserForm(request.POST or None, manager=request.user)
@@ -227,7 +218,6 @@ def user_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     person = people.get_manageable(request.user, pk)
@@ -254,7 +244,6 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orgs/user_detail.html", context, status=status)
 
 
-@login_required
 @require_POST
 def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
@@ -276,7 +265,6 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("user-detail", pk=person.pk)
 
 
-@login_required
 @require_POST
 def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
     membership = people.get_manageable_membership(request.user, pk)
@@ -305,7 +293,6 @@ def _agency_options(manager: User, q: str):
     return agencies[:AGENCY_OPTIONS_LIMIT]
 
 
-@login_required
 def agency_options(request: HttpRequest) -> HttpResponse:
     """Options for the agency picker, filtered as the administrator types."""
     _require_manager(request)

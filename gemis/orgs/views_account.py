@@ -6,7 +6,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
@@ -40,6 +40,7 @@ class SignInView(LoginView):
         return context
 
 
+@login_not_required  # the second step of signing in: the password was right, the code is asked
 @sensitive_post_parameters("code")
 @csrf_protect
 @never_cache
@@ -84,7 +85,6 @@ def login_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/login_verify.html", {"error": error}, status=400 if error else 200)
 
 
-@login_required
 def account_security(request: HttpRequest) -> HttpResponse:
     """Turn two-factor sign-in on (QR code, confirm, recovery codes), renew the codes, or turn it off."""
     user = request.user

@@ -5,7 +5,6 @@ The jobs themselves are ``core``'s; who may see one is the access rule's, so the
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -14,14 +13,12 @@ from gemis.core.uploads import private_file_response
 from gemis.orgs import access
 
 
-@login_required
 def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
     job = access.get_for(request.user, BackgroundJob, pk=pk)
     template = "core/_job_status.html" if request.htmx else "core/job_detail.html"
     return render(request, template, {"job": job})
 
 
-@login_required
 def job_download(request: HttpRequest, pk: str) -> FileResponse:
     job = access.get_for(request.user, BackgroundJob, pk=pk)
     if not job.result_file:

@@ -201,9 +201,9 @@ def run_tasks(options: dict[str, Any], out: Any) -> list[Figure]:
 
 def measure_tasks(options: dict[str, Any], out: Any) -> list[Figure]:
     """Build the province in the current database and measure (the tests call this directly)."""
-    from gemis.plans import reminders, tasks
+    from gemis.plans import reminders, task_rules
 
-    today = tasks.today()
+    today = task_rules.today()
     started = time.perf_counter()
     province = build_province(options["tasks"], options["agencies"], today, seed=options.get("seed", 2026))
     build_seconds = time.perf_counter() - started
@@ -307,7 +307,7 @@ def build_province(n_tasks: int, n_agencies: int, today: dt.date, *, seed: int =
     """Bulk-load the synthetic province into the current database (no history rows, no signals)."""
     from gemis.orgs.models import Agency, Membership, OrgUnit, Role, Scheme, Tier, User, unit_path
     from gemis.plans.models import Plan, PlanStatus, Task, TaskStatus
-    from gemis.plans.tasks import set_deadline
+    from gemis.plans.task_rules import set_deadline
     from gemis.vn.text import fold
 
     rng = random.Random(seed)
@@ -482,7 +482,7 @@ def build_province(n_tasks: int, n_agencies: int, today: dt.date, *, seed: int =
                     links.append(Partner(task_id=task_id, agency_id=agency.pk))
         Partner.objects.bulk_create(links, batch_size=2000, ignore_conflicts=True)
 
-    from gemis.plans.tasks import overdue_q
+    from gemis.plans.task_rules import overdue_q
 
     return Province(
         coordinator=coordinator,

@@ -3,7 +3,7 @@
 The tasks addressed to the unit ("UBND các huyện, thị xã, thành phố"), or led or
 partnered by the department, become tasks of the new draft, each linked to the
 task it came from; the parent task's progress is then the roll-up of its
-children (see ``tasks.roll_up``). Cascading twice gives back the same draft.
+children (see ``task_rules.roll_up``). Cascading twice gives back the same draft.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from gemis.legal.models import DocumentKind, LegalDocument, number_key
 from gemis.orgs.models import Agency, OrgUnit, User
 from gemis.plans.models import Plan, PlanKind, PlanSection, PlanStatus, Task
-from gemis.plans.tasks import compute_due_date
+from gemis.plans.task_rules import compute_due_date
 
 _KIND_TO_DOCUMENT = {
     PlanKind.PLAN: DocumentKind.PLAN,

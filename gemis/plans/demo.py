@@ -20,7 +20,7 @@ from gemis.orgs.models import Agency, OrgUnit, Scheme, Tier, User
 from gemis.plans import cascade as cascading
 from gemis.plans.models import Plan, PlanKind, PlanSection, PlanStatus, Task, TaskStatus
 from gemis.plans.progress import record_progress
-from gemis.plans.tasks import set_deadline
+from gemis.plans.task_rules import set_deadline
 from gemis.vn.deadlines import parse_deadline
 
 BUDGET = (

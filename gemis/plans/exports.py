@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gemis.core import exports
-from gemis.plans import tasks as task_rules
+from gemis.plans import task_rules
 from gemis.plans.models import ProgressUpdate, Task
 
 Row = tuple[Any, ...]

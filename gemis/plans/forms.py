@@ -18,7 +18,7 @@ from gemis.orgs import access
 from gemis.orgs.models import Agency, OrgUnit, User
 from gemis.plans.models import Plan, PlanSection, Task
 from gemis.plans.permissions import plan_units
-from gemis.plans.tasks import set_deadline
+from gemis.plans.task_rules import set_deadline
 from gemis.vn.deadlines import Deadline, DeadlineKind, parse_deadline
 
 YEAR_MIN, YEAR_MAX = 1990, 2100

@@ -187,7 +187,7 @@ class TaskStatus(models.TextChoices):
 
 
 # "Quá hạn" is not stored: a task is overdue when it is open and its due date has passed,
-# which changes with the calendar, not with an edit (see plans/tasks.py).
+# which changes with the calendar, not with an edit (see plans/task_rules.py).
 OPEN_STATUSES = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS)
 
 

@@ -15,9 +15,8 @@ from django.db.models import QuerySet
 
 from gemis.orgs import access
 from gemis.orgs.access import Action
-from gemis.plans import actions, permissions
+from gemis.plans import actions, permissions, task_rules
 from gemis.plans import cascade as cascade_rules
-from gemis.plans import tasks as task_rules
 from gemis.plans.document import PlanDocument, plan_document
 from gemis.plans.models import Plan, PlanStatus, ReportObligation, Task, TaskStatus
 

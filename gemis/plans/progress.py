@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from gemis.core.uploads import MAX_FILES_PER_UPDATE, check_upload
 from gemis.core.versioning import ConflictError
 from gemis.orgs.models import Agency, User
-from gemis.plans import tasks as task_rules
+from gemis.plans import task_rules
 from gemis.plans.models import Attachment, PlanStatus, ProgressUpdate, Task, TaskStatus
 from gemis.vn.deadlines import Deadline, DeadlineKind, Recurrence
 

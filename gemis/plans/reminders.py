@@ -43,7 +43,7 @@ from django.utils.translation import ngettext
 from gemis.orgs import access
 from gemis.orgs.access import Action
 from gemis.orgs.models import Agency, Membership, Role, User
-from gemis.plans import tasks as task_rules
+from gemis.plans import task_rules
 from gemis.plans.models import OPEN_STATUSES, Notification, PlanStatus, Task
 from gemis.vn.deadlines import DeadlineKind
 

@@ -22,7 +22,7 @@ from gemis.core.forms import BootstrapFormMixin, DayMonthYearInput
 from gemis.orgs import access
 from gemis.orgs.access import Action
 from gemis.orgs.models import Agency, Membership, OrgUnit, User
-from gemis.plans import tasks as task_rules
+from gemis.plans import task_rules
 from gemis.plans.models import Plan, PlanKind, PlanStatus, Task, TaskStatus
 from gemis.vn.text import fold
 

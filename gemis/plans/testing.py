@@ -44,7 +44,7 @@ def make_task(
     task = Task(plan=plan, text=text, lead_agency=lead, section=section, **fields)
     if deadline is not None:
         # Imported here so that the factory module loads even before deadlines.py exists.
-        from gemis.plans.tasks import set_deadline
+        from gemis.plans.task_rules import set_deadline
 
         set_deadline(task, deadline)
     task.save()

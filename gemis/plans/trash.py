@@ -31,8 +31,7 @@ from simple_history.models import HistoricalRecords
 
 from gemis.orgs import access
 from gemis.orgs.models import OrgUnit, User
-from gemis.plans import permissions
-from gemis.plans import tasks as task_rules
+from gemis.plans import permissions, task_rules
 from gemis.plans.models import (
     Attachment,
     Plan,

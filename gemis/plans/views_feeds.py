@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from gemis.core.forms import BootstrapFormMixin
 from gemis.orgs import access
 from gemis.orgs.models import Agency, Membership, User
-from gemis.plans import calendar as task_calendar
+from gemis.plans import task_calendar as task_calendar
 from gemis.plans.models import CalendarFeed, PlanStatus, Task
 
 # A person keeps a few addresses (phone, office computer); more is a sign of a leak being papered over.
@@ -82,7 +82,6 @@ def _subscription_urls(request: HttpRequest, feed: CalendarFeed) -> dict[str, st
     return {"https": url, "webcal": "webcal://" + url.split("://", 1)[1]}
 
 
-@login_required
 def feed_list(request: HttpRequest) -> HttpResponse:
     """The person's feeds: create one, copy its address, revoke it."""
     feeds = CalendarFeed.objects.filter(user=request.user).select_related("agency")
@@ -108,7 +107,6 @@ def feed_list(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/feeds.html", context, status=status)
 
 
-@login_required
 @require_POST
 def feed_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     feed = get_object_or_404(CalendarFeed, pk=pk, user=request.user)
@@ -119,6 +117,7 @@ def feed_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("calendar-feeds")
 
 
+@login_not_required  # calendar apps sign in with the secret address, not a session
 def feed_ics(request: HttpRequest, token: str) -> HttpResponse:
     """The feed itself, for calendar apps: no session, the token is the credential."""
     feed = (

@@ -8,7 +8,6 @@ access rule hides.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,7 +39,6 @@ def safe_target(url: str) -> str:
     return reverse("notification-list")
 
 
-@login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     notifications = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -48,7 +46,6 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/notifications.html", {"page": page, "unread": unread})
 
 
-@login_required
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk, user=request.user)
     if notification.read_at is None:
@@ -56,7 +53,6 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(safe_target(notification.url))
 
 
-@login_required
 @require_POST
 def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
     count = Notification.objects.filter(user=request.user, read_at__isnull=True).update(

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
@@ -31,9 +30,8 @@ from gemis.legal.models import LegalDocument
 from gemis.orgs import access
 from gemis.orgs.access import Action
 from gemis.orgs.models import Agency, OrgUnit
-from gemis.plans import actions
+from gemis.plans import actions, task_rules
 from gemis.plans import cascade as cascade_rules
-from gemis.plans import tasks as task_rules
 from gemis.plans.forms import (
     LegalBasisForm,
     PlanForm,
@@ -64,7 +62,6 @@ def _count_tasks(condition: Q | None = None) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-@login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     visible = access.filter_for(user, Plan.objects.all())
@@ -152,7 +149,6 @@ def _years_of(plans: QuerySet[Plan]) -> list[int]:
 # -- the plan page ------------------------------------------------------------------------------------------
 
 
-@login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = access.get_for(
         request.user,
@@ -216,7 +212,6 @@ def _anchor(plan: Plan, name: str, obj_pk: int | None) -> str:
 # -- create and edit a plan ------------------------------------------------------------------------
 
 
-@login_required
 def plan_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not plan_units(user).exists():
@@ -231,7 +226,6 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/plan_form.html", {"form": form})
 
 
-@login_required
 @refusing_issued_plans
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _draft_for_change(request, pk)
@@ -248,7 +242,6 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/plan_form.html", context, status=status)
 
 
-@login_required
 def issuing_agency_options(request: HttpRequest) -> HttpResponse:
     """The <option>s of the issuing-agency select for the unit just chosen in the plan form."""
     unit_id = access.id_param(request.GET.get("org_unit"))
@@ -260,7 +253,6 @@ def issuing_agency_options(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/_plan_agency_options.html", {"agencies": agencies, "empty": True})
 
 
-@login_required
 @refusing_issued_plans
 def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _draft_for_change(request, pk)
@@ -286,7 +278,6 @@ def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # -- legal bases -----------------------------------------------------------------------------------------
 
 
-@login_required
 @require_POST
 @refusing_issued_plans
 def legal_basis_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -309,7 +300,6 @@ def legal_basis_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(back)
 
 
-@login_required
 @require_POST
 @refusing_issued_plans
 def legal_basis_remove(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
@@ -345,7 +335,6 @@ def _change_status(
     return redirect("plan-detail", pk=plan.pk)
 
 
-@login_required
 @require_POST
 def plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
     plan = access.get_for(request.user, Plan, Action.APPROVE, pk=pk)
@@ -354,7 +343,6 @@ def plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
     plan = access.get_for(request.user, Plan, Action.APPROVE, pk=pk)
@@ -364,7 +352,6 @@ def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
 # -- cascade ------------------------------------------------------------------------------------------
 
 
-@login_required
 @require_POST
 def plan_cascade(request: HttpRequest, pk: int) -> HttpResponse:
     """Build the draft plan of a unit or an agency from an issued plan (or open the one already built)."""
@@ -401,7 +388,6 @@ def plan_cascade(request: HttpRequest, pk: int) -> HttpResponse:
 # -- sections -----------------------------------------------------------------------------------------
 
 
-@login_required
 @refusing_issued_plans
 def section_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _draft_for_change(request, pk)
@@ -419,7 +405,6 @@ def section_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/plan_section_form.html", {"form": form, "plan": plan})
 
 
-@login_required
 @refusing_issued_plans
 def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
     section = _section_for_change(request, pk)
@@ -442,7 +427,6 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @refusing_issued_plans
 def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
     section = _section_for_change(request, pk)
@@ -477,7 +461,6 @@ def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 @refusing_issued_plans
 def section_move(request: HttpRequest, pk: int) -> HttpResponse:
@@ -516,7 +499,6 @@ def _task_form_response(
     return render(request, "plans/plan_task_form.html", context, status=status)
 
 
-@login_required
 @refusing_issued_plans
 def task_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _draft_for_change(request, pk)
@@ -535,7 +517,6 @@ def task_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _task_form_response(request, plan, form, None)
 
 
-@login_required
 @refusing_issued_plans
 def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_for_change(request, pk)
@@ -547,7 +528,6 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _task_form_response(request, plan, form, task, status=status)
 
 
-@login_required
 @refusing_issued_plans
 def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_for_change(request, pk)
@@ -565,7 +545,6 @@ def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 @refusing_issued_plans
 def task_move(request: HttpRequest, pk: int) -> HttpResponse:
@@ -574,7 +553,6 @@ def task_move(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_anchor(task.plan, "task", task.pk))
 
 
-@login_required
 def deadline_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """How a typed deadline is understood (htmx, as the person types)."""
     plan = access.get_for(request.user, Plan, Action.CHANGE, pk=pk)
@@ -603,7 +581,6 @@ def deadline_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/_plan_deadline_preview.html", context)
 
 
-@login_required
 def agency_options(request: HttpRequest, pk: int) -> HttpResponse:
     """The lead or partner picker, filtered as the person types; chosen agencies stay chosen."""
     user = request.user

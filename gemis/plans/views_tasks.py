@@ -13,7 +13,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
@@ -22,16 +21,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gemis.core import jobs as background
+from gemis.core import jobs
 from gemis.core.forms import BootstrapFormMixin
 from gemis.core.uploads import ALLOWED, MAX_FILES_PER_UPDATE, TEXT_TYPES, private_file_response
 from gemis.core.versioning import ConflictError
 from gemis.orgs import access
 from gemis.orgs.access import Action
 from gemis.orgs.models import Membership, User
-from gemis.plans import calendar as task_calendar
-from gemis.plans import exports
-from gemis.plans import tasks as task_rules
+from gemis.plans import exports, task_rules
+from gemis.plans import task_calendar as task_calendar
 from gemis.plans.models import OPEN_STATUSES, Attachment, PlanStatus, ProgressUpdate, Task, TaskStatus
 from gemis.plans.progress import NOT_ISSUED_MESSAGE, record_progress
 from gemis.plans.task_filters import (
@@ -114,7 +112,6 @@ def _sort_links(form: TaskFilterForm) -> dict[str, dict[str, str]]:
 # --- the task table, board and calendar ----------------------------------------------------------------
 
 
-@login_required
 def task_list(request: HttpRequest) -> HttpResponse:
     today = task_rules.today()
     form, tasks = _filtered(request, today)
@@ -159,7 +156,6 @@ def _board_columns(tasks: QuerySet[Task], today: dt.date, limit: int) -> dict[st
     return found
 
 
-@login_required
 def task_board(request: HttpRequest) -> HttpResponse:
     today = task_rules.today()
     form, tasks = _filtered(request, today, use_status=False)
@@ -178,7 +174,6 @@ def task_board(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/task_board.html", context)
 
 
-@login_required
 def task_calendar_view(request: HttpRequest) -> HttpResponse:
     today = task_rules.today()
     form, tasks = _filtered(request, today)
@@ -196,7 +191,6 @@ def task_calendar_view(request: HttpRequest) -> HttpResponse:
 # --- my tasks ------------------------------------------------------------------------------------------
 
 
-@login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """The tasks of the person's agencies (led or shared), the ones needing attention first."""
     today = task_rules.today()
@@ -288,7 +282,6 @@ def _task_for(user: User, pk: int) -> Task:
     return access.get_for(user, queryset, pk=pk)
 
 
-@login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_for(request.user, pk)
     may_change = access.may(request.user, Action.CHANGE, task)
@@ -363,7 +356,6 @@ def _detail_context(request: HttpRequest, task: Task, form: ProgressForm | None)
     }
 
 
-@login_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """Evidence files are never served as static files: only here, to the people the access rule names.
 
@@ -381,7 +373,6 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 # --- exports -------------------------------------------------------------------------------------------
 
 
-@login_required
 def task_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The task table with the same filters and order, as XLSX or CSV.
 
@@ -392,7 +383,7 @@ def task_export(request: HttpRequest, fmt: str) -> HttpResponse:
     today = task_rules.today()
     form, tasks = _filtered(request, today)
     if fmt == "xlsx" and tasks.count() > exports.XLSX_INLINE_LIMIT:
-        job = background.start(
+        job = jobs.start(
             request.user,
             "plans.task_export",
             _("Task table as Excel"),

@@ -6,7 +6,6 @@ Thin views over :mod:`gemis.plans.trash`; the access rule decides there (404 out
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +16,6 @@ from django.views.decorators.http import require_POST
 from gemis.plans import permissions, trash
 
 
-@login_required
 def trash_list(request: HttpRequest) -> HttpResponse:
     if not permissions.may_use_trash(request.user):
         raise Http404
@@ -42,7 +40,6 @@ def _kind_label(kind: str) -> str:
     }[kind]
 
 
-@login_required
 @require_POST
 def trash_restore(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     try:

@@ -1,4 +1,4 @@
-"""Cascade (plans/cascade.py) and the roll-up of children's progress (tasks.roll_up)."""
+"""Cascade (plans/cascade.py) and the roll-up of children's progress (task_rules.roll_up)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from gemis.orgs.models import Agency
 from gemis.orgs.testing import make_agency
 from gemis.plans import cascade
 from gemis.plans.models import Plan, PlanStatus, Task, TaskStatus
-from gemis.plans.tasks import compute_due_date, roll_up
+from gemis.plans.task_rules import compute_due_date, roll_up
 from gemis.plans.testing import make_plan, make_section, make_task
 from gemis.vn.deadlines import Deadline, Recurrence
 

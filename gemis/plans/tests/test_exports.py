@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from gemis.plans import exports
-from gemis.plans import tasks as task_rules
+from gemis.plans import exports, task_rules
 from gemis.plans.models import PlanStatus, Task
 from gemis.plans.progress import record_progress
 from gemis.plans.testing import make_plan, make_task

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
-from gemis.plans import tasks as task_rules
+from gemis.plans import task_rules
 from gemis.plans.models import CalendarFeed, PlanStatus, TaskStatus
 from gemis.plans.testing import make_plan, make_task
 from gemis.vn.deadlines import Deadline

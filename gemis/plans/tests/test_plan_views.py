@@ -325,7 +325,7 @@ def test_detail_with_people_s_committee_as_issuer_has_one_header_line(client, wo
 
 def test_detail_shows_cascade_panel_roll_up_and_child_plans(client, world, province_plan):
     from gemis.plans import cascade
-    from gemis.plans.tasks import roll_up
+    from gemis.plans.task_rules import roll_up
 
     child, _created = cascade.cascade(province_plan, world.district_a, None, world.province_coordinator)
     child_task = child.tasks.get()

@@ -9,8 +9,7 @@ import pytest
 from django.urls import reverse
 
 from gemis.orgs.testing import make_agency, make_user
-from gemis.plans import tasks as task_rules
-from gemis.plans import views_tasks
+from gemis.plans import task_rules, views_tasks
 from gemis.plans.models import PlanStatus, Task, TaskStatus
 from gemis.plans.testing import make_plan, make_task
 from gemis.vn.deadlines import Deadline

@@ -1,4 +1,4 @@
-"""Task rules (plans/tasks.py): stored due dates, overdue and due-soon filters, roll-up."""
+"""Task rules (plans/task_rules.py): stored due dates, overdue and due-soon filters, roll-up."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from gemis.plans import tasks as rules
+from gemis.plans import task_rules as rules
 from gemis.plans.models import Task, TaskStatus
 from gemis.plans.testing import make_plan, make_task
 from gemis.vn.deadlines import Deadline, Recurrence, parse_deadline

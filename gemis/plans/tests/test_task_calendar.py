@@ -1,4 +1,4 @@
-"""The month calendar: the grid (plans/calendar.py) and the screen."""
+"""The month calendar: the grid (plans/task_calendar.py) and the screen."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from gemis.plans import calendar as task_calendar
-from gemis.plans import tasks as task_rules
+from gemis.plans import task_calendar as task_calendar
+from gemis.plans import task_rules
 from gemis.plans.models import PlanStatus, Task, TaskStatus
 from gemis.plans.testing import make_plan, make_task
 from gemis.vn.deadlines import Deadline

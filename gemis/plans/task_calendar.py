@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from gemis.plans import tasks as task_rules
+from gemis.plans import task_rules
 from gemis.plans.models import Task, TaskStatus
 from gemis.vn.deadlines import DeadlineKind
 
