@@ -168,7 +168,7 @@ def sign_in(tab, username: str, password: str = "Mat-khau-2026!") -> None:
     """Log in through the login page, as a person does, and wait for the home page."""
     from django.urls import reverse
 
-    tab.goto(tab.base_url + reverse("login"))
+    tab.goto(tab.base_url + reverse("orgs:login"))
     tab.locator("input[name=username]").fill(username)
     tab.locator("input[name=password]").fill(password)
     tab.locator("form button[type=submit]").click()

@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "gemis.core.context_processors.menu",
                 "gemis.orgs.context_processors.navigation",
                 "gemis.plans.context_processors.notifications",
                 "gemis.plans.context_processors.trash",
@@ -153,9 +154,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "gemis.orgs.validators.CommonPasswordValidator"},
     {"NAME": "gemis.orgs.validators.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGIN_URL = "orgs:login"
+LOGIN_REDIRECT_URL = "orgs:home"
+LOGOUT_REDIRECT_URL = "orgs:login"
 
 # Brute-force protection for 30 minutes: an account after 5 failures, whatever spelling of its
 # username or e-mail is typed (gemis.orgs.auth.axes_username), and an address after

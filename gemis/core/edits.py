@@ -13,7 +13,7 @@ from gemis.core.versioning import ConflictError
 
 def save_edit(
     request: HttpRequest,
-    form: forms.BaseForm,
+    form: forms.BaseModelForm,
     success: str,
     before_save: Callable[[], None] | None = None,
 ) -> int | None:

@@ -152,21 +152,21 @@ def xlsx_bytes(
     Written in openpyxl's write-only mode so that 20,000 rows do not sit in memory as cell objects;
     a cell is styled only when its column asks for it or its text must be guarded.
     """
-    columns = [c if isinstance(c, Column) else Column(str(c)) for c in columns]
+    described = [c if isinstance(c, Column) else Column(str(c)) for c in columns]
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=ILLEGAL_CHARACTERS_RE.sub("", str(sheet_title))[:31] or "Sheet")
     header_row = 2 if title else 1
     sheet.freeze_panes = f"A{header_row + 1}"
-    for index, column in enumerate(columns, start=1):
+    for index, column in enumerate(described, start=1):
         if column.width:
             sheet.column_dimensions[get_column_letter(index)].width = column.width
     bold = Font(bold=True)
     if title:
         sheet.append([_styled(sheet, title, font=Font(bold=True, size=13))])
     header_alignment = Alignment(vertical="center", wrap_text=True)
-    sheet.append([_styled(sheet, c.title, font=bold, alignment=header_alignment) for c in columns])
+    sheet.append([_styled(sheet, c.title, font=bold, alignment=header_alignment) for c in described])
     wrap = Alignment(vertical="top", wrap_text=True)
-    styles = [(c.number_format, wrap if c.wrap else None) for c in columns]
+    styles = [(c.number_format, wrap if c.wrap else None) for c in described]
     for row in rows:
         cells: list[Any] = []
         for index, raw in enumerate(row):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
@@ -35,7 +35,7 @@ def _cleaned_to_python(field: forms.Field) -> None:
 
     else:
         return
-    field.to_python = to_python
+    field.to_python = to_python  # type: ignore[method-assign]  # wraps the field's own conversion
 
 
 #: The largest key a database holds (a signed 64-bit integer).
@@ -62,10 +62,14 @@ def _refuse_impossible_ids(field: forms.Field) -> None:
                 )
         return original(value)
 
-    field.clean = clean
+    field.clean = clean  # type: ignore[method-assign]  # wraps the field's own check
 
 
-class BootstrapFormMixin:
+# The mixin goes before a Form class; the type checker sees it as one.
+_FormBase: Any = forms.BaseForm if TYPE_CHECKING else object
+
+
+class BootstrapFormMixin(_FormBase):
     """Give every widget the Bootstrap class it needs, mark invalid fields, clean typed text."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -16,7 +16,7 @@ import statistics
 import time
 from typing import Any
 
-from gemis.plans.bench import Figure
+from gemis.core.bench import Figure
 from gemis.vn.parser import parse_bytes
 
 _AGENCIES = (

@@ -36,4 +36,4 @@ def read_document(job: BackgroundJob, progress: jobs.Progress) -> jobs.Result:
     except ParseError as error:
         message = error.message_en if translation.get_language() == "en" else error.message_vi
         raise jobs.JobError(message) from error
-    return jobs.Result(url=reverse("import-review", args=[imported.pk]))
+    return jobs.Result(url=reverse("documents:import-review", args=[imported.pk]))

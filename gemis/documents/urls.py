@@ -2,6 +2,8 @@ from django.urls import path
 
 from gemis.documents import views
 
+app_name = "documents"
+
 urlpatterns = [
     path("documents/import/", views.import_start, name="import-start"),
     path("documents/import/<int:pk>/", views.import_review, name="import-review"),

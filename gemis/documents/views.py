@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -28,13 +28,14 @@ from gemis.documents.highlight import highlight, marks_of
 from gemis.documents.models import ImportedDocument, ImportStatus
 from gemis.orgs import access
 from gemis.orgs.access import Action
+from gemis.orgs.requests import AuthenticatedRequest
 from gemis.plans.forms import check_subject, check_task_text
 from gemis.vn.text import clean_filename
 
 RECENT_IMPORTS = 10
 
 
-def import_start(request: HttpRequest) -> HttpResponse:
+def import_start(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     form = UploadForm(request.POST or None, request.FILES or None, user=user)
     if not form.fields["unit"].queryset.exists():
@@ -50,12 +51,12 @@ def import_start(request: HttpRequest) -> HttpResponse:
                 {"imported": imported.pk},
             )
             if job.status == JobStatus.DONE:
-                return redirect("import-review", pk=imported.pk)
+                return redirect("documents:import-review", pk=imported.pk)
             if job.status == JobStatus.FAILED:
                 form.add_error(None, job.error)
                 status = 400
             else:
-                return redirect("job-detail", pk=job.pk)
+                return redirect("orgs:job-detail", pk=job.pk)
         else:
             status = 400
     recent = access.filter_for(user, ImportedDocument.objects.select_related("org_unit", "plan"))[
@@ -93,7 +94,7 @@ def _rows(formset: type[forms.BaseFormSet], proposed: list[Any]) -> type[forms.B
     )
 
 
-def import_review(request: HttpRequest, pk: int) -> HttpResponse:
+def import_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     imported = access.get_for(user, ImportedDocument.objects.select_related("org_unit", "plan"), pk=pk)
     if not access.may(user, Action.CHANGE, imported):
@@ -108,10 +109,10 @@ def import_review(request: HttpRequest, pk: int) -> HttpResponse:
             )
             % {"unit": imported.org_unit.name},
         )
-        return redirect("import-start")
+        return redirect("documents:import-start")
     if imported.plan_id is not None:
         messages.info(request, _("This document has already been accepted; here is its plan."))
-        return redirect("plan-detail", pk=imported.plan_id)
+        return redirect("plans:plan-detail", pk=imported.plan_id)
     if imported.status != ImportStatus.READY:
         return render(request, "documents/import_unreadable.html", {"imported": imported}, status=409)
 
@@ -139,7 +140,7 @@ def import_review(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             else:
                 messages.info(request, _("This document has already been accepted; here is its plan."))
-            return redirect("plan-detail", pk=plan.pk)
+            return redirect("plans:plan-detail", pk=plan.pk)
         status = 400
         messages.error(
             request, _("Some values need correcting; they are marked below. Nothing was saved yet.")
@@ -194,7 +195,7 @@ def _confirmed(plan_form, references, tasks, reports, by_id: dict[int, Any]) -> 
     )
 
 
-def import_file(request: HttpRequest, pk: int) -> FileResponse:
+def import_file(request: AuthenticatedRequest, pk: int) -> FileResponse:
     """The original file, to whoever may see the imported document."""
     imported = access.get_for(request.user, ImportedDocument, pk=pk)
     if not imported.file:

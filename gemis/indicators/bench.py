@@ -35,7 +35,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from gemis.plans.bench import (
+from gemis.core.bench import (
     Figure,
     database_description,
     measurement_settings,

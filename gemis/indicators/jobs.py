@@ -57,7 +57,7 @@ def import_workbook(job: BackgroundJob, progress: jobs.Progress) -> jobs.Result:
         step=lambda forms: progress.iterate(forms, total=len(units), step=_("Saving the units…")),
     )
     WORKBOOKS.delete(params["file"])
-    url = reverse("entry-grid", args=[dataset.code, unit.pk, period.code])
+    url = reverse("indicators:entry-grid", args=[dataset.code, unit.pk, period.code])
     if report.errors:
         return jobs.Result(
             content=excel.error_report(report),
@@ -80,7 +80,7 @@ def check_workbook(job: BackgroundJob, progress: jobs.Progress) -> jobs.Result:
     name = beside(params["file"])
     default_storage.delete(name)
     default_storage.save(name, ContentFile(json.dumps(excel.report_to_json(report)).encode()))
-    url = reverse("excel-preview", args=[dataset.code, unit.pk, period.code, params["token"]])
+    url = reverse("indicators:excel-preview", args=[dataset.code, unit.pk, period.code, params["token"]])
     return jobs.Result(url=url)
 
 
@@ -107,4 +107,4 @@ def read_catalog_annex(job: BackgroundJob, progress: jobs.Progress) -> jobs.Resu
     name = beside(params["file"])
     default_storage.delete(name)
     default_storage.save(name, ContentFile(json.dumps(reading.to_json(), ensure_ascii=False).encode()))
-    return jobs.Result(url=reverse("catalog-import-preview", args=[params["token"]]))
+    return jobs.Result(url=reverse("indicators:catalog-import-preview", args=[params["token"]]))

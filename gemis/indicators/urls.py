@@ -4,6 +4,8 @@ from gemis.indicators import views_catalog, views_dashboards, views_entry, views
 
 GRID = "indicators/entry/<slug:dataset>/<int:unit>/<str:period>/"
 
+app_name = "indicators"
+
 urlpatterns = [
     path("indicators/", views_dashboards.indicator_dashboard, name="indicator-dashboard"),
     path("indicators/catalog/", views_catalog.catalog_list, name="catalog-list"),

@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.db.models import F, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -36,6 +36,7 @@ from gemis.indicators.models import Indicator, IndicatorGroup
 from gemis.indicators.permissions import changeable_units, may_load_catalog
 from gemis.indicators.uploads import CIRCULARS, beside
 from gemis.orgs import access
+from gemis.orgs.requests import AuthenticatedRequest
 from gemis.vn.text import fold
 
 
@@ -58,7 +59,7 @@ def kind_labels() -> dict[str, str]:
     }
 
 
-def catalog_list(request: HttpRequest) -> HttpResponse:
+def catalog_list(request: AuthenticatedRequest) -> HttpResponse:
     """Every indicator the person may read, by group, with its definition's main fields."""
     # The national catalog and the local indicators the person may read (the access rule), of which
     # those of the person's units and above are listed (the units below define their own).
@@ -94,12 +95,12 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/catalog_list.html", context)
 
 
-def _loader_only(request: HttpRequest) -> None:
+def _loader_only(request: AuthenticatedRequest) -> None:
     if not may_load_catalog(request.user):
         raise Http404
 
 
-def catalog_import(request: HttpRequest) -> HttpResponse:
+def catalog_import(request: AuthenticatedRequest) -> HttpResponse:
     """Upload the circular; it is read in the background, then previewed."""
     _loader_only(request)
     form = CatalogImportForm(request.POST or None, request.FILES or None)
@@ -113,7 +114,7 @@ def catalog_import(request: HttpRequest) -> HttpResponse:
             _("Reading %(name)s") % {"name": upload.name},
             {"file": name, "name": upload.name, "token": token},
         )
-        return redirect("job-detail", pk=job.pk)
+        return redirect("orgs:job-detail", pk=job.pk)
     return render(
         request,
         "indicators/catalog_import.html",
@@ -122,7 +123,7 @@ def catalog_import(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _reading(request: HttpRequest, token: str) -> tuple[dict[str, Any], AnnexReading]:
+def _reading(request: AuthenticatedRequest, token: str) -> tuple[dict[str, Any], AnnexReading]:
     entry = CIRCULARS.get(request, token)
     path = beside(entry["file"])
     if not default_storage.exists(path):
@@ -131,7 +132,7 @@ def _reading(request: HttpRequest, token: str) -> tuple[dict[str, Any], AnnexRea
         return entry, AnnexReading.from_json(json.loads(handle.read()))
 
 
-def catalog_import_preview(request: HttpRequest, token: str) -> HttpResponse:
+def catalog_import_preview(request: AuthenticatedRequest, token: str) -> HttpResponse:
     """What the text holds, indicator by indicator; loading it on confirmation."""
     _loader_only(request)
     entry, reading = _reading(request, token)
@@ -153,7 +154,7 @@ def catalog_import_preview(request: HttpRequest, token: str) -> HttpResponse:
         )
         for warning in result.warnings:
             messages.warning(request, warning)
-        return redirect("catalog-list")
+        return redirect("indicators:catalog-list")
     outcome = compare_with_catalog(reading.indicators)
     problems_by_code: dict[str, list[str]] = {}
     for problem in reading.problems:
@@ -184,7 +185,7 @@ def catalog_import_preview(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "indicators/catalog_preview.html", context)
 
 
-def catalog_import_toml(request: HttpRequest, token: str) -> HttpResponse:
+def catalog_import_toml(request: AuthenticatedRequest, token: str) -> HttpResponse:
     """The reading as the catalog file the repository ships (to send to the developers)."""
     _loader_only(request)
     entry, reading = _reading(request, token)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,20 +22,21 @@ from gemis.indicators.models import Indicator
 from gemis.indicators.permissions import changeable_units, may_change_indicator
 from gemis.orgs import access
 from gemis.orgs.access import Action
+from gemis.orgs.requests import AuthenticatedRequest
 
 
-def _unit(request: HttpRequest, pk: Any = None):
+def _unit(request: AuthenticatedRequest, pk: Any = None):
     unit = dashboards.home_unit(request.user, pk if pk is not None else request.GET.get("unit"))
     if unit is None:
         raise Http404
     return unit
 
 
-def _indicator(request: HttpRequest, code: str) -> Indicator:
+def _indicator(request: AuthenticatedRequest, code: str) -> Indicator:
     return access.get_for(request.user, Indicator.objects.select_related("group"), code=code)
 
 
-def _year(request: HttpRequest) -> int | None:
+def _year(request: AuthenticatedRequest) -> int | None:
     value = request.GET.get("year", "")
     # Four ASCII digits only: "²⁰²⁵" passes isdigit() but not int(), 5,000 digits exceed int()'s limit.
     if not (len(value) == 4 and value.isascii() and value.isdigit()):
@@ -43,7 +44,7 @@ def _year(request: HttpRequest) -> int | None:
     return int(value) if 1900 < int(value) < 2200 else None
 
 
-def indicator_dashboard(request: HttpRequest) -> HttpResponse:
+def indicator_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     unit = _unit(request)
     board = dashboards.province_dashboard(request.user, unit, timezone.localdate())
     context = {
@@ -59,7 +60,7 @@ def indicator_dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/dashboard.html", context)
 
 
-def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+def indicator_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
     indicator = _indicator(request, code)
     unit = _unit(request)
     page = dashboards.indicator_page(request.user, indicator, unit, timezone.localdate(), _year(request))
@@ -88,7 +89,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "indicators/indicator_detail.html", context)
 
 
-def unit_profile(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_profile(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
     profile = dashboards.unit_profile(request.user, unit, timezone.localdate())
     context = {
@@ -103,7 +104,7 @@ def unit_profile(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "indicators/unit_profile.html", context)
 
 
-def target_list(request: HttpRequest) -> HttpResponse:
+def target_list(request: AuthenticatedRequest) -> HttpResponse:
     unit = _unit(request)
     far = request.GET.get("far") == "1"
     rows = dashboards.target_rows(request.user, unit, timezone.localdate(), far_only=far)
@@ -121,7 +122,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/target_list.html", context)
 
 
-def _charts_for(request: HttpRequest, page: str) -> list[dashboards.Chart]:
+def _charts_for(request: AuthenticatedRequest, page: str) -> list[dashboards.Chart]:
     today = timezone.localdate()
     if page == "dashboard":
         return dashboards.province_dashboard(request.user, _unit(request), today).charts
@@ -135,7 +136,7 @@ def _charts_for(request: HttpRequest, page: str) -> list[dashboards.Chart]:
     raise Http404
 
 
-def chart_data(request: HttpRequest, page: str, fmt: str) -> HttpResponse:
+def chart_data(request: AuthenticatedRequest, page: str, fmt: str) -> HttpResponse:
     """The table behind one chart of a page, with Vietnamese headers, as XLSX or CSV."""
     chart = dashboards.find_chart(_charts_for(request, page), request.GET.get("chart", ""))
     if chart is None or fmt not in ("xlsx", "csv"):

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from gemis.indicators.forms import DeadlineForm, EntryChoiceForm, ExceptionForm
 from gemis.indicators.models import Dataset, LockException, Period, PeriodLock, parse_period_code
 from gemis.orgs import access
 from gemis.orgs.models import OrgUnit
+from gemis.orgs.requests import AuthenticatedRequest
 
 
 def today() -> dt.date:
@@ -44,7 +45,7 @@ def period_for(dataset: Dataset, code: str) -> Period:
     return Period.get(code)
 
 
-def _grid_objects(request: HttpRequest, dataset: str, unit: int, period: str):
+def _grid_objects(request: AuthenticatedRequest, dataset: str, unit: int, period: str):
     found = dataset_for(request.user, dataset)
     return found, access.get_for(request.user, OrgUnit, pk=unit), period_for(found, period)
 
@@ -53,17 +54,17 @@ def cell_urls(dataset: Dataset, unit: OrgUnit, period: Period) -> dict[str, str]
     """Where a grid cell saves its value and where its history and note open (the cell templates')."""
     args = [dataset.code, unit.pk, period.code]
     return {
-        "cell_url": reverse("entry-cell", args=args),
-        "detail_url": reverse("entry-cell-detail", args=args),
+        "cell_url": reverse("indicators:entry-cell", args=args),
+        "detail_url": reverse("indicators:entry-cell-detail", args=args),
     }
 
 
 def grid_url(dataset: Dataset, unit: OrgUnit, period: Period | str) -> str:
     code = period.code if isinstance(period, Period) else period
-    return reverse("entry-grid", args=[dataset.code, unit.pk, code])
+    return reverse("indicators:entry-grid", args=[dataset.code, unit.pk, code])
 
 
-def entry_start(request: HttpRequest) -> HttpResponse:
+def entry_start(request: AuthenticatedRequest) -> HttpResponse:
     """Choose the form, the unit and the period; then the grid."""
     units = permissions.entry_units(request.user)
     datasets = list(access.filter_for(request.user, Dataset.objects.all()))
@@ -84,7 +85,7 @@ def entry_start(request: HttpRequest) -> HttpResponse:
 
 
 def _grid_context(
-    request: HttpRequest, dataset: Dataset, unit: OrgUnit, period: Period, **extra: Any
+    request: AuthenticatedRequest, dataset: Dataset, unit: OrgUnit, period: Period, **extra: Any
 ) -> dict[str, Any]:
     user, now = request.user, today()
     state = grid.lock_state(dataset, period, unit, now)
@@ -113,7 +114,7 @@ def _grid_context(
     return context
 
 
-def entry_grid(request: HttpRequest, dataset: str, unit: int, period: str) -> HttpResponse:
+def entry_grid(request: AuthenticatedRequest, dataset: str, unit: int, period: str) -> HttpResponse:
     found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
     return render(
         request, "indicators/entry_grid.html", _grid_context(request, found, org_unit, found_period)
@@ -131,7 +132,7 @@ STATUS_CODES = {
 
 
 @require_POST
-def entry_cell(request: HttpRequest, dataset: str, unit: int, period: str) -> HttpResponse:
+def entry_cell(request: AuthenticatedRequest, dataset: str, unit: int, period: str) -> HttpResponse:
     """Save one cell (htmx); the response is the cell again, marked saved or with its message."""
     found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
     if not permissions.may_enter(request.user, org_unit):
@@ -163,7 +164,7 @@ def entry_cell(request: HttpRequest, dataset: str, unit: int, period: str) -> Ht
     return render(request, "indicators/_grid_cell.html", context, status=STATUS_CODES[result.status])
 
 
-def entry_cell_detail(request: HttpRequest, dataset: str, unit: int, period: str) -> HttpResponse:
+def entry_cell_detail(request: AuthenticatedRequest, dataset: str, unit: int, period: str) -> HttpResponse:
     """A cell's history (who entered what, when) and its note; the note is saved by POST (htmx)."""
     found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
     source = request.POST if request.method == "POST" else request.GET
@@ -204,7 +205,7 @@ def entry_cell_detail(request: HttpRequest, dataset: str, unit: int, period: str
 
 
 @require_POST
-def entry_exception(request: HttpRequest, dataset: str, unit: int, period: str) -> HttpResponse:
+def entry_exception(request: AuthenticatedRequest, dataset: str, unit: int, period: str) -> HttpResponse:
     """A coordinator above the unit reopens the period for it (and the units below it) until a date."""
     found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
     if not permissions.may_grant_exception(request.user, org_unit):
@@ -232,7 +233,7 @@ def entry_exception(request: HttpRequest, dataset: str, unit: int, period: str) 
 
 
 @require_POST
-def entry_deadline(request: HttpRequest, dataset: str, unit: int, period: str) -> HttpResponse:
+def entry_deadline(request: AuthenticatedRequest, dataset: str, unit: int, period: str) -> HttpResponse:
     """A coordinator sets the last day of entry for the units under theirs."""
     found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
     if not permissions.may_set_deadline(request.user, org_unit):

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from gemis.indicators import excel, grid, permissions
 from gemis.indicators.forms import UploadForm
 from gemis.indicators.uploads import WORKBOOKS, beside
 from gemis.indicators.views_entry import _grid_objects, grid_url, today
+from gemis.orgs.requests import AuthenticatedRequest
 
 INLINE_VALUES = 2000
 INLINE_ROWS = 3000  # a longer file is checked in the background too
@@ -35,7 +36,7 @@ def _units_under(user: Any, unit: Any):
     return permissions.entry_units(user).filter(path__startswith=unit.path).order_by("path")
 
 
-def excel_template(request: HttpRequest, dataset: str, unit: int, period: str) -> HttpResponse:
+def excel_template(request: AuthenticatedRequest, dataset: str, unit: int, period: str) -> HttpResponse:
     """The workbook for the unit and the units below it that the person enters for (or the unit alone)."""
     found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
     units = list(_units_under(request.user, org_unit)) or [org_unit]
@@ -45,11 +46,11 @@ def excel_template(request: HttpRequest, dataset: str, unit: int, period: str) -
     return response
 
 
-def _stored(request: HttpRequest, token: str) -> dict[str, Any]:
+def _stored(request: AuthenticatedRequest, token: str) -> dict[str, Any]:
     return WORKBOOKS.get(request, token)
 
 
-def _report(request: HttpRequest, entry: dict[str, Any], found, found_period) -> excel.UploadReport:
+def _report(request: AuthenticatedRequest, entry: dict[str, Any], found, found_period) -> excel.UploadReport:
     checked = beside(entry["file"])
     if default_storage.exists(checked):
         with default_storage.open(checked, "rb") as handle:
@@ -61,11 +62,11 @@ def _report(request: HttpRequest, entry: dict[str, Any], found, found_period) ->
     )
 
 
-def _store(request: HttpRequest, content: bytes, original: str) -> tuple[str, str]:
+def _store(request: AuthenticatedRequest, content: bytes, original: str) -> tuple[str, str]:
     return WORKBOOKS.hold(request, content, original, ".xlsx")
 
 
-def excel_upload(request: HttpRequest, dataset: str, unit: int, period: str) -> HttpResponse:
+def excel_upload(request: AuthenticatedRequest, dataset: str, unit: int, period: str) -> HttpResponse:
     found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
     if not permissions.may_enter(request.user, org_unit):
         raise Http404
@@ -103,7 +104,7 @@ def excel_upload(request: HttpRequest, dataset: str, unit: int, period: str) -> 
                             "today": today().isoformat(),
                         },
                     )
-                    return redirect("job-detail", pk=job.pk)
+                    return redirect("orgs:job-detail", pk=job.pk)
                 report = excel.read_upload(
                     content,
                     found,
@@ -115,7 +116,9 @@ def excel_upload(request: HttpRequest, dataset: str, unit: int, period: str) -> 
                     file_errors = report.file_errors
                 else:
                     token, _name = _store(request, content, checked.name)
-                    return redirect("excel-preview", found.code, org_unit.pk, found_period.code, token)
+                    return redirect(
+                        "indicators:excel-preview", found.code, org_unit.pk, found_period.code, token
+                    )
     context = {
         "dataset": found,
         "unit": org_unit,
@@ -129,7 +132,9 @@ def excel_upload(request: HttpRequest, dataset: str, unit: int, period: str) -> 
     return render(request, "indicators/excel_upload.html", context, status=status)
 
 
-def excel_preview(request: HttpRequest, dataset: str, unit: int, period: str, token: str) -> HttpResponse:
+def excel_preview(
+    request: AuthenticatedRequest, dataset: str, unit: int, period: str, token: str
+) -> HttpResponse:
     """What the file holds, line by line with its errors; saving the correct units on confirmation."""
     found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
     if not permissions.may_enter(request.user, org_unit):
@@ -152,7 +157,7 @@ def excel_preview(request: HttpRequest, dataset: str, unit: int, period: str, to
                 },
             )
             _forget(request, token, delete=False)
-            return redirect("job-detail", pk=job.pk)
+            return redirect("orgs:job-detail", pk=job.pk)
         units, values = excel.save_report(report, user=request.user, today=today())
         _forget(request, token)
         messages.success(
@@ -191,7 +196,9 @@ def excel_preview(request: HttpRequest, dataset: str, unit: int, period: str, to
     )
 
 
-def excel_errors(request: HttpRequest, dataset: str, unit: int, period: str, token: str) -> HttpResponse:
+def excel_errors(
+    request: AuthenticatedRequest, dataset: str, unit: int, period: str, token: str
+) -> HttpResponse:
     """The error report of an uploaded file as a workbook."""
     found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
     if not permissions.may_enter(request.user, org_unit):
@@ -203,9 +210,9 @@ def excel_errors(request: HttpRequest, dataset: str, unit: int, period: str, tok
     return response
 
 
-def _forget(request: HttpRequest, token: str, delete: bool = True) -> None:
+def _forget(request: AuthenticatedRequest, token: str, delete: bool = True) -> None:
     WORKBOOKS.forget(request, token, delete)
 
 
 def preview_url(dataset: str, unit: int, period: str, token: str) -> str:
-    return reverse("excel-preview", args=[dataset, unit, period, token])
+    return reverse("indicators:excel-preview", args=[dataset, unit, period, token])

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,9 +28,10 @@ from gemis.indicators.permissions import changeable_units, may_change_indicator
 from gemis.orgs import access
 from gemis.orgs.access import Action
 from gemis.orgs.models import OrgUnit
+from gemis.orgs.requests import AuthenticatedRequest
 
 
-def _own_indicator(request: HttpRequest, code: str) -> Indicator:
+def _own_indicator(request: AuthenticatedRequest, code: str) -> Indicator:
     indicator = access.get_for(request.user, Indicator.objects.select_related("owner_unit"), code=code)
     if indicator.is_national or not may_change_indicator(request.user, indicator):
         raise Http404
@@ -38,7 +39,7 @@ def _own_indicator(request: HttpRequest, code: str) -> Indicator:
 
 
 def _detail_url(indicator: Indicator) -> str:
-    return reverse("indicator-detail", args=[indicator.code]) + (
+    return reverse("indicators:indicator-detail", args=[indicator.code]) + (
         f"?unit={indicator.owner_unit_id}" if indicator.owner_unit_id else ""
     )
 
@@ -51,7 +52,7 @@ def _apply(form: LocalIndicatorForm, change: Any) -> Indicator | None:
         return None
 
 
-def indicator_new(request: HttpRequest) -> HttpResponse:
+def indicator_new(request: AuthenticatedRequest) -> HttpResponse:
     units = changeable_units(request.user)
     if not units.exists():
         raise Http404
@@ -78,7 +79,7 @@ def indicator_new(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/local_indicator_form.html", {"form": form}, status=status)
 
 
-def indicator_edit(request: HttpRequest, code: str) -> HttpResponse:
+def indicator_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
     indicator = _own_indicator(request, code)
     form = LocalIndicatorForm(request.POST or None, units=changeable_units(request.user), indicator=indicator)
     status = 200
@@ -110,7 +111,7 @@ def indicator_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
-def indicator_delete(request: HttpRequest, code: str) -> HttpResponse:
+def indicator_delete(request: AuthenticatedRequest, code: str) -> HttpResponse:
     indicator = _own_indicator(request, code)
     try:
         local.delete_local_indicator(indicator)
@@ -118,20 +119,20 @@ def indicator_delete(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect(_detail_url(indicator))
     messages.success(request, _("Indicator %(code)s deleted.") % {"code": code})
-    return redirect("catalog-list")
+    return redirect("indicators:catalog-list")
 
 
 # --------------------------------------------------------------------------- targets
 
 
-def _target_units(request: HttpRequest) -> QuerySet[OrgUnit]:
+def _target_units(request: AuthenticatedRequest) -> QuerySet[OrgUnit]:
     units = changeable_units(request.user)
     if not units.exists():
         raise Http404
     return units
 
 
-def target_new(request: HttpRequest, code: str) -> HttpResponse:
+def target_new(request: AuthenticatedRequest, code: str) -> HttpResponse:
     indicator = access.get_for(request.user, Indicator, code=code)
     units = _target_units(request)
     form = LocalTargetForm(
@@ -144,7 +145,7 @@ def target_new(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "indicators/local_target_form.html", context, status=status)
 
 
-def _own_target(request: HttpRequest, pk: int) -> Target:
+def _own_target(request: AuthenticatedRequest, pk: int) -> Target:
     target = access.get_for(request.user, Target.objects.select_related("indicator"), Action.CHANGE, pk=pk)
     if target.org_unit_id is None:
         raise Http404  # national targets come from the catalog file
@@ -154,10 +155,12 @@ def _own_target(request: HttpRequest, pk: int) -> Target:
 
 
 def _target_back(target: Target) -> str:
-    return reverse("indicator-detail", args=[target.indicator.code]) + f"?unit={target.org_unit_id}"
+    return (
+        reverse("indicators:indicator-detail", args=[target.indicator.code]) + f"?unit={target.org_unit_id}"
+    )
 
 
-def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def target_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = _own_target(request, pk)
     form = LocalTargetForm(
         request.POST or None, instance=target, units=_target_units(request), indicator=target.indicator
@@ -170,7 +173,7 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def target_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = _own_target(request, pk)
     back = _target_back(target)
     target.delete()

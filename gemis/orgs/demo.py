@@ -1,8 +1,8 @@
 """Demo data of the orgs app: one province in both schemes, its agencies and a login per role.
 
-The ``gemis demo`` command calls ``build(context)`` of every installed GEMIS app
-that has a ``demo`` module, in INSTALLED_APPS order; later apps find the units,
-agencies and users created here in ``context``.
+The ``gemis demo`` command (``core``) calls ``prepare`` here first: the context it
+returns holds the units, agencies and users every later app's ``build(context)``
+finds; ``describe`` gives the logins it prints.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gemis.orgs.agencies import load_standard_agencies
 from gemis.orgs.models import Agency, Membership, OrgUnit, Role, Scheme, Tier, User
@@ -149,5 +150,25 @@ def build_users(ctx: DemoContext) -> None:
         )
 
 
+def prepare(*, province: str, stdout: Any = None) -> DemoContext:
+    """The ground of the demo: the province's units in both schemes and its agencies."""
+    if stdout is not None:
+        stdout.write(_("Loading administrative units and agencies…"))
+    return build_units(province, stdout=stdout)
+
+
 def build(ctx: DemoContext) -> None:
     build_users(ctx)
+
+
+def describe(ctx: DemoContext) -> tuple[str, list[str]]:
+    """The demo logins, one line each: username, role, agency and unit."""
+    title = _("Demo logins (password for all: %(password)s)") % {"password": DEMO_PASSWORD}
+    width = max(len(login.username) for login in ctx.logins)
+    lines = []
+    for login in ctx.logins:
+        role = _("system administrator") if login.superuser else str(Role(login.role).label)
+        lines.append(
+            f"{login.username.ljust(width)}  {role:<22} {login.agency.name} — {login.agency.org_unit.name}"
+        )
+    return title, lines

@@ -162,7 +162,7 @@ class IdleTimeoutMiddleware:
         logout(request)
         next_url = request.get_full_path() if request.method == "GET" else ""
         query = {"expired": "idle", **({"next": next_url} if next_url else {})}
-        url = f"{reverse('login')}?{urlencode(query)}"
+        url = f"{reverse('orgs:login')}?{urlencode(query)}"
         if request.headers.get("HX-Request"):
             # htmx swaps fragments; a full-page redirect must be asked for.
             response = HttpResponse(status=204)

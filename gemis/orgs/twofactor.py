@@ -172,10 +172,10 @@ class TwoFactorRequiredMiddleware:
     """
 
     ALLOWED_URL_NAMES = (
-        "account-security",
-        "logout",
-        "login",
-        "login-verify",
+        "orgs:account-security",
+        "orgs:logout",
+        "orgs:login",
+        "orgs:login-verify",
         "set_language",
         "javascript-catalog",
     )
@@ -196,8 +196,8 @@ class TwoFactorRequiredMiddleware:
             if has_two_factor(user):
                 # Signed in before the device existed: sign in again, with the code this time.
                 logout(request)
-                return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
-            return redirect("account-security")
+                return redirect(f"{reverse('orgs:login')}?{urlencode({'next': request.get_full_path()})}")
+            return redirect("orgs:account-security")
         return self.get_response(request)
 
     def _allowed(self, request: HttpRequest) -> bool:
@@ -213,6 +213,6 @@ def route_admin_login() -> None:
     from django.contrib.auth.views import redirect_to_login
 
     def login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        return redirect_to_login(request.GET.get("next") or reverse("admin:index"), reverse("login"))
+        return redirect_to_login(request.GET.get("next") or reverse("admin:index"), reverse("orgs:login"))
 
     admin.site.login = login

@@ -1,8 +1,10 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, reverse_lazy
 
 from gemis.orgs import views, views_account, views_jobs
 from gemis.orgs.forms import GemisPasswordChangeForm
+
+app_name = "orgs"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,7 +14,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(form_class=GemisPasswordChangeForm),
+        auth_views.PasswordChangeView.as_view(
+            form_class=GemisPasswordChangeForm, success_url=reverse_lazy("orgs:password_change_done")
+        ),
         name="password_change",
     ),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

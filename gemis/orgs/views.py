@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from gemis.orgs import access, people, security
 from gemis.orgs.access import Action
 from gemis.orgs.forms import MembershipForm, NewUserForm, StandingAgencyForm, UserForm, manageable_agencies
 from gemis.orgs.models import Agency, Membership, OrgUnit, Scheme, Tier, User
+from gemis.orgs.requests import AuthenticatedRequest
 from gemis.vn.text import fold
 
 PAGE_SIZE = 50
@@ -30,7 +31,7 @@ def _search(queryset, text: str):
     return queryset
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     memberships = (
         Membership.objects.filter(user=user)
@@ -51,7 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "orgs/home.html", context)
 
 
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: AuthenticatedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     scheme = request.GET.get("scheme", Scheme.CURRENT)
     tier = request.GET.get("tier", "")
@@ -84,7 +85,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     unit = access.get_for(request.user, OrgUnit.objects.select_related("parent", "standing_agency"), pk=pk)
     visible = access.visible_units(request.user)
     children = visible.filter(parent=unit).annotate(agency_total=Count("agencies"))
@@ -109,7 +110,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def unit_standing_agency(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_standing_agency(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     unit = access.get_for(request.user, OrgUnit, Action.CHANGE, pk=pk)
     form = StandingAgencyForm(request.POST, instance=unit)
     if form.is_valid():
@@ -119,7 +120,7 @@ def unit_standing_agency(request: HttpRequest, pk: int) -> HttpResponse:
             pass
         else:
             messages.success(request, _("The standing agency has been saved."))
-            return redirect("unit-detail", pk=unit.pk)
+            return redirect("orgs:unit-detail", pk=unit.pk)
     unit.refresh_from_db()
     status = 409 if form.non_field_errors() else 400
     return render(
@@ -127,7 +128,7 @@ def unit_standing_agency(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def agency_list(request: HttpRequest) -> HttpResponse:
+def agency_list(request: AuthenticatedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     show_former = request.GET.get("former") == "1"
     agencies = access.filter_for(request.user, Agency.objects.select_related("org_unit"))
@@ -150,7 +151,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def agency_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     agency = access.get_for(request.user, Agency.objects.select_related("org_unit"), pk=pk)
     context = {
         "agency": agency,
@@ -167,7 +168,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # People: administrators manage the accounts of their own units (see orgs/people.py for whose).
 
 
-def _require_manager(request: HttpRequest) -> None:
+def _require_manager(request: AuthenticatedRequest) -> None:
     if not people.is_manager(request.user):
         raise Http404
 
@@ -176,7 +177,7 @@ def _changed_fields(form) -> str:
     return ",".join(sorted(name for name in form.changed_data if name != "expected_version")) or "-"
 
 
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthenticatedRequest) -> HttpResponse:
     _require_manager(request)
     q = request.GET.get("q", "").strip()
     users = people.manageable_users(request.user).prefetch_related("memberships__agency__org_unit")
@@ -189,7 +190,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(request, "orgs/user_list.html", {"page": page, "q": q})
 
 
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthenticatedRequest) -> HttpResponse:
     _require_manager(request)
     form = NewUserForm(request.POST or None, manager=request.user)
     if request.method == "POST" and form.is_valid():
@@ -212,13 +213,13 @@ def user_create(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("Account %(username)s has been created.") % {"username": user.username}
             )
-            return redirect("user-detail", pk=user.pk)
+            return redirect("orgs:user-detail", pk=user.pk)
     return render(
         request, "orgs/user_form.html", {"form": form, "agency_options": _agency_options(request.user, "")}
     )
 
 
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     person = people.get_manageable(request.user, pk)
     form = UserForm(request.POST or None, instance=person)
@@ -231,7 +232,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         security.log_event(
             "user_changed", request=request, target=person.username, fields=_changed_fields(form)
         )
-        return redirect("user-detail", pk=person.pk)
+        return redirect("orgs:user-detail", pk=person.pk)
     memberships = person.memberships.select_related("agency__org_unit")
     context = {
         "person": person,
@@ -245,7 +246,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     person = people.get_manageable(request.user, pk)
     form = MembershipForm(request.POST, manager=request.user, instance=Membership(user=person))
@@ -262,11 +263,11 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         for error in form.errors.values():
             messages.error(request, " ".join(error))
-    return redirect("user-detail", pk=person.pk)
+    return redirect("orgs:user-detail", pk=person.pk)
 
 
 @require_POST
-def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     membership = people.get_manageable_membership(request.user, pk)
     person = membership.user
     if person == request.user and membership.role == "admin":
@@ -281,7 +282,7 @@ def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
             role=membership.role,
         )
         messages.success(request, _("The role has been removed."))
-    return redirect("user-detail", pk=person.pk)
+    return redirect("orgs:user-detail", pk=person.pk)
 
 
 def _agency_options(manager: User, q: str):
@@ -293,7 +294,7 @@ def _agency_options(manager: User, q: str):
     return agencies[:AGENCY_OPTIONS_LIMIT]
 
 
-def agency_options(request: HttpRequest) -> HttpResponse:
+def agency_options(request: AuthenticatedRequest) -> HttpResponse:
     """Options for the agency picker, filtered as the administrator types."""
     _require_manager(request)
     options = _agency_options(request.user, request.GET.get("agency_q", "").strip())

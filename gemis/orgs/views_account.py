@@ -19,6 +19,7 @@ from django_otp import login as otp_login
 
 from gemis.orgs import security, twofactor
 from gemis.orgs.forms import LoginForm
+from gemis.orgs.requests import AuthenticatedRequest
 
 
 class SignInView(LoginView):
@@ -31,7 +32,7 @@ class SignInView(LoginView):
         user = form.get_user()
         if twofactor.has_two_factor(user):
             twofactor.start_pending(self.request, user, self.get_success_url())
-            return redirect("login-verify")
+            return redirect("orgs:login-verify")
         return super().form_valid(form)
 
     def get_context_data(self, **kwargs):
@@ -50,7 +51,7 @@ def login_verify(request: HttpRequest) -> HttpResponse:
     if found is None:
         twofactor.clear_pending(request)
         messages.info(request, _("Please sign in again."))
-        return redirect("login")
+        return redirect("orgs:login")
     user, data = found
     credentials = {"username": user.username, "stage": "otp"}
     if not AxesProxyHandler.is_allowed(request, credentials):
@@ -73,7 +74,7 @@ def login_verify(request: HttpRequest) -> HttpResponse:
                     )
                     % {"left": left},
                 )
-            return redirect(data.get("next") or "home")
+            return redirect(data.get("next") or "orgs:home")
         # A wrong code is a failed sign-in: axes counts it towards the lockout, the log records it.
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
         if getattr(request, "axes_locked_out", False):
@@ -85,7 +86,7 @@ def login_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/login_verify.html", {"error": error}, status=400 if error else 200)
 
 
-def account_security(request: HttpRequest) -> HttpResponse:
+def account_security(request: AuthenticatedRequest) -> HttpResponse:
     """Turn two-factor sign-in on (QR code, confirm, recovery codes), renew the codes, or turn it off."""
     user = request.user
     action = request.POST.get("action", "") if request.method == "POST" else ""
@@ -93,7 +94,7 @@ def account_security(request: HttpRequest) -> HttpResponse:
     status = 200
     if action == "start":
         twofactor.start_enrolment(user)
-        return redirect("account-security")
+        return redirect("orgs:account-security")
     if action == "confirm":
         device = twofactor.pending_device(user)
         codes = twofactor.confirm_enrolment(user, device, request.POST.get("code", "")) if device else None
@@ -115,7 +116,7 @@ def account_security(request: HttpRequest) -> HttpResponse:
             messages.error(
                 request, _("Two-factor sign-in is required for your role; it cannot be turned off.")
             )
-            return redirect("account-security")
+            return redirect("orgs:account-security")
         if not user.check_password(request.POST.get("password", "")):
             context["disable_error"] = _("The password is not correct.")
             status = 400
@@ -123,7 +124,7 @@ def account_security(request: HttpRequest) -> HttpResponse:
             twofactor.disable(user)
             security.log_event("two_factor_disabled", request=request)
             messages.success(request, _("Two-factor sign-in has been turned off."))
-            return redirect("account-security")
+            return redirect("orgs:account-security")
     enabled = twofactor.has_two_factor(user)
     pending = None if enabled and "recovery_codes" in context else twofactor.pending_device(user)
     context.update(

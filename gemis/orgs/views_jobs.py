@@ -5,21 +5,22 @@ The jobs themselves are ``core``'s; who may see one is the access rule's, so the
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 
 from gemis.core.models import BackgroundJob
 from gemis.core.uploads import private_file_response
 from gemis.orgs import access
+from gemis.orgs.requests import AuthenticatedRequest
 
 
-def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def job_detail(request: AuthenticatedRequest, pk: str) -> HttpResponse:
     job = access.get_for(request.user, BackgroundJob, pk=pk)
     template = "core/_job_status.html" if request.htmx else "core/job_detail.html"
     return render(request, template, {"job": job})
 
 
-def job_download(request: HttpRequest, pk: str) -> FileResponse:
+def job_download(request: AuthenticatedRequest, pk: str) -> FileResponse:
     job = access.get_for(request.user, BackgroundJob, pk=pk)
     if not job.result_file:
         raise Http404

@@ -112,7 +112,7 @@ class PlanForm(VersionedModelForm):
         # Choosing the unit reloads the issuing-agency choices (htmx); the server re-checks them anyway.
         self.fields["org_unit"].widget.attrs.update(
             {
-                "hx-get": reverse("plan-issuing-agency-options"),
+                "hx-get": reverse("plans:plan-issuing-agency-options"),
                 "hx-target": "#id_issuing_agency",
                 "hx-trigger": "change",
             }

@@ -73,7 +73,9 @@ def base_url() -> str:
     return getattr(settings, "GEMIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
-def _path(name: str, *args: Any, fallback: str = "task-list", query: dict[str, Any] | None = None) -> str:
+def _path(
+    name: str, *args: Any, fallback: str = "plans:task-list", query: dict[str, Any] | None = None
+) -> str:
     """A site-relative address; falls back to the task list if a screen is not installed."""
     try:
         path = reverse(name, args=args)
@@ -89,7 +91,7 @@ def _task_url_maker() -> Callable[[int], str]:
     """Absolute task addresses without one ``reverse()`` per task (thousands per run)."""
     site = base_url()
     marker = 987654321
-    template = _path("task-detail", marker)
+    template = _path("plans:task-detail", marker)
     if str(marker) not in template:
         return lambda task_id: site + template
     prefix, suffix = template.split(str(marker), 1)
@@ -270,7 +272,7 @@ def collect_summaries(on: dt.date, days: int = DEFAULT_DAYS) -> list[Summary]:
         return []
     agency_paths = list(Agency.objects.values_list("pk", "org_unit__path"))
     site = base_url()
-    list_path = _path("task-list")
+    list_path = _path("plans:task-list")
     summaries = []
     for user in User.objects.filter(pk__in=list(paths)).order_by("pk"):
         # The agencies the person coordinates (not a province department a district merely partners with).
@@ -342,7 +344,7 @@ def counts_title(overdue: int, due_soon: int) -> str:
 
 
 def digest_message(digest: Digest, on: dt.date, days: int) -> Message:
-    my_tasks = _path("my-tasks")
+    my_tasks = _path("plans:my-tasks")
     lines = [f"- {line.days_label}: {line.text}" for line in (digest.overdue + digest.due_soon)]
     if len(lines) > BODY_PREVIEW_LINES:
         lines = [*lines[:BODY_PREVIEW_LINES], "…"]
@@ -358,7 +360,7 @@ def digest_message(digest: Digest, on: dt.date, days: int) -> Message:
         "show_agency": len(digest.agencies) > 1,
         "agencies": digest.agencies,
         "all_url": base_url() + my_tasks,
-        "notifications_url": base_url() + _path("notification-list"),
+        "notifications_url": base_url() + _path("plans:notification-list"),
     }
     title = counts_title(len(digest.overdue), len(digest.due_soon))
     return Message(
@@ -367,7 +369,7 @@ def digest_message(digest: Digest, on: dt.date, days: int) -> Message:
 
 
 def summary_message(summary: Summary, on: dt.date, days: int) -> Message:
-    overdue_list = _path("task-list", query={"overdue": 1})
+    overdue_list = _path("plans:task-list", query={"overdue": 1})
     lines = [
         _("%(agency)s: %(overdue)d overdue, %(soon)d due soon")
         % {"agency": row.agency, "overdue": row.overdue, "soon": row.due_soon}
@@ -386,7 +388,7 @@ def summary_message(summary: Summary, on: dt.date, days: int) -> Message:
         "overdue_total": summary.overdue,
         "due_soon_total": summary.due_soon,
         "all_url": base_url() + overdue_list,
-        "notifications_url": base_url() + _path("notification-list"),
+        "notifications_url": base_url() + _path("plans:notification-list"),
     }
     title = _("Follow-up %(date)s: %(counts)s in %(agencies)s") % {
         "date": _date(on),

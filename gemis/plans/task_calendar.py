@@ -239,7 +239,7 @@ def ical_bytes(tasks: Iterable[Task], name: str, base_url: str, host: str) -> by
         if span is None:
             continue
         start, end = span
-        link = base_url + reverse("task-detail", args=[task.pk])
+        link = base_url + reverse("plans:task-detail", args=[task.pk])
         event = Event()
         event.add("uid", f"task-{task.pk}@{host}")
         event.add("dtstamp", task.updated_at)

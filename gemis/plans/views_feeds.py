@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from gemis.core.forms import BootstrapFormMixin
 from gemis.orgs import access
 from gemis.orgs.models import Agency, Membership, User
+from gemis.orgs.requests import AuthenticatedRequest
 from gemis.plans import task_calendar as task_calendar
 from gemis.plans.models import CalendarFeed, PlanStatus, Task
 
@@ -77,12 +78,12 @@ class FeedForm(BootstrapFormMixin, forms.Form):
         self.fields["agency"].queryset = member_agencies(user).order_by("name")
 
 
-def _subscription_urls(request: HttpRequest, feed: CalendarFeed) -> dict[str, str]:
-    url = request.build_absolute_uri(reverse("calendar-feed", args=[feed.token]))
+def _subscription_urls(request: AuthenticatedRequest, feed: CalendarFeed) -> dict[str, str]:
+    url = request.build_absolute_uri(reverse("plans:calendar-feed", args=[feed.token]))
     return {"https": url, "webcal": "webcal://" + url.split("://", 1)[1]}
 
 
-def feed_list(request: HttpRequest) -> HttpResponse:
+def feed_list(request: AuthenticatedRequest) -> HttpResponse:
     """The person's feeds: create one, copy its address, revoke it."""
     feeds = CalendarFeed.objects.filter(user=request.user).select_related("agency")
     form = FeedForm(request.POST or None, user=request.user)
@@ -98,7 +99,7 @@ def feed_list(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("The calendar address has been created. Copy it into your calendar app.")
             )
-            return redirect(f"{reverse('calendar-feeds')}#feed-{feed.pk}")
+            return redirect(f"{reverse('plans:calendar-feeds')}#feed-{feed.pk}")
         else:
             status = 400
     active = [(feed, _subscription_urls(request, feed)) for feed in feeds if feed.revoked_at is None]
@@ -108,13 +109,13 @@ def feed_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def feed_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def feed_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     feed = get_object_or_404(CalendarFeed, pk=pk, user=request.user)
     if feed.revoked_at is None:
         feed.revoked_at = timezone.now()
         feed.save(update_fields=["revoked_at"])
         messages.success(request, _("The address has been revoked; calendars using it stop updating."))
-    return redirect("calendar-feeds")
+    return redirect("plans:calendar-feeds")
 
 
 @login_not_required  # calendar apps sign in with the secret address, not a session

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gemis.orgs.requests import AuthenticatedRequest
 from gemis.plans.models import Notification
 
 PAGE_SIZE = 30
@@ -36,17 +37,17 @@ def safe_target(url: str) -> str:
         and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
     ):
         return url
-    return reverse("notification-list")
+    return reverse("plans:notification-list")
 
 
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     notifications = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     unread = notifications.filter(read_at__isnull=True).count()
     return render(request, "plans/notifications.html", {"page": page, "unread": unread})
 
 
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_open(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk, user=request.user)
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
@@ -54,10 +55,10 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
+def notification_mark_all_read(request: AuthenticatedRequest) -> HttpResponse:
     count = Notification.objects.filter(user=request.user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
     if count:
         messages.success(request, _("All notifications are marked as read."))
-    return redirect("notification-list")
+    return redirect("plans:notification-list")

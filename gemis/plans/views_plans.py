@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -30,6 +30,7 @@ from gemis.legal.models import LegalDocument
 from gemis.orgs import access
 from gemis.orgs.access import Action
 from gemis.orgs.models import Agency, OrgUnit
+from gemis.orgs.requests import AuthenticatedRequest
 from gemis.plans import actions, task_rules
 from gemis.plans import cascade as cascade_rules
 from gemis.plans.forms import (
@@ -62,7 +63,7 @@ def _count_tasks(condition: Q | None = None) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     visible = access.filter_for(user, Plan.objects.all())
     plans = visible.select_related("org_unit", "issuing_agency")
@@ -149,7 +150,7 @@ def _years_of(plans: QuerySet[Plan]) -> list[int]:
 # -- the plan page ------------------------------------------------------------------------------------------
 
 
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = access.get_for(
         request.user,
         Plan.objects.select_related("org_unit", "issuing_agency", "parent_plan", "issued_by"),
@@ -166,24 +167,24 @@ def refusing_issued_plans(view: Callable[..., HttpResponse]) -> Callable[..., Ht
     """An issued plan's structure is fixed: say so on its page instead of changing it."""
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
         except actions.PlanNotDraft as refused:
             messages.error(request, " ".join(refused.messages))
-            return redirect("plan-detail", pk=refused.plan.pk)
+            return redirect("plans:plan-detail", pk=refused.plan.pk)
 
     return wrapper
 
 
-def _draft_for_change(request: HttpRequest, pk: int) -> Plan:
+def _draft_for_change(request: AuthenticatedRequest, pk: int) -> Plan:
     """A draft the person may change; 404 outside their remit, a refusal once issued."""
     plan = access.get_for(request.user, Plan.objects.select_related("org_unit"), Action.CHANGE, pk=pk)
     actions.require_draft(plan)
     return plan
 
 
-def _section_for_change(request: HttpRequest, pk: int) -> PlanSection:
+def _section_for_change(request: AuthenticatedRequest, pk: int) -> PlanSection:
     section = get_object_or_404(PlanSection.objects.select_related("plan__org_unit"), pk=pk)
     if not access.may(request.user, Action.CHANGE, section.plan):
         raise Http404
@@ -191,7 +192,7 @@ def _section_for_change(request: HttpRequest, pk: int) -> PlanSection:
     return section
 
 
-def _task_for_change(request: HttpRequest, pk: int) -> Task:
+def _task_for_change(request: AuthenticatedRequest, pk: int) -> Task:
     """A task whose plan the person may change (a lead agency's focal point edits progress, not structure)."""
     task = get_object_or_404(Task.objects.select_related("plan__org_unit", "parent_task"), pk=pk)
     if not access.may(request.user, Action.CHANGE, task.plan):
@@ -200,19 +201,19 @@ def _task_for_change(request: HttpRequest, pk: int) -> Task:
     return task
 
 
-def _say(request: HttpRequest, error: ValidationError) -> None:
+def _say(request: AuthenticatedRequest, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
 
 def _anchor(plan: Plan, name: str, obj_pk: int | None) -> str:
-    url = reverse("plan-detail", args=[plan.pk])
+    url = reverse("plans:plan-detail", args=[plan.pk])
     return f"{url}#{name}-{obj_pk}" if obj_pk else url
 
 
 # -- create and edit a plan ------------------------------------------------------------------------
 
 
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not plan_units(user).exists():
         raise Http404
@@ -221,18 +222,18 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             plan = form.save()
             messages.success(request, _("The draft plan has been created. Add its sections and tasks."))
-            return redirect("plan-detail", pk=plan.pk)
+            return redirect("plans:plan-detail", pk=plan.pk)
         return render(request, "plans/plan_form.html", {"form": form}, status=400)
     return render(request, "plans/plan_form.html", {"form": form})
 
 
 @refusing_issued_plans
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = _draft_for_change(request, pk)
     form = PlanForm(request.POST or None, user=request.user, instance=plan)
     status = save_edit(request, form, _("The plan has been saved."))
     if status is None:
-        return redirect("plan-detail", pk=plan.pk)
+        return redirect("plans:plan-detail", pk=plan.pk)
     context = {
         "form": form,
         "plan": plan,
@@ -242,7 +243,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/plan_form.html", context, status=status)
 
 
-def issuing_agency_options(request: HttpRequest) -> HttpResponse:
+def issuing_agency_options(request: AuthenticatedRequest) -> HttpResponse:
     """The <option>s of the issuing-agency select for the unit just chosen in the plan form."""
     unit_id = access.id_param(request.GET.get("org_unit"))
     agencies = Agency.objects.none()
@@ -254,14 +255,14 @@ def issuing_agency_options(request: HttpRequest) -> HttpResponse:
 
 
 @refusing_issued_plans
-def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = _draft_for_change(request, pk)
     if request.method == "POST":
         actions.delete_draft(plan, by=request.user)
         messages.success(
             request, _("The draft plan has been deleted. It can be restored from the trash if needed.")
         )
-        return redirect("plan-list")
+        return redirect("plans:plan-list")
     return render(
         request,
         "plans/plan_confirm_delete.html",
@@ -270,7 +271,7 @@ def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
             "what": str(plan),
             "consequence": _("Its %(sections)d sections and %(tasks)d tasks are deleted with it.")
             % {"sections": plan.sections.count(), "tasks": plan.tasks.count()},
-            "back": reverse("plan-detail", args=[plan.pk]),
+            "back": reverse("plans:plan-detail", args=[plan.pk]),
         },
     )
 
@@ -280,9 +281,9 @@ def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @refusing_issued_plans
-def legal_basis_add(request: HttpRequest, pk: int) -> HttpResponse:
+def legal_basis_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = _draft_for_change(request, pk)
-    back = reverse("plan-edit", args=[plan.pk]) + "#legal-bases"
+    back = reverse("plans:plan-edit", args=[plan.pk]) + "#legal-bases"
     form = LegalBasisForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -302,26 +303,26 @@ def legal_basis_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @refusing_issued_plans
-def legal_basis_remove(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+def legal_basis_remove(request: AuthenticatedRequest, pk: int, document_pk: int) -> HttpResponse:
     plan = _draft_for_change(request, pk)
     try:
         actions.drop_legal_basis(plan, document_id=document_pk)
     except LegalDocument.DoesNotExist:
         raise Http404 from None
     messages.success(request, _("The legal basis has been removed from this plan."))
-    return redirect(reverse("plan-edit", args=[plan.pk]) + "#legal-bases")
+    return redirect(reverse("plans:plan-edit", args=[plan.pk]) + "#legal-bases")
 
 
 # -- status ------------------------------------------------------------------------------------------------
 
 
-def _expected_version(request: HttpRequest, plan: Plan) -> int:
+def _expected_version(request: AuthenticatedRequest, plan: Plan) -> int:
     version = access.id_param(request.POST.get("expected_version"))
     return version if version is not None else plan.version
 
 
 def _change_status(
-    request: HttpRequest, plan: Plan, action: Callable[..., Plan], success: str
+    request: AuthenticatedRequest, plan: Plan, action: Callable[..., Plan], success: str
 ) -> HttpResponse:
     """Run ``action`` unless someone changed the plan meanwhile (then say so and keep theirs)."""
     try:
@@ -332,11 +333,11 @@ def _change_status(
         _say(request, error)
     else:
         messages.success(request, success)
-    return redirect("plan-detail", pk=plan.pk)
+    return redirect("plans:plan-detail", pk=plan.pk)
 
 
 @require_POST
-def plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_issue(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = access.get_for(request.user, Plan, Action.APPROVE, pk=pk)
     return _change_status(
         request, plan, actions.issue_plan, _("The plan has been issued. Its tasks are now followed up.")
@@ -344,7 +345,7 @@ def plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = access.get_for(request.user, Plan, Action.APPROVE, pk=pk)
     return _change_status(request, plan, actions.close_plan, _("The plan has been closed."))
 
@@ -353,7 +354,7 @@ def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def plan_cascade(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_cascade(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Build the draft plan of a unit or an agency from an issued plan (or open the one already built)."""
     user = request.user
     plan = access.get_for(user, Plan.objects.select_related("org_unit", "issuing_agency"), pk=pk)
@@ -373,7 +374,7 @@ def plan_cascade(request: HttpRequest, pk: int) -> HttpResponse:
         child, created = cascade_rules.cascade(plan, unit, agency, user)
     except ValidationError as error:
         _say(request, error)
-        return redirect("plan-detail", pk=plan.pk)
+        return redirect("plans:plan-detail", pk=plan.pk)
     if created:
         messages.success(
             request,
@@ -382,14 +383,14 @@ def plan_cascade(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         messages.info(request, _("This draft was already created; here it is."))
-    return redirect("plan-detail", pk=child.pk)
+    return redirect("plans:plan-detail", pk=child.pk)
 
 
 # -- sections -----------------------------------------------------------------------------------------
 
 
 @refusing_issued_plans
-def section_create(request: HttpRequest, pk: int) -> HttpResponse:
+def section_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = _draft_for_change(request, pk)
     parent_id = access.id_param(request.GET.get("parent"))
     initial = {"parent": parent_id} if parent_id else {}
@@ -406,7 +407,7 @@ def section_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @refusing_issued_plans
-def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def section_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     section = _section_for_change(request, pk)
     plan = section.plan
     old_parent = section.parent_id
@@ -428,7 +429,7 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @refusing_issued_plans
-def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def section_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     section = _section_for_change(request, pk)
     plan = section.plan
     if section.children.exists():
@@ -463,7 +464,7 @@ def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @refusing_issued_plans
-def section_move(request: HttpRequest, pk: int) -> HttpResponse:
+def section_move(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     section = _section_for_change(request, pk)
     actions.move_section(section, direction=request.POST.get("direction", ""))
     return redirect(_anchor(section.plan, "section", section.pk))
@@ -472,7 +473,7 @@ def section_move(request: HttpRequest, pk: int) -> HttpResponse:
 # -- tasks -------------------------------------------------------------------------------------------------
 
 
-def _picker_context(request: HttpRequest, plan: Plan, form: TaskForm) -> dict:
+def _picker_context(request: AuthenticatedRequest, plan: Plan, form: TaskForm) -> dict:
     """What the lead and partner pickers start with: the chosen agencies, then those nearby."""
     user = request.user
     visible = access.filter_for(user, Agency.objects.select_related("org_unit"))
@@ -493,14 +494,14 @@ def _picker_context(request: HttpRequest, plan: Plan, form: TaskForm) -> dict:
 
 
 def _task_form_response(
-    request: HttpRequest, plan: Plan, form: TaskForm, task: Task | None, status: int = 200
+    request: AuthenticatedRequest, plan: Plan, form: TaskForm, task: Task | None, status: int = 200
 ) -> HttpResponse:
     context = {"form": form, "plan": plan, "task": task, **_picker_context(request, plan, form)}
     return render(request, "plans/plan_task_form.html", context, status=status)
 
 
 @refusing_issued_plans
-def task_create(request: HttpRequest, pk: int) -> HttpResponse:
+def task_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = _draft_for_change(request, pk)
     section_id = access.id_param(request.GET.get("section"))
     initial = {"section": section_id} if section_id else {}
@@ -518,7 +519,7 @@ def task_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @refusing_issued_plans
-def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def task_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     task = _task_for_change(request, pk)
     plan = task.plan
     form = TaskForm(request.POST or None, plan=plan, user=request.user, instance=task)
@@ -529,7 +530,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @refusing_issued_plans
-def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def task_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     task = _task_for_change(request, pk)
     plan = task.plan
     if request.method == "POST":
@@ -547,13 +548,13 @@ def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @refusing_issued_plans
-def task_move(request: HttpRequest, pk: int) -> HttpResponse:
+def task_move(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     task = _task_for_change(request, pk)
     actions.move_task(task, direction=request.POST.get("direction", ""))
     return redirect(_anchor(task.plan, "task", task.pk))
 
 
-def deadline_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def deadline_preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """How a typed deadline is understood (htmx, as the person types)."""
     plan = access.get_for(request.user, Plan, Action.CHANGE, pk=pk)
     text = request.GET.get("deadline_text", "")
@@ -581,7 +582,7 @@ def deadline_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/_plan_deadline_preview.html", context)
 
 
-def agency_options(request: HttpRequest, pk: int) -> HttpResponse:
+def agency_options(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The lead or partner picker, filtered as the person types; chosen agencies stay chosen."""
     user = request.user
     plan = access.get_for(user, Plan.objects.select_related("org_unit"), Action.CHANGE, pk=pk)

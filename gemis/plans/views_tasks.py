@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +28,7 @@ from gemis.core.versioning import ConflictError
 from gemis.orgs import access
 from gemis.orgs.access import Action
 from gemis.orgs.models import Membership, User
+from gemis.orgs.requests import AuthenticatedRequest
 from gemis.plans import exports, task_rules
 from gemis.plans import task_calendar as task_calendar
 from gemis.plans.models import OPEN_STATUSES, Attachment, PlanStatus, ProgressUpdate, Task, TaskStatus
@@ -91,7 +92,7 @@ def task_rows(tasks: Any, today: dt.date) -> list[TaskRow]:
     return rows
 
 
-def _filtered(request: HttpRequest, today: dt.date, *, use_status: bool = True):
+def _filtered(request: AuthenticatedRequest, today: dt.date, *, use_status: bool = True):
     return filtered_tasks(request.user, request.GET, today, use_status=use_status)
 
 
@@ -112,7 +113,7 @@ def _sort_links(form: TaskFilterForm) -> dict[str, dict[str, str]]:
 # --- the task table, board and calendar ----------------------------------------------------------------
 
 
-def task_list(request: HttpRequest) -> HttpResponse:
+def task_list(request: AuthenticatedRequest) -> HttpResponse:
     today = task_rules.today()
     form, tasks = _filtered(request, today)
     tasks = sort_tasks(tasks, form.sort_key, today).select_related("plan", "lead_agency")
@@ -156,7 +157,7 @@ def _board_columns(tasks: QuerySet[Task], today: dt.date, limit: int) -> dict[st
     return found
 
 
-def task_board(request: HttpRequest) -> HttpResponse:
+def task_board(request: AuthenticatedRequest) -> HttpResponse:
     today = task_rules.today()
     form, tasks = _filtered(request, today, use_status=False)
     limit = BOARD_COLUMN_LIMIT
@@ -174,7 +175,7 @@ def task_board(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/task_board.html", context)
 
 
-def task_calendar_view(request: HttpRequest) -> HttpResponse:
+def task_calendar_view(request: AuthenticatedRequest) -> HttpResponse:
     today = task_rules.today()
     form, tasks = _filtered(request, today)
     first = task_calendar.parse_month(request.GET.get("month"), today)
@@ -191,7 +192,7 @@ def task_calendar_view(request: HttpRequest) -> HttpResponse:
 # --- my tasks ------------------------------------------------------------------------------------------
 
 
-def my_tasks(request: HttpRequest) -> HttpResponse:
+def my_tasks(request: AuthenticatedRequest) -> HttpResponse:
     """The tasks of the person's agencies (led or shared), the ones needing attention first."""
     today = task_rules.today()
     agency_ids = list(Membership.objects.filter(user=request.user).values_list("agency_id", flat=True))
@@ -282,7 +283,7 @@ def _task_for(user: User, pk: int) -> Task:
     return access.get_for(user, queryset, pk=pk)
 
 
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def task_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     task = _task_for(request.user, pk)
     may_change = access.may(request.user, Action.CHANGE, task)
     # Progress is recorded on the tasks of issued plans only (plans/progress.py): no form elsewhere.
@@ -294,7 +295,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
         if not may_record:
             messages.error(request, NOT_ISSUED_MESSAGE)
-            return redirect("task-detail", pk=task.pk)
+            return redirect("plans:task-detail", pk=task.pk)
         form = ProgressForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
@@ -322,7 +323,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 status = 400
             else:
                 messages.success(request, _("Your progress update has been saved."))
-                return redirect("task-detail", pk=task.pk)
+                return redirect("plans:task-detail", pk=task.pk)
         else:
             status = 400
     elif may_record:
@@ -330,7 +331,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/task_detail.html", _detail_context(request, task, form), status=status)
 
 
-def _detail_context(request: HttpRequest, task: Task, form: ProgressForm | None) -> dict[str, Any]:
+def _detail_context(request: AuthenticatedRequest, task: Task, form: ProgressForm | None) -> dict[str, Any]:
     today = task_rules.today()
     user = request.user
     children = access.filter_for(
@@ -356,7 +357,7 @@ def _detail_context(request: HttpRequest, task: Task, form: ProgressForm | None)
     }
 
 
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     """Evidence files are never served as static files: only here, to the people the access rule names.
 
     Those are the task's unit and the units above, and its lead and partner agencies
@@ -373,7 +374,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 # --- exports -------------------------------------------------------------------------------------------
 
 
-def task_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def task_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
     """The task table with the same filters and order, as XLSX or CSV.
 
     CSV streams (the download starts at once, whatever the size). A workbook is
@@ -392,7 +393,7 @@ def task_export(request: HttpRequest, fmt: str) -> HttpResponse:
                 "today": today.isoformat(),
             },
         )
-        return redirect("job-detail", pk=job.pk)
+        return redirect("orgs:job-detail", pk=job.pk)
     rows = exports.task_rows(sort_tasks(tasks, form.sort_key, today), today)
     filename = exports.file_name(fmt, today)
     if fmt == "csv":

@@ -6,17 +6,18 @@ Thin views over :mod:`gemis.plans.trash`; the access rule decides there (404 out
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from gemis.orgs.requests import AuthenticatedRequest
 from gemis.plans import permissions, trash
 
 
-def trash_list(request: HttpRequest) -> HttpResponse:
+def trash_list(request: AuthenticatedRequest) -> HttpResponse:
     if not permissions.may_use_trash(request.user):
         raise Http404
     kind = request.GET.get("kind", "")
@@ -41,18 +42,18 @@ def _kind_label(kind: str) -> str:
 
 
 @require_POST
-def trash_restore(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def trash_restore(request: AuthenticatedRequest, kind: str, pk: int) -> HttpResponse:
     try:
         restored = trash.restore(kind, pk, user=request.user)
     except trash.RestoreRefused as refused:
         messages.error(request, " ".join(refused.messages))
-        return redirect("trash")
+        return redirect("plans:trash")
     messages.success(request, _restored_message(restored))
     if restored.kind == trash.Kind.PLAN:
-        return redirect("plan-detail", pk=restored.pk)
+        return redirect("plans:plan-detail", pk=restored.pk)
     if restored.kind == trash.Kind.TASK:
-        return redirect(reverse("task-detail", args=[restored.pk]))
-    return redirect("trash")
+        return redirect(reverse("plans:task-detail", args=[restored.pk]))
+    return redirect("plans:trash")
 
 
 def _restored_message(restored: trash.Restored) -> str:

@@ -231,7 +231,7 @@ def _redirect(response: Any) -> ResolverMatch | None:
 def hold_excel_upload(world: FuzzWorld, client: Client) -> str | None:
     """Upload a filled-in template with ``client`` (the token lives in its session); the preview token."""
     kwargs = grid_kwargs(world)
-    template = client.get(reverse("excel-template", kwargs=kwargs))
+    template = client.get(reverse("indicators:excel-template", kwargs=kwargs))
     if template.status_code != 200:
         return None
     book = load_workbook(io.BytesIO(template.content))
@@ -245,7 +245,8 @@ def hold_excel_upload(world: FuzzWorld, client: Client) -> str | None:
     buffer = io.BytesIO()
     book.save(buffer)
     response = client.post(
-        reverse("excel-upload", kwargs=kwargs), {"file": SimpleUploadedFile("bieu.xlsx", buffer.getvalue())}
+        reverse("indicators:excel-upload", kwargs=kwargs),
+        {"file": SimpleUploadedFile("bieu.xlsx", buffer.getvalue())},
     )
     match = _redirect(response)
     return match.kwargs["token"] if match and match.url_name == "excel-preview" else None
@@ -256,7 +257,8 @@ def hold_catalog_upload(client: Client) -> str | None:
     from gemis.indicators.tests import annex_samples
 
     response = client.post(
-        reverse("catalog-import"), {"file": SimpleUploadedFile("thong-tu.docx", annex_samples.sample_docx())}
+        reverse("indicators:catalog-import"),
+        {"file": SimpleUploadedFile("thong-tu.docx", annex_samples.sample_docx())},
     )
     match = _redirect(response)
     if match is None or match.url_name != "job-detail":

@@ -84,14 +84,14 @@ def test_the_main_pages_work_under_the_policy(page, live_world):
     )
 
     # The response really carries the policy the rest of the walk runs under.
-    response = page.goto(page.base_url + reverse("login"))
+    response = page.goto(page.base_url + reverse("orgs:login"))
     policy = response.header_value("content-security-policy")
     assert "script-src 'self'" in policy and "unsafe-eval" not in policy
     sign_in(page, world.district_a_coordinator.username)
     console.assert_clean("home")
 
     # The plan page; its print button prints (the browser's print is replaced: headless has none).
-    page.goto(page.base_url + reverse("plan-detail", args=[plan.pk]))
+    page.goto(page.base_url + reverse("plans:plan-detail", args=[plan.pk]))
     page.get_by_test_id("plan-document").wait_for()
     page.evaluate("window.print = function () { document.body.dataset.printed = '1'; }")
     page.locator("button[data-print]").click()
@@ -99,20 +99,21 @@ def test_the_main_pages_work_under_the_policy(page, live_world):
     console.assert_clean("plan page")
 
     # The task table, filtered through htmx.
-    page.goto(page.base_url + reverse("task-list"))
+    page.goto(page.base_url + reverse("plans:task-list"))
     with page.expect_response(lambda r: "/tasks/" in r.url and r.request.headers.get("hx-request") == "true"):
         page.locator("#filter-q").fill("Tháng hành động")
     page.get_by_text("Tổ chức Tháng hành động vì bình đẳng giới").first.wait_for()
     console.assert_clean("task list")
 
-    page.goto(page.base_url + reverse("task-calendar"))
+    page.goto(page.base_url + reverse("plans:task-calendar"))
     page.locator(".gemis-cal").wait_for()
     assert page.evaluate("getComputedStyle(document.querySelector('.gemis-cal')).tableLayout") == "fixed"
     console.assert_clean("task calendar")
 
     # The data-entry grid: a cell saved, its history opened and closed again.
     page.goto(
-        page.base_url + reverse("entry-grid", args=[form.dataset.code, world.commune_a.pk, form.open_period])
+        page.base_url
+        + reverse("indicators:entry-grid", args=[form.dataset.code, world.commune_a.pk, form.open_period])
     )
     box = page.get_by_test_id("cell-W.people-male").locator("input")
     box.fill("120")
@@ -131,11 +132,13 @@ def test_the_main_pages_work_under_the_policy(page, live_world):
     console.assert_clean("data-entry grid")
 
     # The dashboard and the indicator page draw their charts.
-    page.goto(page.base_url + reverse("indicator-dashboard") + f"?unit={world.district_a.pk}")
+    page.goto(page.base_url + reverse("indicators:indicator-dashboard") + f"?unit={world.district_a.pk}")
     page.locator('[data-chart="gender-gaps"][data-drawn="1"]').wait_for()
     page.locator('[data-chart="gender-gaps"] canvas').first.hover()  # a tooltip (inline style attributes)
     console.assert_clean("dashboard")
-    page.goto(page.base_url + reverse("indicator-detail", args=["LIT"]) + f"?unit={world.district_a.pk}")
+    page.goto(
+        page.base_url + reverse("indicators:indicator-detail", args=["LIT"]) + f"?unit={world.district_a.pk}"
+    )
     page.locator('[data-chart="series"][data-drawn="1"]').wait_for()
     page.locator('[data-chart="breakdown"][data-drawn="1"]').wait_for()
     screenshot(page, "csp-indicator-page")
@@ -154,7 +157,7 @@ def test_the_main_pages_work_under_the_policy(page, live_world):
     console.assert_clean("indicator page")
 
     # A deletion asks first (data-confirm): declined, nothing happens; accepted, it is deleted.
-    page.goto(page.base_url + reverse("indicator-edit", args=["911-01"]))
+    page.goto(page.base_url + reverse("indicators:indicator-edit", args=["911-01"]))
     page.once("dialog", lambda dialog: dialog.dismiss())
     page.get_by_test_id("local-indicator-delete").locator("button[type=submit]").click()
     page.wait_for_timeout(300)
@@ -173,7 +176,7 @@ def test_the_main_pages_work_under_the_policy(page, live_world):
     console.assert_clean("local indicator")
 
     # Calendar subscriptions: a click on the address selects all of it.
-    page.goto(page.base_url + reverse("calendar-feeds"))
+    page.goto(page.base_url + reverse("plans:calendar-feeds"))
     page.locator("main form button.btn-primary[type=submit]").click()
     page.get_by_test_id("feed-url").first.click()
     selected = "(e => e.value.length > 0 && e.selectionEnd - e.selectionStart === e.value.length)"

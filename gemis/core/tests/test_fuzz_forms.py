@@ -117,18 +117,21 @@ class Route:
     route: str
     callback: Callable
     params: list[str]
+    view_name: str = ""  # the name to reverse: with the app's namespace
 
 
-def routes(patterns: list | None = None, prefix: str = "") -> Iterator[Route]:
+def routes(patterns: list | None = None, prefix: str = "", namespace: str = "") -> Iterator[Route]:
     """Every named URL pattern with its full route and the names of its path converters."""
     if patterns is None:
         patterns = get_resolver().url_patterns
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            yield from routes(pattern.url_patterns, prefix + str(pattern.pattern))
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from routes(pattern.url_patterns, prefix + str(pattern.pattern), inner)
         elif isinstance(pattern, URLPattern) and pattern.name:
             route = prefix + str(pattern.pattern)
-            yield Route(pattern.name, route, pattern.callback, re.findall(r"<(?:\w+:)?(\w+)>", route))
+            params = re.findall(r"<(?:\w+:)?(\w+)>", route)
+            yield Route(pattern.name, route, pattern.callback, params, namespace + pattern.name)
 
 
 def accepts_post(callback: Callable) -> bool:
@@ -676,7 +679,7 @@ def discover(
                 unfillable.append(f"{route.name} ({route.route})")
                 break
             for kwargs in kwargs_list:
-                path = reverse(route.name, kwargs=kwargs)
+                path = reverse(route.view_name, kwargs=kwargs)
                 query = GET_QUERY.get(route.name)
                 url = path + ("?" + urlencode(query(world)) if query else "")
                 with rolled_back():
@@ -752,7 +755,10 @@ def test_every_form_survives_fuzzing(settings, tmp_path):
         kwargs = fill(route, world, next(iter(clients.values())))
         assert kwargs, f"NOT_DISCOVERED {name}: no object to post to"
         forms[name] = FoundForm(
-            name, reverse(name, kwargs=kwargs[0]), {n: FormField(n, "text") for n in field_names}, set(users)
+            name,
+            reverse(route.view_name, kwargs=kwargs[0]),
+            {n: FormField(n, "text") for n in field_names},
+            set(users),
         )
     post_names = {
         r.name

@@ -70,7 +70,7 @@ def assert_not_stored(response) -> None:
 
 def test_signed_in_page_is_not_stored_and_has_the_policies(client, world):
     client.force_login(world.province_coordinator)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("orgs:home"))
     assert response.status_code == 200
     assert_not_stored(response)
     assert_strict_csp(response)
@@ -79,7 +79,7 @@ def test_signed_in_page_is_not_stored_and_has_the_policies(client, world):
 
 def test_htmx_partial_of_a_signed_in_person_is_not_stored(client, world):
     client.force_login(world.province_coordinator)
-    response = client.get(reverse("task-list"), headers={"HX-Request": "true"})
+    response = client.get(reverse("plans:task-list"), headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert_not_stored(response)
 
@@ -89,7 +89,7 @@ def test_exports_are_not_stored(client, world, fmt):
     plan = make_plan(world.province, world.province_agency, status=PlanStatus.ISSUED)
     make_task(plan, "Tổ chức Tháng hành động vì bình đẳng giới", lead=world.province_agency)
     client.force_login(world.province_coordinator)
-    response = client.get(reverse("task-export", args=[fmt]))
+    response = client.get(reverse("plans:task-export", args=[fmt]))
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     assert_not_stored(response)
@@ -103,7 +103,7 @@ def test_evidence_download_keeps_its_own_no_store(client, world, settings, tmp_p
     upload = SimpleUploadedFile("Biên bản.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n")
     update = record_progress(task, world.district_a_focal, note="Có biên bản", progress=30, files=[upload])
     client.force_login(world.district_a_focal)
-    response = client.get(reverse("attachment-download", args=[update.attachments.get().pk]))
+    response = client.get(reverse("plans:attachment-download", args=[update.attachments.get().pk]))
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
 
@@ -111,14 +111,14 @@ def test_evidence_download_keeps_its_own_no_store(client, world, settings, tmp_p
 def test_calendar_feed_is_private_although_it_has_no_session(client, world):
     """The feed's secret address is its credential: what it returns is as private as a page."""
     feed = CalendarFeed.objects.create(user=world.district_a_focal)
-    response = client.get(reverse("calendar-feed", args=[feed.token]))
+    response = client.get(reverse("plans:calendar-feed", args=[feed.token]))
     assert response.status_code == 200
     assert_not_stored(response)
     assert "max-age=900" not in response["Cache-Control"]
 
 
 def test_login_page_has_the_policies(client):
-    response = client.get(reverse("login"))
+    response = client.get(reverse("orgs:login"))
     assert response.status_code == 200
     assert_strict_csp(response)
     assert_permissions_policy(response)
@@ -128,7 +128,7 @@ def test_login_page_has_the_policies(client):
 
 
 def test_anonymous_redirect_is_left_alone(client):
-    response = client.get(reverse("home"))
+    response = client.get(reverse("orgs:home"))
     assert response.status_code == 302
     assert "no-store" not in cache_directives(response)
     assert_strict_csp(response)
@@ -143,7 +143,7 @@ def test_not_found_for_a_signed_in_person_is_not_stored(client, world):
 
 def test_htmx_is_told_not_to_eval(client, world):
     client.force_login(world.province_coordinator)
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("orgs:home")).content.decode()
     config = re.search(r"<meta name=\"htmx-config\" content='([^']*)'>", page)
     assert config is not None
     assert json.loads(config.group(1)) == {

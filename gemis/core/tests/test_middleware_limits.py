@@ -48,7 +48,7 @@ def _post_51_mb(client, url: str, **headers):
 def test_a_51_mb_upload_is_refused_before_its_body_is_read(client, world, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(world.province_coordinator)
-    response, body = _post_51_mb(client, reverse("import-start"))
+    response, body = _post_51_mb(client, reverse("documents:import-start"))
     assert response.status_code == 413
     assert body.bytes_read == 0
     html = response.content.decode()
@@ -58,7 +58,7 @@ def test_a_51_mb_upload_is_refused_before_its_body_is_read(client, world, tmp_pa
 
 def test_htmx_gets_a_fragment(client, world):
     client.force_login(world.province_coordinator)
-    response, body = _post_51_mb(client, reverse("import-start"), HTTP_HX_REQUEST="true")
+    response, body = _post_51_mb(client, reverse("documents:import-start"), HTTP_HX_REQUEST="true")
     assert response.status_code == 413 and body.bytes_read == 0
     assert "<html" not in response.content.decode() and 'role="alert"' in response.content.decode()
 
@@ -66,7 +66,7 @@ def test_htmx_gets_a_fragment(client, world):
 def test_the_limit_is_a_setting(client, world, settings):
     settings.GEMIS_MAX_UPLOAD_MB = 60
     client.force_login(world.province_coordinator)
-    response, _ = _post_51_mb(client, reverse("import-start"))
+    response, _ = _post_51_mb(client, reverse("documents:import-start"))
     assert response.status_code != 413
 
 
@@ -74,7 +74,7 @@ def test_an_upload_under_the_limit_goes_through(client, world, settings, tmp_pat
     settings.MEDIA_ROOT = tmp_path
     client.force_login(world.province_coordinator)
     upload = SimpleUploadedFile("kh.txt", "Kế hoạch".encode())
-    response = client.post(reverse("import-start"), {"unit": world.province.pk, "file": upload})
+    response = client.post(reverse("documents:import-start"), {"unit": world.province.pk, "file": upload})
     assert response.status_code != 413
 
 

@@ -26,13 +26,13 @@ def test_upload_review_correct_and_accept(page, live_world, settings, tmp_path):
     ]:
         make_agency(world.province, name, short)
 
-    page.goto(page.base_url + reverse("login"))
+    page.goto(page.base_url + reverse("orgs:login"))
     page.locator("input[name=username]").fill(world.province_coordinator.username)
     page.locator("input[name=password]").fill("Mat-khau-2026!")
     page.locator("form button[type=submit]").click()
     page.wait_for_url(page.base_url + "/")
 
-    page.goto(page.base_url + reverse("plan-list"))
+    page.goto(page.base_url + reverse("plans:plan-list"))
     page.get_by_test_id("plan-import").click()
     page.locator("#id_unit").select_option(str(world.province.pk))
     page.locator("#id_file").set_input_files(str(ACTION_MONTH))

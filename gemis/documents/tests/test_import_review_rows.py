@@ -42,7 +42,7 @@ def imported(settings, tmp_path):
 
 def test_a_row_count_beyond_the_proposal_is_refused_without_building_the_rows(client, imported):
     client.force_login(imported.uploaded_by)
-    url = reverse("import-review", args=[imported.pk])
+    url = reverse("documents:import-review", args=[imported.pk])
     proposed = len(client.get(url).context["tasks"].forms)
     started = time.monotonic()
     response = client.post(url, {"task-TOTAL_FORMS": "99999999999999999999", "task-INITIAL_FORMS": "0"})

@@ -29,7 +29,9 @@ def _media(settings, tmp_path):
 
 
 def upload(client, unit, name: str, content: bytes):
-    return client.post(reverse("import-start"), {"unit": unit.pk, "file": SimpleUploadedFile(name, content)})
+    return client.post(
+        reverse("documents:import-start"), {"unit": unit.pk, "file": SimpleUploadedFile(name, content)}
+    )
 
 
 def review_data(context: dict[str, Any], **changes: Any) -> dict[str, Any]:
@@ -64,7 +66,7 @@ def test_upload_reads_and_shows_the_review(client, world, agencies):  # noqa: F8
     response = upload(client, world.province, "Kế hoạch tháng hành động.txt", ACTION_MONTH.read_bytes())
     imported = ImportedDocument.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse(
-        "import-review", args=[imported.pk]
+        "documents:import-review", args=[imported.pk]
     )
     assert imported.status == ImportStatus.READY and imported.original_name == "Kế hoạch tháng hành động.txt"
     assert imported.file.name.startswith("imports/") and "tháng" not in imported.file.name
@@ -80,29 +82,31 @@ def test_correct_a_lead_agency_and_accept(client, world, agencies):  # noqa: F81
     client.force_login(world.province_coordinator)
     upload(client, world.province, "kh.txt", ACTION_MONTH.read_bytes())
     imported = ImportedDocument.objects.get()
-    page = client.get(reverse("import-review", args=[imported.pk]))
+    page = client.get(reverse("documents:import-review", args=[imported.pk]))
     data = review_data(page.context, **{"task-3-lead": str(agencies["noi_vu"].pk)})
     data.pop("task-2-include")  # leave the third task out
-    response = client.post(reverse("import-review", args=[imported.pk]), data)
+    response = client.post(reverse("documents:import-review", args=[imported.pk]), data)
     plan = Plan.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("plan-detail", args=[plan.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "plans:plan-detail", args=[plan.pk]
+    )
     assert plan.tasks.count() == 8 and plan.source_document == imported
     fourth = plan.tasks.get(text__startswith="Đưa tin, bài")
     assert fourth.lead_agency == agencies["noi_vu"]
     # A second submission (double click, back button) creates nothing more.
-    again = client.post(reverse("import-review", args=[imported.pk]), data)
-    assert again.status_code == 302 and again["Location"] == reverse("plan-detail", args=[plan.pk])
+    again = client.post(reverse("documents:import-review", args=[imported.pk]), data)
+    assert again.status_code == 302 and again["Location"] == reverse("plans:plan-detail", args=[plan.pk])
     assert Plan.objects.count() == 1
-    assert client.get(reverse("import-review", args=[imported.pk])).status_code == 302
+    assert client.get(reverse("documents:import-review", args=[imported.pk])).status_code == 302
 
 
 def test_an_agency_outside_the_choices_is_refused(client, world, agencies):  # noqa: F811
     client.force_login(world.province_coordinator)
     upload(client, world.province, "kh.txt", ACTION_MONTH.read_bytes())
     imported = ImportedDocument.objects.get()
-    page = client.get(reverse("import-review", args=[imported.pk]))
+    page = client.get(reverse("documents:import-review", args=[imported.pk]))
     data = review_data(page.context, **{"task-0-lead": str(world.other_agency.pk)})
-    response = client.post(reverse("import-review", args=[imported.pk]), data)
+    response = client.post(reverse("documents:import-review", args=[imported.pk]), data)
     assert response.status_code == 400 and not Plan.objects.exists()
     assert (
         "Nothing was saved" in response.content.decode() or "Chưa có gì được lưu" in response.content.decode()
@@ -112,10 +116,13 @@ def test_an_agency_outside_the_choices_is_refused(client, world, agencies):  # n
 def test_pasted_text_works_too(client, world, agencies):  # noqa: F811
     client.force_login(world.province_coordinator)
     response = client.post(
-        reverse("import-start"), {"unit": world.province.pk, "text": ACTION_MONTH.read_text("utf-8")}
+        reverse("documents:import-start"),
+        {"unit": world.province.pk, "text": ACTION_MONTH.read_text("utf-8")},
     )
     imported = ImportedDocument.objects.get()
-    assert response["Location"] == reverse("import-review", args=[imported.pk]) and not imported.file
+    assert (
+        response["Location"] == reverse("documents:import-review", args=[imported.pk]) and not imported.file
+    )
 
 
 def _zip_bomb() -> bytes:
@@ -162,7 +169,7 @@ def test_a_file_over_the_limit_is_refused_naming_the_limit(client, world, monkey
 
 def test_nothing_given_is_explained(client, world):
     client.force_login(world.province_coordinator)
-    response = client.post(reverse("import-start"), {"unit": world.province.pk})
+    response = client.post(reverse("documents:import-start"), {"unit": world.province.pk})
     assert response.status_code == 400 and response.context["form"].non_field_errors()
 
 
@@ -171,9 +178,11 @@ def test_with_the_queue_the_upload_goes_to_the_progress_page(client, world, sett
     client.force_login(world.province_coordinator)
     response = upload(client, world.province, "kh.txt", ACTION_MONTH.read_bytes())
     job = BackgroundJob.objects.get()
-    assert job.status == JobStatus.QUEUED and response["Location"] == reverse("job-detail", args=[job.pk])
+    assert job.status == JobStatus.QUEUED and response["Location"] == reverse(
+        "orgs:job-detail", args=[job.pk]
+    )
     imported = ImportedDocument.objects.get()
-    page = client.get(reverse("import-review", args=[imported.pk]))
+    page = client.get(reverse("documents:import-review", args=[imported.pk]))
     assert page.status_code == 409  # still being read: says so instead of an empty review
 
 
@@ -191,30 +200,30 @@ def imported(client, world, agencies):  # noqa: F811
 @pytest.mark.parametrize("who", ["other_coordinator", "district_a_coordinator", "district_a_focal", "nobody"])
 def test_other_units_get_nothing(client, world, imported, who):
     client.force_login(getattr(world, who))
-    assert client.get(reverse("import-review", args=[imported.pk])).status_code == 404
-    assert client.post(reverse("import-review", args=[imported.pk]), {}).status_code == 404
-    assert client.get(reverse("import-file", args=[imported.pk])).status_code == 404
+    assert client.get(reverse("documents:import-review", args=[imported.pk])).status_code == 404
+    assert client.post(reverse("documents:import-review", args=[imported.pk]), {}).status_code == 404
+    assert client.get(reverse("documents:import-file", args=[imported.pk])).status_code == 404
     assert not Plan.objects.exists()
 
 
 def test_a_viewer_of_the_unit_may_read_the_file_but_not_accept(client, world, imported):
     viewer = make_user("xem.tinh", world.province_agency, Role.VIEWER)
     client.force_login(viewer)
-    assert client.get(reverse("import-file", args=[imported.pk])).status_code == 200
-    assert client.get(reverse("import-review", args=[imported.pk])).status_code == 404
+    assert client.get(reverse("documents:import-file", args=[imported.pk])).status_code == 200
+    assert client.get(reverse("documents:import-review", args=[imported.pk])).status_code == 404
 
 
 def test_a_leader_reviews_the_units_import(client, world, imported):
     """Decision of issue 10: leaders write their unit's plans, imported ones included."""
     client.force_login(world.province_leader)
-    assert client.get(reverse("import-review", args=[imported.pk])).status_code == 200
+    assert client.get(reverse("documents:import-review", args=[imported.pk])).status_code == 200
 
 
 def test_people_who_may_not_write_plans_get_no_upload_page(client, world):
     client.force_login(world.district_a_focal)
-    assert client.get(reverse("import-start")).status_code == 404
+    assert client.get(reverse("documents:import-start")).status_code == 404
     client.force_login(world.nobody)
-    assert client.get(reverse("import-start")).status_code == 404
+    assert client.get(reverse("documents:import-start")).status_code == 404
 
 
 def test_one_cannot_import_for_another_unit(client, world):
@@ -225,20 +234,20 @@ def test_one_cannot_import_for_another_unit(client, world):
 
 
 def test_signed_out_goes_to_login(client):
-    response = client.get(reverse("import-start"))
-    assert response.status_code == 302 and reverse("login") in response["Location"]
+    response = client.get(reverse("documents:import-start"))
+    assert response.status_code == 302 and reverse("orgs:login") in response["Location"]
 
 
 def test_the_plan_page_links_the_original_document(client, world, agencies):  # noqa: F811
     client.force_login(world.province_coordinator)
     upload(client, world.province, "Kế hoạch 2150.txt", ACTION_MONTH.read_bytes())
     imported = ImportedDocument.objects.get()
-    page = client.get(reverse("import-review", args=[imported.pk]))
-    client.post(reverse("import-review", args=[imported.pk]), review_data(page.context))
+    page = client.get(reverse("documents:import-review", args=[imported.pk]))
+    client.post(reverse("documents:import-review", args=[imported.pk]), review_data(page.context))
     plan = Plan.objects.get()
-    html = client.get(reverse("plan-detail", args=[plan.pk])).content.decode()
-    assert reverse("import-file", args=[imported.pk]) in html and "Kế hoạch 2150.txt" in html
-    download = client.get(reverse("import-file", args=[imported.pk]))
+    html = client.get(reverse("plans:plan-detail", args=[plan.pk])).content.decode()
+    assert reverse("documents:import-file", args=[imported.pk]) in html and "Kế hoạch 2150.txt" in html
+    download = client.get(reverse("documents:import-file", args=[imported.pk]))
     assert b"".join(download.streaming_content) == ACTION_MONTH.read_bytes()
 
 
@@ -250,7 +259,7 @@ def test_file_names_are_kept_without_direction_overrides(client, world, agencies
     upload(client, world.province, "Kế\u200b hoạch\u202e.txt", ACTION_MONTH.read_bytes())
     imported = ImportedDocument.objects.get()
     assert imported.original_name == "Kế hoạch.txt"
-    response = client.get(reverse("import-file", args=[imported.pk]))
+    response = client.get(reverse("documents:import-file", args=[imported.pk]))
     assert "\u202e" not in response["Content-Disposition"]
 
 
@@ -266,7 +275,10 @@ def former_province(world):
 
 def test_no_import_for_a_former_unit(client, world, former_province, agencies):  # noqa: F811
     client.force_login(world.province_coordinator)
-    assert former_province not in client.get(reverse("import-start")).context["form"].fields["unit"].queryset
+    assert (
+        former_province
+        not in client.get(reverse("documents:import-start")).context["form"].fields["unit"].queryset
+    )
     response = upload(client, former_province, "kh.txt", ACTION_MONTH.read_bytes())
     assert response.status_code == 400 and "unit" in response.context["form"].errors
     assert not ImportedDocument.objects.exists()
@@ -282,11 +294,11 @@ def test_a_former_units_import_is_read_only(client, world, imported, former_prov
         result=imported.result,
     )
     client.force_login(world.province_coordinator)
-    page = client.get(reverse("import-review", args=[imported.pk]))
-    response = client.get(reverse("import-review", args=[old.pk]))
-    assert response.status_code == 302 and response["Location"] == reverse("import-start")
+    page = client.get(reverse("documents:import-review", args=[imported.pk]))
+    response = client.get(reverse("documents:import-review", args=[old.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("documents:import-start")
     assert any(former_province.name in str(m) for m in response.wsgi_request._messages)
-    response = client.post(reverse("import-review", args=[old.pk]), review_data(page.context))
+    response = client.post(reverse("documents:import-review", args=[old.pk]), review_data(page.context))
     assert response.status_code == 302 and not Plan.objects.exists()
     old.refresh_from_db()
     assert old.plan_id is None and old.status == ImportStatus.READY
@@ -297,25 +309,25 @@ def test_a_too_long_imported_task_is_said_at_review_and_never_cut(client, world,
     imported.result["tasks"][0]["full_text"] = long_text
     imported.save()
     client.force_login(world.province_coordinator)
-    page = client.get(reverse("import-review", args=[imported.pk]))
+    page = client.get(reverse("documents:import-review", args=[imported.pk]))
     assert page.status_code == 200 and len(page.context["too_long"]) == 1
     assert 'data-testid="review-too-long"' in page.content.decode()
-    response = client.post(reverse("import-review", args=[imported.pk]), review_data(page.context))
+    response = client.post(reverse("documents:import-review", args=[imported.pk]), review_data(page.context))
     assert response.status_code == 400 and "10.000" in response.context["tasks"].forms[0].errors["text"][0]
     assert not Plan.objects.exists()
     # Left out of the plan, it no longer stops the rest.
     data = review_data(page.context)
     del data["task-0-include"]
-    assert client.post(reverse("import-review", args=[imported.pk]), data).status_code == 302
+    assert client.post(reverse("documents:import-review", args=[imported.pk]), data).status_code == 302
     plan = Plan.objects.get()
     assert not plan.tasks.filter(text__startswith="Tuyên truyền về bình đẳng giới. Tuyên").exists()
 
 
 def test_a_too_long_imported_subject_is_refused_at_review(client, world, imported):
     client.force_login(world.province_coordinator)
-    page = client.get(reverse("import-review", args=[imported.pk]))
+    page = client.get(reverse("documents:import-review", args=[imported.pk]))
     data = review_data(page.context, **{"plan-subject": "x" * 1_001})
-    response = client.post(reverse("import-review", args=[imported.pk]), data)
+    response = client.post(reverse("documents:import-review", args=[imported.pk]), data)
     assert response.status_code == 400 and "subject" in response.context["plan_form"].errors
     assert not Plan.objects.exists()
 

@@ -8,9 +8,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from gemis.core import bench as shared
+from gemis.core.management.commands.bench import discover
 from gemis.indicators import bench
-from gemis.plans import bench as shared
-from gemis.plans.management.commands.bench import discover
 
 
 @pytest.fixture

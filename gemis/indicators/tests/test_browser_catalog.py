@@ -23,7 +23,7 @@ def test_catalog_loaded_from_the_circular(page, live_world, tmp_path, settings):
 
     sign_in(page, admin.username)
 
-    page.goto(page.base_url + reverse("catalog-list"))
+    page.goto(page.base_url + reverse("indicators:catalog-list"))
     assert "1 trên 78 chỉ tiêu" in page.get_by_test_id("catalog-incomplete").inner_text()
     screenshot(page, "catalog-list-incomplete")
     page.get_by_test_id("catalog-import-link").click()
@@ -60,7 +60,7 @@ def test_a_coordinator_defines_a_local_indicator_and_its_target(page, live_world
     world = live_world
     sign_in(page, world.province_coordinator.username)
 
-    page.goto(page.base_url + reverse("catalog-list"))
+    page.goto(page.base_url + reverse("indicators:catalog-list"))
     page.get_by_test_id("indicator-new").click()
     form = page.get_by_test_id("local-indicator-form")
     assert form.locator("#id_code").input_value() == "91-01"

@@ -37,7 +37,7 @@ def test_keyboard_entry_shows_on_the_dashboard(page, live_world):
     sign_in(page, world.district_a_coordinator.username)
 
     # Before: the province's latest year is 2025 (men 92 %, women 82 %).
-    page.goto(page.base_url + reverse("indicator-dashboard") + f"?unit={world.district_a.pk}")
+    page.goto(page.base_url + reverse("indicators:indicator-dashboard") + f"?unit={world.district_a.pk}")
     gaps = page.get_by_test_id("gender-gaps").locator('tr[data-indicator="LIT"]')
     assert "2025" in gaps.inner_text() and "92,0" in gaps.inner_text()
 
@@ -88,14 +88,16 @@ def test_keyboard_entry_shows_on_the_dashboard(page, live_world):
     screenshot(page, "indicators-entry-grid")
 
     # After: the dashboard's latest year is this one, with the figures just typed.
-    page.goto(page.base_url + reverse("indicator-dashboard") + f"?unit={world.district_a.pk}")
+    page.goto(page.base_url + reverse("indicators:indicator-dashboard") + f"?unit={world.district_a.pk}")
     gaps = page.get_by_test_id("gender-gaps").locator('tr[data-indicator="LIT"]')
     assert year in gaps.inner_text() and "80,0" in gaps.inner_text() and "70,0" in gaps.inner_text()
     page.locator('[data-chart="gender-gaps"][data-drawn="1"]').wait_for()
     screenshot(page, "indicators-dashboard")
 
     # The indicator page of the district: the series ends with this year, the commune's bar below.
-    page.goto(page.base_url + reverse("indicator-detail", args=["LIT"]) + f"?unit={world.district_a.pk}")
+    page.goto(
+        page.base_url + reverse("indicators:indicator-detail", args=["LIT"]) + f"?unit={world.district_a.pk}"
+    )
     page.locator('[data-chart="series"][data-drawn="1"]').wait_for()
     page.locator('[data-chart="breakdown"][data-drawn="1"]').wait_for()
     assert page.get_by_test_id("forecast-method").is_visible()
@@ -124,7 +126,9 @@ def test_excel_template_round_trip_in_the_browser(page, live_world, tmp_path, se
     form = make_form()
     year = form.open_period
     sign_in(page, world.district_a_coordinator.username)
-    page.goto(page.base_url + reverse("entry-grid", args=[form.dataset.code, world.district_a.pk, year]))
+    page.goto(
+        page.base_url + reverse("indicators:entry-grid", args=[form.dataset.code, world.district_a.pk, year])
+    )
     with page.expect_download() as download:
         page.get_by_test_id("template-download").click()
     path = tmp_path / download.value.suggested_filename
@@ -166,7 +170,9 @@ def test_a_cells_history_and_note(page, live_world):
     world = live_world
     form = make_form()
     sign_in(page, world.district_a_coordinator.username)
-    grid_path = reverse("entry-grid", args=[form.dataset.code, world.commune_a.pk, form.open_period])
+    grid_path = reverse(
+        "indicators:entry-grid", args=[form.dataset.code, world.commune_a.pk, form.open_period]
+    )
     page.goto(page.base_url + grid_path)
     box = cell(page, "W.people", "male").locator("input")
     box.fill("120")
@@ -193,7 +199,10 @@ def test_a_tenfold_jump_is_saved_only_once_confirmed(page, live_world):
     year = timezone.localdate().year
     put_sexes(form.people, world.commune_a, str(year - 1), male=120, female=110)
     sign_in(page, world.district_a_coordinator.username)
-    page.goto(page.base_url + reverse("entry-grid", args=[form.dataset.code, world.commune_a.pk, str(year)]))
+    page.goto(
+        page.base_url
+        + reverse("indicators:entry-grid", args=[form.dataset.code, world.commune_a.pk, str(year)])
+    )
     cell(page, "W.people", "male").locator("input").click()
     page.keyboard.type("1.201")  # more than ten times last year's 120
     page.keyboard.press("Tab")

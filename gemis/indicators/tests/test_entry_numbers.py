@@ -49,7 +49,7 @@ def form(place):
 
 def post_cell(client, form, unit, value, version=0, element="W.households", cell="default", **extra):
     return client.post(
-        reverse("entry-cell", args=[form.dataset.code, unit.pk, form.open_period]),
+        reverse("indicators:entry-cell", args=[form.dataset.code, unit.pk, form.open_period]),
         {"element": element, "cell": cell, "value": value, "version": version, **extra},
     )
 
@@ -73,7 +73,9 @@ def test_a_huge_number_is_refused_and_no_total_changes(client, form, place):
     assert not DataValue.objects.filter(org_unit=commune).exists()
     assert total(form, province) == 100
     assert all(math.isfinite(v) for v in ValueRollup.objects.values_list("value", flat=True))
-    grid = client.get(reverse("entry-grid", args=[form.dataset.code, commune.pk, form.open_period]))
+    grid = client.get(
+        reverse("indicators:entry-grid", args=[form.dataset.code, commune.pk, form.open_period])
+    )
     assert grid.status_code == 200
 
 
@@ -149,7 +151,9 @@ def test_a_grid_with_a_damaged_value_still_opens(client, form, place):
     _province, commune, _other, coordinator = place
     plant(put(form.households, commune, form.open_period, 7), math.inf)
     client.force_login(coordinator)
-    response = client.get(reverse("entry-grid", args=[form.dataset.code, commune.pk, form.open_period]))
+    response = client.get(
+        reverse("indicators:entry-grid", args=[form.dataset.code, commune.pk, form.open_period])
+    )
     assert response.status_code == 200 and "∞" in response.content.decode()
 
 
@@ -177,7 +181,9 @@ def test_english_page_reads_english_numbers_and_refuses_ambiguous_ones(client, f
     assert response.status_code == 200 and 'value="1,950"' in response.content.decode()
     assert DataValue.objects.get().value == 1950
     client.cookies["gemis_language"] = "vi"
-    grid = client.get(reverse("entry-grid", args=[form.dataset.code, commune.pk, form.open_period]))
+    grid = client.get(
+        reverse("indicators:entry-grid", args=[form.dataset.code, commune.pk, form.open_period])
+    )
     assert 'value="1.950"' in grid.content.decode()  # shown back in the page's format
 
 
@@ -226,7 +232,7 @@ def test_an_upload_with_a_huge_number_flags_the_line(client, form, place, settin
     _province, commune, _other, coordinator = place
     client.force_login(coordinator)
     args = [form.dataset.code, commune.pk, form.open_period]
-    book = load_workbook(io.BytesIO(client.get(reverse("excel-template", args=args)).content))
+    book = load_workbook(io.BytesIO(client.get(reverse("indicators:excel-template", args=args)).content))
     sheet = book.worksheets[0]
     columns = {sheet.cell(excel.CODE_ROW, c).value: c for c in range(1, sheet.max_column + 1)}
     row = next(
@@ -236,7 +242,8 @@ def test_an_upload_with_a_huge_number_flags_the_line(client, form, place, settin
     buffer = io.BytesIO()
     book.save(buffer)
     response = client.post(
-        reverse("excel-upload", args=args), {"file": SimpleUploadedFile("bieu.xlsx", buffer.getvalue())}
+        reverse("indicators:excel-upload", args=args),
+        {"file": SimpleUploadedFile("bieu.xlsx", buffer.getvalue())},
     )
     assert response.status_code == 302
     preview = client.get(response["Location"])
@@ -284,7 +291,7 @@ def test_nul_characters_in_a_cell_post_are_refused_not_a_500(client, form, place
     args = [form.dataset.code, commune.pk, form.open_period]
     response = post_cell(client, form, commune, "x\x00y", element="x\x00y", cell="x\x00y", version="x\x00y")
     assert response.status_code == 400
-    detail = reverse("entry-cell-detail", args=args)
+    detail = reverse("indicators:entry-cell-detail", args=args)
     assert client.post(detail, {"element": "x\x00y", "cell": "x\x00y", "comment": "x"}).status_code == 404
     assert post_cell(client, form, commune, "5").status_code == 200
     response = client.post(detail, {"element": "W.households", "cell": "default", "comment": "ước\x00 tính"})

@@ -95,7 +95,7 @@ def test_many_first_saves_of_one_empty_cell(place):
 
 def test_two_people_saving_an_empty_cell_one_gets_the_conflict(place):
     _province, commune, people, form = place
-    url = reverse("entry-cell", args=[form.dataset.code, commune.pk, form.open_period])
+    url = reverse("indicators:entry-cell", args=[form.dataset.code, commune.pk, form.open_period])
 
     def post(i: int):
         client = Client()

@@ -40,7 +40,7 @@ def former(world):
 
 def post_cell(client, form, unit, period, value, version=0):
     return client.post(
-        reverse("entry-cell", args=[form.dataset.code, unit.pk, period]),
+        reverse("indicators:entry-cell", args=[form.dataset.code, unit.pk, period]),
         {"element": "W.people", "cell": "female", "value": value, "version": version},
     )
 
@@ -92,7 +92,7 @@ def test_the_excel_upload_refuses_a_former_units_later_periods(client, form, wor
     district, _ = former
     client.force_login(world.province_coordinator)
     args = [form.dataset.code, district.pk, "2025"]
-    book = load_workbook(io.BytesIO(client.get(reverse("excel-template", args=args)).content))
+    book = load_workbook(io.BytesIO(client.get(reverse("indicators:excel-template", args=args)).content))
     sheet = book.worksheets[0]
     codes = {sheet.cell(excel.CODE_ROW, c).value: c for c in range(1, sheet.max_column + 1)}
     for row in range(excel.FIRST_ROW, sheet.max_row + 1):
@@ -101,7 +101,8 @@ def test_the_excel_upload_refuses_a_former_units_later_periods(client, form, wor
     buffer = io.BytesIO()
     book.save(buffer)
     response = client.post(
-        reverse("excel-upload", args=args), {"file": SimpleUploadedFile("bieu.xlsx", buffer.getvalue())}
+        reverse("indicators:excel-upload", args=args),
+        {"file": SimpleUploadedFile("bieu.xlsx", buffer.getvalue())},
     )
     report = client.get(response["Location"]).context["report"]
     messages = [message for _row, _column, message in report.errors]

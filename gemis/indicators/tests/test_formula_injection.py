@@ -50,7 +50,7 @@ def hostile(world):
 
 
 def download(client, page: str, fmt: str, query: str):
-    response = client.get(reverse("chart-data", args=[page, fmt]) + query)
+    response = client.get(reverse("indicators:chart-data", args=[page, fmt]) + query)
     assert response.status_code == 200
     return response
 
@@ -97,7 +97,7 @@ def test_names_stay_text_in_the_data_entry_template(client, world):
     form = make_form()
     OrgUnit.objects.filter(pk=world.commune_a.pk).update(name=HOSTILE)
     client.force_login(world.province_coordinator)
-    url = reverse("excel-template", args=[form.dataset.code, world.province.pk, form.open_period])
+    url = reverse("indicators:excel-template", args=[form.dataset.code, world.province.pk, form.open_period])
     response = client.get(url)
     assert response.status_code == 200
     assert_text_in_xlsx(response.content, HOSTILE)
@@ -108,7 +108,7 @@ def test_texts_from_an_uploaded_file_stay_text_in_the_error_report(client, world
     form = make_form()
     args = [form.dataset.code, world.province.pk, form.open_period]
     client.force_login(world.province_coordinator)
-    book = load_workbook(io.BytesIO(client.get(reverse("excel-template", args=args)).content))
+    book = load_workbook(io.BytesIO(client.get(reverse("indicators:excel-template", args=args)).content))
     sheet = book.worksheets[0]
     # A row whose hidden unit code was overwritten: it is reported, with what the file says in column B.
     sheet.cell(6, 1).value = "khong-co"
@@ -117,7 +117,7 @@ def test_texts_from_an_uploaded_file_stay_text_in_the_error_report(client, world
     buffer = io.BytesIO()
     book.save(buffer)
     upload = SimpleUploadedFile("bieu.xlsx", buffer.getvalue())
-    response = client.post(reverse("excel-upload", args=args), {"file": upload})
+    response = client.post(reverse("indicators:excel-upload", args=args), {"file": upload})
     assert response.status_code == 302
     report = client.get(response["Location"].rstrip("/") + "/errors.xlsx")
     assert report.status_code == 200

@@ -48,13 +48,13 @@ def urls_of(world, code: str = CODE) -> list[str]:
     unit = f"?unit={world.province.pk}"
     data = unit + f"&indicator={code}"
     return [
-        reverse("indicator-detail", args=[code]),
-        reverse("indicator-detail", args=[code]) + unit,
-        reverse("chart-data", args=["indicator", "csv"]) + data + "&chart=series",
-        reverse("chart-data", args=["indicator", "xlsx"]) + data + "&chart=series",
-        reverse("chart-data", args=["indicator", "csv"]) + data + "&chart=breakdown",
-        reverse("target-new", args=[code]),
-        reverse("indicator-edit", args=[code]),
+        reverse("indicators:indicator-detail", args=[code]),
+        reverse("indicators:indicator-detail", args=[code]) + unit,
+        reverse("indicators:chart-data", args=["indicator", "csv"]) + data + "&chart=series",
+        reverse("indicators:chart-data", args=["indicator", "xlsx"]) + data + "&chart=series",
+        reverse("indicators:chart-data", args=["indicator", "csv"]) + data + "&chart=breakdown",
+        reverse("indicators:target-new", args=[code]),
+        reverse("indicators:indicator-edit", args=[code]),
     ]
 
 
@@ -62,9 +62,11 @@ def test_the_province_and_the_units_below_read_it(client, world, indicator):
     for person in (world.province_coordinator, world.province_leader, world.district_a_focal):
         client.force_login(person)
         unit = world.province if person != world.district_a_focal else world.district_a
-        url = reverse("indicator-detail", args=[CODE]) + f"?unit={unit.pk}"
+        url = reverse("indicators:indicator-detail", args=[CODE]) + f"?unit={unit.pk}"
         assert client.get(url).status_code == 200, person
-        series = reverse("chart-data", args=["indicator", "csv"]) + f"?unit={unit.pk}&indicator={CODE}"
+        series = (
+            reverse("indicators:chart-data", args=["indicator", "csv"]) + f"?unit={unit.pk}&indicator={CODE}"
+        )
         assert client.get(series + "&chart=series").status_code == 200, person
 
 
@@ -74,18 +76,20 @@ def test_another_province_gets_404_on_every_page_and_download(client, world, ind
         assert client.get(url).status_code == 404, url
     # Its own unit in the query does not open it either.
     own = f"?unit={world.other_province.pk}&indicator={CODE}"
-    assert client.get(reverse("indicator-detail", args=[CODE]) + own).status_code == 404
+    assert client.get(reverse("indicators:indicator-detail", args=[CODE]) + own).status_code == 404
     assert (
-        client.get(reverse("chart-data", args=["indicator", "xlsx"]) + own + "&chart=series").status_code
+        client.get(
+            reverse("indicators:chart-data", args=["indicator", "xlsx"]) + own + "&chart=series"
+        ).status_code
         == 404
     )
-    assert client.post(reverse("indicator-delete", args=[CODE])).status_code == 404
+    assert client.post(reverse("indicators:indicator-delete", args=[CODE])).status_code == 404
 
 
 def test_another_province_cannot_set_a_target_on_it(client, world, indicator):
     client.force_login(world.other_coordinator)
     data = {"org_unit": world.other_province.pk, "year": 2030, "comparator": Comparator.AT_LEAST, "value": 40}
-    assert client.post(reverse("target-new", args=[CODE]), data).status_code == 404
+    assert client.post(reverse("indicators:target-new", args=[CODE]), data).status_code == 404
     assert not Target.objects.filter(indicator=indicator).exists()
     # A target made on it before the hole was closed no longer opens it.
     made = Target.objects.create(
@@ -95,12 +99,12 @@ def test_another_province_cannot_set_a_target_on_it(client, world, indicator):
         comparator=Comparator.AT_LEAST,
         value=40,
     )
-    assert client.get(reverse("target-edit", args=[made.pk])).status_code == 404
+    assert client.get(reverse("indicators:target-edit", args=[made.pk])).status_code == 404
 
 
 def test_the_catalog_and_its_search_do_not_list_it_elsewhere(client, world, indicator):
     def listed(query: str = "") -> list[str]:
-        response = client.get(reverse("catalog-list") + query)
+        response = client.get(reverse("indicators:catalog-list") + query)
         return [i.code for i in response.context["indicators"]]
 
     client.force_login(world.province_coordinator)
@@ -115,8 +119,14 @@ def test_its_form_and_excel_template_are_closed_to_another_province(client, worl
     period = str(timezone.localdate().year)
     client.force_login(world.other_coordinator)
     for unit in (world.province, world.other_province):
-        assert client.get(reverse("excel-template", args=[dataset.code, unit.pk, period])).status_code == 404
-        assert client.get(reverse("entry-grid", args=[dataset.code, unit.pk, period])).status_code == 404
+        assert (
+            client.get(reverse("indicators:excel-template", args=[dataset.code, unit.pk, period])).status_code
+            == 404
+        )
+        assert (
+            client.get(reverse("indicators:entry-grid", args=[dataset.code, unit.pk, period])).status_code
+            == 404
+        )
 
 
 def test_dashboard_listings_hold_only_indicators_the_person_may_read(world, indicator):
@@ -160,10 +170,10 @@ def test_a_corrupt_stored_figure_never_breaks_the_charts_json(client, world, ind
     )
     client.force_login(world.province_coordinator)
     for url in (
-        reverse("indicator-detail", args=[CODE]) + f"?unit={world.commune_a.pk}",
-        reverse("indicator-detail", args=[CODE]) + f"?unit={world.province.pk}",
-        reverse("unit-profile", args=[world.commune_a.pk]),
-        reverse("indicator-dashboard") + f"?unit={world.province.pk}",
+        reverse("indicators:indicator-detail", args=[CODE]) + f"?unit={world.commune_a.pk}",
+        reverse("indicators:indicator-detail", args=[CODE]) + f"?unit={world.province.pk}",
+        reverse("indicators:unit-profile", args=[world.commune_a.pk]),
+        reverse("indicators:indicator-dashboard") + f"?unit={world.province.pk}",
     ):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -203,6 +213,10 @@ def test_chart_specs_are_strict_json_whatever_the_figures():
 def test_an_odd_year_in_the_query_is_ignored(client, world, indicator, year):
     client.force_login(world.province_coordinator)
     query = f"?unit={world.province.pk}&year={year}"
-    assert client.get(reverse("indicator-detail", args=[CODE]) + query).status_code == 200
-    data = reverse("chart-data", args=["indicator", "csv"]) + query + f"&indicator={CODE}&chart=breakdown"
+    assert client.get(reverse("indicators:indicator-detail", args=[CODE]) + query).status_code == 200
+    data = (
+        reverse("indicators:chart-data", args=["indicator", "csv"])
+        + query
+        + f"&indicator={CODE}&chart=breakdown"
+    )
     assert client.get(data).status_code == 200

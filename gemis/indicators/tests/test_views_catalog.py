@@ -26,7 +26,7 @@ def admin(world, settings, tmp_path):
 
 
 def upload(client, content: bytes, name: str = "thong-tu.docx"):
-    return client.post(reverse("catalog-import"), {"file": SimpleUploadedFile(name, content)})
+    return client.post(reverse("indicators:catalog-import"), {"file": SimpleUploadedFile(name, content)})
 
 
 def read_circular(client, content: bytes | None = None, name: str = "thong-tu.docx") -> str:
@@ -46,7 +46,7 @@ def test_catalog_lists_national_and_own_local_indicators(client, world):
     make_indicator("L-TINH", name="Số câu lạc bộ gia đình", owner_unit=world.province)
     make_indicator("L-KHAC", name="Chỉ tiêu của tỉnh khác", owner_unit=world.other_province)
     client.force_login(world.district_a_coordinator)
-    response = client.get(reverse("catalog-list"))
+    response = client.get(reverse("indicators:catalog-list"))
     assert response.status_code == 200
     codes = [row.code for row in response.context["indicators"]]
     assert sorted(codes) == ["0107", "L-TINH"]  # another province's local indicator is not listed
@@ -60,7 +60,7 @@ def test_catalog_search_is_accent_insensitive_and_says_it_is_incomplete(client, 
     make_indicator("0107", name="Tuổi kết hôn trung bình lần đầu")
     make_indicator("0201", name="Tỷ lệ nữ đại biểu")
     client.force_login(world.province_coordinator)
-    response = client.get(reverse("catalog-list"), {"q": "ket hon"})
+    response = client.get(reverse("indicators:catalog-list"), {"q": "ket hon"})
     assert [row.code for row in response.context["indicators"]] == ["0107"]
     # The bundled file says the circular defines 78; two are loaded here.
     incomplete = response.content.decode()
@@ -73,7 +73,7 @@ def test_catalog_search_is_accent_insensitive_and_says_it_is_incomplete(client, 
 
 def test_upload_read_preview_and_load(client, admin):
     client.force_login(admin)
-    page = client.get(reverse("catalog-list"))
+    page = client.get(reverse("indicators:catalog-list"))
     assert 'data-testid="catalog-import-link"' in page.content.decode()
     preview_url = read_circular(client)
     preview = client.get(preview_url)
@@ -86,10 +86,10 @@ def test_upload_read_preview_and_load(client, admin):
     assert not Indicator.objects.exists()  # nothing saved before the confirmation
 
     response = client.post(preview_url)
-    assert response.status_code == 302 and response["Location"] == reverse("catalog-list")
+    assert response.status_code == 302 and response["Location"] == reverse("indicators:catalog-list")
     assert Indicator.objects.get(code="0102").kind == IndicatorKind.PER_100
     assert Indicator.objects.filter(is_national=True).count() == 4
-    listing = client.get(reverse("catalog-list")).content.decode()
+    listing = client.get(reverse("indicators:catalog-list")).content.decode()
     assert "Đã nạp danh mục từ thong-tu.docx: 4 chỉ tiêu tạo mới, 0 cập nhật, 0 không đổi." in listing
     assert client.get(preview_url).status_code == 404  # the held file is gone
     assert list((admin_media(client)).glob("*")) == []
@@ -150,7 +150,7 @@ def test_only_system_administrators_load(client, world, admin):
     preview_url = read_circular(client)
     for person in (world.province_coordinator, world.province_admin, world.other_coordinator):
         client.force_login(person)
-        assert client.get(reverse("catalog-import")).status_code == 404
+        assert client.get(reverse("indicators:catalog-import")).status_code == 404
         assert upload(client, annex_samples.sample_docx()).status_code == 404
         assert client.get(preview_url).status_code == 404
         assert client.post(preview_url).status_code == 404
@@ -167,5 +167,5 @@ def test_another_administrators_upload_is_not_found(client, admin):
 
 
 def test_anonymous_is_sent_to_login(client, world):
-    response = client.get(reverse("catalog-list"))
+    response = client.get(reverse("indicators:catalog-list"))
     assert response.status_code == 302 and "/login" in response["Location"]

@@ -21,13 +21,14 @@ def form(world):
 
 def detail(client, form, unit, element="W.people", cell="female"):
     return client.get(
-        reverse("entry-cell-detail", args=grid_args(form, unit)), {"element": element, "cell": cell}
+        reverse("indicators:entry-cell-detail", args=grid_args(form, unit)),
+        {"element": element, "cell": cell},
     )
 
 
 def note(client, form, unit, text, element="W.people", cell="female"):
     return client.post(
-        reverse("entry-cell-detail", args=grid_args(form, unit)),
+        reverse("indicators:entry-cell-detail", args=grid_args(form, unit)),
         {"element": element, "cell": cell, "comment": text},
     )
 
@@ -57,7 +58,9 @@ def test_a_note_is_saved_without_making_the_value_stale(client, form, world):
     # The grid still holds version 1: the next figure saves without a conflict, and the note stays.
     assert post_cell(client, form, world.commune_a, "W.people", "female", "121", version=1).status_code == 200
     assert DataValue.objects.get().comment == "Số liệu ước tính theo báo cáo của thôn"
-    grid = client.get(reverse("entry-grid", args=grid_args(form, world.commune_a))).content.decode()
+    grid = client.get(
+        reverse("indicators:entry-grid", args=grid_args(form, world.commune_a))
+    ).content.decode()
     assert "has-comment" in grid
 
 

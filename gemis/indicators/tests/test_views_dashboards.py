@@ -66,20 +66,20 @@ def specs(response):
 def page_urls(world):
     unit = f"?unit={world.province.pk}"
     return [
-        reverse("indicator-dashboard") + unit,
-        reverse("target-list") + unit + "&far=1",
-        reverse("indicator-detail", args=["LIT"]) + unit,
-        reverse("unit-profile", args=[world.province.pk]),
-        reverse("chart-data", args=["indicator", "csv"]) + unit + "&indicator=LIT&chart=series",
-        reverse("chart-data", args=["dashboard", "xlsx"]) + unit + "&chart=gender-gaps",
-        reverse("chart-data", args=["profile", "csv"]) + unit + "&chart=profile",
+        reverse("indicators:indicator-dashboard") + unit,
+        reverse("indicators:target-list") + unit + "&far=1",
+        reverse("indicators:indicator-detail", args=["LIT"]) + unit,
+        reverse("indicators:unit-profile", args=[world.province.pk]),
+        reverse("indicators:chart-data", args=["indicator", "csv"]) + unit + "&indicator=LIT&chart=series",
+        reverse("indicators:chart-data", args=["dashboard", "xlsx"]) + unit + "&chart=gender-gaps",
+        reverse("indicators:chart-data", args=["profile", "csv"]) + unit + "&chart=profile",
     ]
 
 
 def test_anonymous_is_sent_to_login(client, form, world):
     for url in page_urls(world):
         response = client.get(url)
-        assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url
+        assert response.status_code == 302 and response["Location"].startswith(reverse("orgs:login")), url
 
 
 def test_another_province_gets_nothing(client, form, world):
@@ -87,7 +87,7 @@ def test_another_province_gets_nothing(client, form, world):
     for url in page_urls(world):
         assert client.get(url).status_code == 404, url
     # Its own dashboard shows no figure of ours.
-    html = client.get(reverse("indicator-dashboard")).content.decode()
+    html = client.get(reverse("indicators:indicator-dashboard")).content.decode()
     assert "Tỉnh Khác" in html and "Tỉnh Thử Nghiệm" not in html
 
 
@@ -104,9 +104,9 @@ def test_every_role_of_the_province_reads_the_pages(client, form, world):
 
 def test_a_district_cannot_read_its_neighbour(client, form, world):
     client.force_login(world.district_a_viewer)
-    url = reverse("indicator-detail", args=["LIT"]) + f"?unit={world.district_b.pk}"
+    url = reverse("indicators:indicator-detail", args=["LIT"]) + f"?unit={world.district_b.pk}"
     assert client.get(url).status_code == 404
-    assert client.get(reverse("unit-profile", args=[world.district_b.pk])).status_code == 404
+    assert client.get(reverse("indicators:unit-profile", args=[world.district_b.pk])).status_code == 404
 
 
 # --- the province dashboard -------------------------------------------------------------------------
@@ -114,7 +114,7 @@ def test_a_district_cannot_read_its_neighbour(client, form, world):
 
 def test_the_dashboard_shows_targets_by_risk_and_gender_gaps(client, form, world):
     client.force_login(world.province_coordinator)
-    response = client.get(reverse("indicator-dashboard"))
+    response = client.get(reverse("indicators:indicator-dashboard"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Mục tiêu bình đẳng giới: Tỉnh Thử Nghiệm" in html
@@ -132,20 +132,20 @@ def test_the_far_off_list_is_one_click(client, form, world):
         indicator=form.indicator, code="T-LIT-99", year=2027, comparator=Comparator.AT_LEAST, value=99.5
     )
     client.force_login(world.province_coordinator)
-    html = client.get(reverse("indicator-dashboard")).content.decode()
+    html = client.get(reverse("indicators:indicator-dashboard")).content.decode()
     link = re.search(r'href="([^"]+)" data-testid="far-off-link"', html).group(1).replace("&amp;", "&")
     response = client.get(link)
     assert response.status_code == 200
     rows = [r.target.code for r in response.context["rows"]]
     assert rows == ["T-LIT-99"]
     assert "Mục tiêu còn xa" in response.content.decode()
-    all_rows = client.get(reverse("target-list")).context["rows"]
+    all_rows = client.get(reverse("indicators:target-list")).context["rows"]
     assert {r.target.code for r in all_rows} == {"T-LIT", "T-LIT-99"}
 
 
 def test_the_forecast_method_is_explained_in_vietnamese(client, form, world):
     client.force_login(world.province_coordinator)
-    html = client.get(reverse("indicator-detail", args=["LIT"])).content.decode()
+    html = client.get(reverse("indicators:indicator-detail", args=["LIT"])).content.decode()
     assert 'data-testid="forecast-method"' in html and "Theil" in html
     assert "Cách tính dự báo và tình trạng" in html
 
@@ -155,7 +155,7 @@ def test_the_forecast_method_is_explained_in_vietnamese(client, form, world):
 
 def test_the_indicator_page_has_the_series_target_band_and_breakdown(client, form, world):
     client.force_login(world.province_coordinator)
-    response = client.get(reverse("indicator-detail", args=["LIT"]) + f"?unit={world.province.pk}")
+    response = client.get(reverse("indicators:indicator-detail", args=["LIT"]) + f"?unit={world.province.pk}")
     assert response.status_code == 200
     charts = specs(response)
     series = charts["series"]
@@ -184,7 +184,7 @@ def test_the_indicator_page_has_the_series_target_band_and_breakdown(client, for
 def test_chart_data_downloads_have_vietnamese_headers(client, form, world):
     client.force_login(world.province_coordinator)
     url = (
-        reverse("chart-data", args=["indicator", "csv"])
+        reverse("indicators:chart-data", args=["indicator", "csv"])
         + f"?unit={world.province.pk}&indicator=LIT&chart=series"
     )
     response = client.get(url)
@@ -193,7 +193,7 @@ def test_chart_data_downloads_have_vietnamese_headers(client, form, world):
     assert lines[0] == ["Năm", "Tổng số", "Nam", "Nữ", "Dự báo", "Dự báo: cận dưới", "Dự báo: cận trên"]
     assert lines[1][:4] == ["2016", "60.0", "65.0", "55.0"]
     url = (
-        reverse("chart-data", args=["indicator", "xlsx"])
+        reverse("indicators:chart-data", args=["indicator", "xlsx"])
         + f"?unit={world.province.pk}&indicator=LIT&chart=breakdown"
     )
     book = load_workbook(io.BytesIO(client.get(url).content))
@@ -206,10 +206,10 @@ def test_chart_data_downloads_have_vietnamese_headers(client, form, world):
 def test_the_dashboard_changes_as_soon_as_a_value_is_saved(client, form, world):
     client.force_login(world.province_coordinator)
     year = str(timezone.localdate().year)
-    url = reverse("indicator-detail", args=["LIT"]) + f"?unit={world.province.pk}&year={year}"
+    url = reverse("indicators:indicator-detail", args=["LIT"]) + f"?unit={world.province.pk}&year={year}"
     before = specs(client.get(url))["breakdown"]["series"][2]["data"]
     assert before == [None, None]
-    cell = reverse("entry-cell", args=[form.dataset.code, world.commune_a.pk, year])
+    cell = reverse("indicators:entry-cell", args=[form.dataset.code, world.commune_a.pk, year])
     for element, sex, value in (("W.people", "male", 50), ("W.people", "female", 50)):
         client.post(cell, {"element": element, "cell": sex, "value": value, "version": 0})
     client.post(cell, {"element": "W.literate", "cell": "female", "value": 25, "version": 0})
@@ -222,7 +222,7 @@ def test_the_dashboard_changes_as_soon_as_a_value_is_saved(client, form, world):
 
 def test_the_unit_profile_compares_with_the_province(client, form, world):
     client.force_login(world.province_coordinator)
-    response = client.get(reverse("unit-profile", args=[world.district_b.pk]))
+    response = client.get(reverse("indicators:unit-profile", args=[world.district_b.pk]))
     assert response.status_code == 200
     html = response.content.decode()
     row = re.search(r'<tr data-indicator="LIT">(.*?)</tr>', html, re.S).group(1)
@@ -236,7 +236,7 @@ def test_the_unit_profile_compares_with_the_province(client, form, world):
 def test_small_violence_figures_are_hidden_below_the_province(client, form, violence, world):
     client.force_login(world.province_coordinator)
     html = client.get(
-        reverse("indicator-detail", args=["GBV"]) + f"?unit={world.province.pk}"
+        reverse("indicators:indicator-detail", args=["GBV"]) + f"?unit={world.province.pk}"
     ).content.decode()
     assert 'data-testid="suppression-note"' in html
     row_a = re.search(rf'<tr data-unit="{world.district_a.pk}">(.*?)</tr>', html, re.S).group(1)
@@ -246,18 +246,18 @@ def test_small_violence_figures_are_hidden_below_the_province(client, form, viol
     # The province itself (33 of 44) is shown.
     assert "75,0" in html
     url = (
-        reverse("chart-data", args=["indicator", "csv"])
+        reverse("indicators:chart-data", args=["indicator", "csv"])
         + f"?unit={world.province.pk}&indicator=GBV&chart=breakdown"
     )
     lines = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
     assert ["Huyện An Bình", "< 5"] in [line[:2] for line in lines]  # hidden ones sort last
-    commune = client.get(reverse("indicator-detail", args=["GBV"]) + f"?unit={world.commune_a.pk}")
+    commune = client.get(reverse("indicators:indicator-detail", args=["GBV"]) + f"?unit={world.commune_a.pk}")
     assert specs(commune)["series"]["series"][0]["data"][-1] is None
 
 
 def test_the_unit_switch_offers_the_units_above_and_below(client, form, world):
     client.force_login(world.province_coordinator)
-    response = client.get(reverse("indicator-dashboard"), {"unit": world.district_a.pk})
+    response = client.get(reverse("indicators:indicator-dashboard"), {"unit": world.district_a.pk})
     groups = {label: [u.pk for u in units] for label, units in response.context["unit_groups"]}
     assert groups["Đơn vị của bạn"] == [world.province.pk]
     assert groups[f"Trực thuộc {world.district_a.name}"] == [world.commune_a.pk]
@@ -266,7 +266,7 @@ def test_the_unit_switch_offers_the_units_above_and_below(client, form, world):
     assert f'<optgroup label="Trực thuộc {world.district_a.name}">' in text
     # A district's coordinator sees the province above, not the neighbouring district.
     client.force_login(world.district_a_coordinator)
-    response = client.get(reverse("target-list"), {"unit": world.district_a.pk})
+    response = client.get(reverse("indicators:target-list"), {"unit": world.district_a.pk})
     offered = {u.pk for _label, units in response.context["unit_groups"] for u in units}
     assert world.district_b.pk not in offered and world.other_province.pk not in offered
     assert offered >= {world.district_a.pk, world.commune_a.pk}

@@ -25,7 +25,7 @@ def grid_args(form, unit, period=None):
 
 def post_cell(client, form, unit, element, cell, value, version=0, period=None):
     return client.post(
-        reverse("entry-cell", args=grid_args(form, unit, period)),
+        reverse("indicators:entry-cell", args=grid_args(form, unit, period)),
         {"element": element, "cell": cell, "value": value, "version": version},
     )
 
@@ -45,16 +45,16 @@ def post_cell(client, form, unit, element, cell, value, version=0, period=None):
 )
 def test_anonymous_is_sent_to_login(client, form, world, name, method):
     args = [] if name == "entry-start" else grid_args(form, world.commune_a)
-    response = getattr(client, method)(reverse(name, args=args))
+    response = getattr(client, method)(reverse(f"indicators:{name}", args=args))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("orgs:login"))
 
 
 @pytest.mark.parametrize("name", ["entry-grid", "entry-cell", "entry-exception", "entry-deadline"])
 def test_another_province_gets_nothing(client, form, world, name):
     put(form.people, world.commune_a, form.open_period, 120, "female")
     client.force_login(world.other_coordinator)
-    url = reverse(name, args=grid_args(form, world.commune_a))
+    url = reverse(f"indicators:{name}", args=grid_args(form, world.commune_a))
     response = client.get(url) if name == "entry-grid" else client.post(url, {"element": "W.people"})
     assert response.status_code == 404
     assert DataValue.objects.get().value == 120
@@ -62,31 +62,36 @@ def test_another_province_gets_nothing(client, form, world, name):
 
 def test_another_province_does_not_see_our_units_to_choose(client, form, world):
     client.force_login(world.other_coordinator)
-    response = client.get(reverse("entry-start"))
+    response = client.get(reverse("indicators:entry-start"))
     assert response.status_code == 200
     assert "Xã Hòa Lạc" not in response.content.decode()
 
 
 def test_the_start_page_lists_the_units_one_enters_for_and_opens_the_grid(client, form, world):
     client.force_login(world.district_a_coordinator)
-    response = client.get(reverse("entry-start"))
+    response = client.get(reverse("indicators:entry-start"))
     html = response.content.decode()
     assert "Huyện An Bình" in html and "Xã Hòa Lạc" in html and "Huyện Bắc Sơn" not in html
     response = client.get(
-        reverse("entry-start"),
+        reverse("indicators:entry-start"),
         {"go": "1", "dataset": form.dataset.code, "unit": world.commune_a.pk, "period": form.open_period},
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("entry-grid", args=grid_args(form, world.commune_a))
+    assert response["Location"] == reverse("indicators:entry-grid", args=grid_args(form, world.commune_a))
 
 
 def test_a_period_of_another_type_is_not_found(client, form, world):
     client.force_login(world.province_coordinator)
     assert (
-        client.get(reverse("entry-grid", args=grid_args(form, world.commune_a, "2024Q1"))).status_code == 404
+        client.get(
+            reverse("indicators:entry-grid", args=grid_args(form, world.commune_a, "2024Q1"))
+        ).status_code
+        == 404
     )
     assert (
-        client.get(reverse("entry-grid", args=grid_args(form, world.commune_a, "nam-2024"))).status_code
+        client.get(
+            reverse("indicators:entry-grid", args=grid_args(form, world.commune_a, "nam-2024"))
+        ).status_code
         == 404
     )
 
@@ -94,7 +99,7 @@ def test_a_period_of_another_type_is_not_found(client, form, world):
 def test_a_viewer_reads_the_grid_but_cannot_save(client, form, world):
     put(form.people, world.district_a, form.open_period, 40, "male")
     client.force_login(world.district_a_viewer)
-    response = client.get(reverse("entry-grid", args=grid_args(form, world.district_a)))
+    response = client.get(reverse("indicators:entry-grid", args=grid_args(form, world.district_a)))
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-testid="read-only-notice"' in html and "hx-post" not in html and 'value="40"' in html
@@ -106,7 +111,9 @@ def test_a_focal_point_enters_for_its_own_unit_only(client, form, world):
     client.force_login(world.district_a_focal)
     assert post_cell(client, form, world.district_a, "W.people", "male", "50").status_code == 200
     assert post_cell(client, form, world.commune_a, "W.people", "male", "50").status_code == 404
-    html = client.get(reverse("entry-grid", args=grid_args(form, world.commune_a))).content.decode()
+    html = client.get(
+        reverse("indicators:entry-grid", args=grid_args(form, world.commune_a))
+    ).content.decode()
     assert "hx-post" not in html
 
 
@@ -117,7 +124,7 @@ def test_the_grid_has_a_row_per_element_and_a_column_per_cell(client, form, worl
     put(form.people, world.commune_a, form.open_period, 100, "male")
     put(form.people, world.commune_a, form.open_period, 90, "female")
     client.force_login(world.province_coordinator)
-    response = client.get(reverse("entry-grid", args=grid_args(form, world.commune_a)))
+    response = client.get(reverse("indicators:entry-grid", args=grid_args(form, world.commune_a)))
     assert response.status_code == 200
     html = response.content.decode()
     for text in ("Số người từ 15 tuổi trở lên", "Số người biết chữ", "Số hộ gia đình", "Nam", "Nữ", "Tổng"):
@@ -218,7 +225,9 @@ def test_a_locked_period_is_read_only_with_the_reason(client, form, world):
     lock(form, world.province)
     put(form.people, world.commune_a, form.open_period, 70, "male")
     client.force_login(world.district_a_coordinator)
-    html = client.get(reverse("entry-grid", args=grid_args(form, world.commune_a))).content.decode()
+    html = client.get(
+        reverse("indicators:entry-grid", args=grid_args(form, world.commune_a))
+    ).content.decode()
     assert 'data-testid="lock-notice"' in html and yesterday().strftime("%d/%m/%Y") in html
     assert "hx-post" not in html and "readonly" in html
     response = post_cell(client, form, world.commune_a, "W.people", "male", "80", version=1)
@@ -231,12 +240,14 @@ def test_a_coordinator_above_reopens_the_period_for_one_unit(client, form, world
     lock(form, world.province)
     client.force_login(world.district_a_coordinator)
     # District A's coordinator cannot reopen what the province closed for district A itself...
-    url = reverse("entry-exception", args=grid_args(form, world.district_a))
+    url = reverse("indicators:entry-exception", args=grid_args(form, world.district_a))
     assert client.post(url, {"exception-until": "31/12/2099"}).status_code == 404
     # ...but reopens it for a commune below it.
-    html = client.get(reverse("entry-grid", args=grid_args(form, world.commune_a))).content.decode()
+    html = client.get(
+        reverse("indicators:entry-grid", args=grid_args(form, world.commune_a))
+    ).content.decode()
     assert 'data-testid="exception-form"' in html
-    url = reverse("entry-exception", args=grid_args(form, world.commune_a))
+    url = reverse("indicators:entry-exception", args=grid_args(form, world.commune_a))
     response = client.post(url, {"exception-until": "31/12/2099", "exception-reason": "Xã bổ sung số liệu"})
     assert response.status_code == 302
     exception = LockException.objects.get()
@@ -251,7 +262,7 @@ def test_a_coordinator_above_reopens_the_period_for_one_unit(client, form, world
 def test_an_exception_date_in_the_past_is_refused(client, form, world):
     lock(form, world.province)
     client.force_login(world.province_coordinator)
-    url = reverse("entry-exception", args=grid_args(form, world.commune_a))
+    url = reverse("indicators:entry-exception", args=grid_args(form, world.commune_a))
     response = client.post(url, {"exception-until": "01/01/2020"})
     assert response.status_code == 400
     assert "Ngày phải từ hôm nay trở đi." in response.content.decode()
@@ -260,7 +271,7 @@ def test_an_exception_date_in_the_past_is_refused(client, form, world):
 
 def test_a_viewer_or_focal_point_cannot_grant_an_exception(client, form, world):
     lock(form, world.province)
-    url = reverse("entry-exception", args=grid_args(form, world.commune_a))
+    url = reverse("indicators:entry-exception", args=grid_args(form, world.commune_a))
     for user in (world.district_a_viewer, world.district_a_focal, world.province_leader):
         client.force_login(user)
         assert client.post(url, {"exception-until": "31/12/2099"}).status_code == 404
@@ -269,7 +280,7 @@ def test_a_viewer_or_focal_point_cannot_grant_an_exception(client, form, world):
 
 def test_a_coordinator_sets_the_deadline_for_the_units_below(client, form, world):
     client.force_login(world.province_coordinator)
-    url = reverse("entry-deadline", args=grid_args(form, world.province))
+    url = reverse("indicators:entry-deadline", args=grid_args(form, world.province))
     response = client.post(url, {"deadline-lock_after": yesterday().strftime("%d/%m/%Y")})
     assert response.status_code == 302
     assert PeriodLock.objects.get().org_unit == world.province
@@ -284,7 +295,7 @@ def test_completeness_of_the_units_below(client, form, world):
     put(form.people, world.commune_a, form.open_period, 100, "male")
     put(form.people, world.commune_a, form.open_period, 90, "female")
     client.force_login(world.province_coordinator)
-    html = client.get(reverse("entry-grid", args=grid_args(form, world.province))).content.decode()
+    html = client.get(reverse("indicators:entry-grid", args=grid_args(form, world.province))).content.decode()
     assert 'data-testid="completeness"' in html
     # 2 of the 5 cells (people ×2, literate ×2, households) of the commune.
     assert "Xã Hòa Lạc" in html and "2/5" in html and "40 %" in html

@@ -30,7 +30,7 @@ def args(form, unit):
 
 
 def template(client, form, unit):
-    response = client.get(reverse("excel-template", args=args(form, unit)))
+    response = client.get(reverse("indicators:excel-template", args=args(form, unit)))
     assert response.status_code == 200
     return load_workbook(io.BytesIO(response.content))
 
@@ -57,7 +57,7 @@ def upload(client, form, unit, book_or_bytes, name="bieu.xlsx"):
         book_or_bytes.save(buffer)
         content = buffer.getvalue()
     return client.post(
-        reverse("excel-upload", args=args(form, unit)), {"file": SimpleUploadedFile(name, content)}
+        reverse("indicators:excel-upload", args=args(form, unit)), {"file": SimpleUploadedFile(name, content)}
     )
 
 
@@ -67,21 +67,27 @@ def upload(client, form, unit, book_or_bytes, name="bieu.xlsx"):
 @pytest.mark.parametrize("name", ["excel-template", "excel-upload", "excel-preview", "excel-errors"])
 def test_anonymous_is_sent_to_login(client, form, world, name):
     extra = ["abc"] if name in ("excel-preview", "excel-errors") else []
-    response = client.get(reverse(name, args=args(form, world.province) + extra))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    response = client.get(reverse(f"indicators:{name}", args=args(form, world.province) + extra))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("orgs:login"))
 
 
 @pytest.mark.parametrize("name", ["excel-template", "excel-upload", "excel-preview", "excel-errors"])
 def test_another_province_gets_nothing(client, form, world, name):
     client.force_login(world.other_coordinator)
     extra = ["abc"] if name in ("excel-preview", "excel-errors") else []
-    assert client.get(reverse(name, args=args(form, world.province) + extra)).status_code == 404
+    assert (
+        client.get(reverse(f"indicators:{name}", args=args(form, world.province) + extra)).status_code == 404
+    )
 
 
 def test_a_viewer_may_download_but_not_upload(client, form, world):
     client.force_login(world.district_a_viewer)
-    assert client.get(reverse("excel-template", args=args(form, world.district_a))).status_code == 200
-    assert client.get(reverse("excel-upload", args=args(form, world.district_a))).status_code == 404
+    assert (
+        client.get(reverse("indicators:excel-template", args=args(form, world.district_a))).status_code == 200
+    )
+    assert (
+        client.get(reverse("indicators:excel-upload", args=args(form, world.district_a))).status_code == 404
+    )
 
 
 def test_someone_elses_upload_cannot_be_previewed(client, form, world):
@@ -281,18 +287,18 @@ def test_a_large_file_is_saved_by_a_background_job(client, form, world, monkeypa
     assert "lưu ở chế độ nền" in client.get(preview_url).content.decode()
     response = client.post(preview_url)
     job = BackgroundJob.objects.get()
-    assert response["Location"] == reverse("job-detail", args=[job.pk])
+    assert response["Location"] == reverse("orgs:job-detail", args=[job.pk])
     assert job.status == JobStatus.DONE and job.owner == world.province_coordinator
     assert DataValue.objects.filter(data_element=form.households).count() == 2
-    assert job.result_url == reverse("entry-grid", args=args(form, world.province))
-    download = client.get(reverse("job-download", args=[job.pk]))
+    assert job.result_url == reverse("indicators:entry-grid", args=args(form, world.province))
+    download = client.get(reverse("orgs:job-download", args=[job.pk]))
     errors = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert any(
         "Giá trị không được âm." in (line[4] or "") for line in errors.active.iter_rows(values_only=True)
     )
     # Only the owner sees the job.
     client.force_login(world.district_a_coordinator)
-    assert client.get(reverse("job-detail", args=[job.pk])).status_code == 404
+    assert client.get(reverse("orgs:job-detail", args=[job.pk])).status_code == 404
 
 
 def test_files_checked_but_not_saved_do_not_pile_up(client, form, world, settings):
@@ -317,7 +323,7 @@ def test_a_long_file_is_checked_in_the_background_then_previewed(client, form, w
     sheet.cell(rows[("Xã Hòa Lạc", "W.people")], cols["male"]).value = -2
     response = upload(client, form, world.province, book)
     job = BackgroundJob.objects.get()
-    assert response["Location"] == reverse("job-detail", args=[job.pk])
+    assert response["Location"] == reverse("orgs:job-detail", args=[job.pk])
     assert job.kind == "indicators.excel_check" and job.status == JobStatus.DONE
     preview = client.get(job.result_url)
     assert preview.status_code == 200
@@ -329,7 +335,8 @@ def test_a_long_file_is_checked_in_the_background_then_previewed(client, form, w
     saved = client.post(job.result_url)
     save_job = BackgroundJob.objects.get(kind="indicators.excel_import")
     assert (
-        saved["Location"] == reverse("job-detail", args=[save_job.pk]) and save_job.status == JobStatus.DONE
+        saved["Location"] == reverse("orgs:job-detail", args=[save_job.pk])
+        and save_job.status == JobStatus.DONE
     )
     assert set(DataValue.objects.values_list("org_unit_id", flat=True)) == {world.district_b.pk}
 

@@ -36,25 +36,25 @@ def new_indicator(client, unit, **fields):
         "categories": [],
         **fields,
     }
-    return client.post(reverse("indicator-new"), data)
+    return client.post(reverse("indicators:indicator-new"), data)
 
 
 def test_a_coordinator_creates_a_local_indicator(client, world):
     ensure_categories()
     client.force_login(world.province_coordinator)
-    page = client.get(reverse("indicator-new"))
+    page = client.get(reverse("indicators:indicator-new"))
     assert page.status_code == 200 and page.context["form"]["code"].value() == "91-01"
     response = new_indicator(client, world.province, categories=["sex"], unit_label="câu lạc bộ")
     indicator = Indicator.objects.get(code="91-05")
     assert response.status_code == 302 and response["Location"].startswith(
-        reverse("indicator-detail", args=["91-05"])
+        reverse("indicators:indicator-detail", args=["91-05"])
     )
     assert indicator.owner_unit == world.province and indicator.disaggregations == ["sex"]
     assert DataElement.objects.filter(code="91-05.value").exists()
     follow = client.get(response["Location"]).content.decode()
     assert "Đã tạo chỉ tiêu 91-05; số liệu được nhập trong biểu “Chỉ tiêu riêng — Tỉnh Thử Nghiệm”." in follow
     # The unit's form is offered on the data-entry page.
-    entry = client.get(reverse("entry-start"))
+    entry = client.get(reverse("indicators:entry-start"))
     assert "Chỉ tiêu riêng — Tỉnh Thử Nghiệm" in entry.content.decode()
 
 
@@ -72,28 +72,30 @@ def test_nobody_defines_indicators_for_a_unit_they_cannot_change(client, world, 
     client.force_login(world.other_coordinator)
     refused = new_indicator(client, world.province)  # the province is not among their units
     assert refused.status_code == 400 and not Indicator.objects.filter(code="91-05").exists()
-    assert client.get(reverse("indicator-edit", args=["91-01"])).status_code == 404
-    assert client.post(reverse("indicator-delete", args=["91-01"])).status_code == 404
+    assert client.get(reverse("indicators:indicator-edit", args=["91-01"])).status_code == 404
+    assert client.post(reverse("indicators:indicator-delete", args=["91-01"])).status_code == 404
     client.force_login(world.district_a_coordinator)  # below the province: reads it, does not change it
-    assert client.get(reverse("indicator-edit", args=["91-01"])).status_code == 404
+    assert client.get(reverse("indicators:indicator-edit", args=["91-01"])).status_code == 404
     for person in (world.district_a_focal, world.district_a_viewer, world.province_leader, world.nobody):
         client.force_login(person)  # they enter or read values; they do not define indicators
-        assert client.get(reverse("indicator-new")).status_code == 404, person
-        assert client.get(reverse("target-new", args=["91-01"])).status_code == 404, person
+        assert client.get(reverse("indicators:indicator-new")).status_code == 404, person
+        assert client.get(reverse("indicators:target-new", args=["91-01"])).status_code == 404, person
     national = make_indicator("0107", name="Tuổi kết hôn trung bình lần đầu")
     client.force_login(world.province_coordinator)
-    assert client.get(reverse("indicator-edit", args=[national.code])).status_code == 404
+    assert client.get(reverse("indicators:indicator-edit", args=[national.code])).status_code == 404
 
 
 def test_edit_words_then_a_conflicting_edit_is_refused(client, world, province_indicator):
     client.force_login(world.province_coordinator)
-    form = client.get(reverse("indicator-edit", args=["91-01"])).context["form"]
+    form = client.get(reverse("indicators:indicator-edit", args=["91-01"])).context["form"]
     data = {name: form[name].value() or "" for name in form.fields}
     data.update(categories=["sex"], name="Tỷ lệ nữ trưởng thôn, tổ trưởng tổ dân phố")
-    saved = client.post(reverse("indicator-edit", args=["91-01"]), data)
+    saved = client.post(reverse("indicators:indicator-edit", args=["91-01"]), data)
     assert saved.status_code == 302
     assert Indicator.objects.get(code="91-01").name == "Tỷ lệ nữ trưởng thôn, tổ trưởng tổ dân phố"
-    stale = client.post(reverse("indicator-edit", args=["91-01"]), {**data, "name": "Tên cũ"})  # old version
+    stale = client.post(
+        reverse("indicators:indicator-edit", args=["91-01"]), {**data, "name": "Tên cũ"}
+    )  # old version
     assert stale.status_code == 409
     assert "Người khác đã lưu" in stale.content.decode() or "đã lưu bản ghi này" in stale.content.decode()
     assert Indicator.objects.get(code="91-01").name == "Tỷ lệ nữ trưởng thôn, tổ trưởng tổ dân phố"
@@ -102,22 +104,22 @@ def test_edit_words_then_a_conflicting_edit_is_refused(client, world, province_i
 def test_the_shape_is_kept_once_values_exist(client, world, province_indicator):
     put(DataElement.objects.get(code="91-01.numerator"), world.commune_a, "2025", 2, "female")
     client.force_login(world.province_coordinator)
-    page = client.get(reverse("indicator-edit", args=["91-01"]))
+    page = client.get(reverse("indicators:indicator-edit", args=["91-01"]))
     assert "Đã có số liệu" in page.content.decode()
     data = {name: page.context["form"][name].value() or "" for name in page.context["form"].fields}
     data.update(categories=["sex"], kind=IndicatorKind.COUNT)
-    refused = client.post(reverse("indicator-edit", args=["91-01"]), data)
+    refused = client.post(reverse("indicators:indicator-edit", args=["91-01"]), data)
     assert refused.status_code == 400
     assert "không thể thay đổi loại, phân tổ và kỳ" in refused.content.decode()
     assert Indicator.objects.get(code="91-01").kind == IndicatorKind.PERCENTAGE
-    delete = client.post(reverse("indicator-delete", args=["91-01"]), follow=True)
+    delete = client.post(reverse("indicators:indicator-delete", args=["91-01"]), follow=True)
     assert "Chỉ tiêu này đã có số liệu: không thể xóa." in delete.content.decode()
     assert Indicator.objects.filter(code="91-01").exists()
 
 
 def test_delete_an_unused_indicator(client, world, province_indicator):
     client.force_login(world.province_coordinator)
-    response = client.post(reverse("indicator-delete", args=["91-01"]))
+    response = client.post(reverse("indicators:indicator-delete", args=["91-01"]))
     assert response.status_code == 302 and not Indicator.objects.filter(code="91-01").exists()
 
 
@@ -138,25 +140,28 @@ def target_data(unit, **fields):
 
 def test_a_coordinator_sets_edits_and_deletes_a_target(client, world, province_indicator):
     client.force_login(world.province_coordinator)
-    detail = client.get(reverse("indicator-detail", args=["91-01"]), {"unit": world.province.pk})
+    detail = client.get(reverse("indicators:indicator-detail", args=["91-01"]), {"unit": world.province.pk})
     assert 'data-testid="target-new"' in detail.content.decode()
     assert 'data-testid="indicator-edit"' in detail.content.decode()
-    response = client.post(reverse("target-new", args=["91-01"]), target_data(world.province))
+    response = client.post(reverse("indicators:target-new", args=["91-01"]), target_data(world.province))
     assert response.status_code == 302
     target = Target.objects.get(indicator=province_indicator)
     assert (target.org_unit, target.year, target.value) == (world.province, 2030, 40)
-    detail = client.get(reverse("indicator-detail", args=["91-01"]), {"unit": world.province.pk})
-    assert reverse("target-edit", args=[target.pk]) in detail.content.decode()
-    edit = client.get(reverse("target-edit", args=[target.pk]))
+    detail = client.get(reverse("indicators:indicator-detail", args=["91-01"]), {"unit": world.province.pk})
+    assert reverse("indicators:target-edit", args=[target.pk]) in detail.content.decode()
+    edit = client.get(reverse("indicators:target-edit", args=[target.pk]))
     data = {
         **target_data(world.province, value=45),
         "expected_version": edit.context["form"]["expected_version"].value(),
     }
-    assert client.post(reverse("target-edit", args=[target.pk]), data).status_code == 302
+    assert client.post(reverse("indicators:target-edit", args=[target.pk]), data).status_code == 302
     target.refresh_from_db()
     assert target.value == 45
-    assert client.post(reverse("target-edit", args=[target.pk]), {**data, "value": 50}).status_code == 409
-    assert client.post(reverse("target-delete", args=[target.pk])).status_code == 302
+    assert (
+        client.post(reverse("indicators:target-edit", args=[target.pk]), {**data, "value": 50}).status_code
+        == 409
+    )
+    assert client.post(reverse("indicators:target-delete", args=[target.pk])).status_code == 302
     assert not Target.objects.exists()
 
 
@@ -172,7 +177,9 @@ def test_a_coordinator_sets_edits_and_deletes_a_target(client, world, province_i
 )
 def test_target_mistakes(client, world, province_indicator, fields, message):
     client.force_login(world.province_coordinator)
-    response = client.post(reverse("target-new", args=["91-01"]), target_data(world.province, **fields))
+    response = client.post(
+        reverse("indicators:target-new", args=["91-01"]), target_data(world.province, **fields)
+    )
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Target.objects.exists()
@@ -183,7 +190,7 @@ def test_a_second_target_for_the_same_year_is_refused(client, world, province_in
         indicator=province_indicator, org_unit=world.province, year=2030, comparator=">=", value=30
     )
     client.force_login(world.province_coordinator)
-    response = client.post(reverse("target-new", args=["91-01"]), target_data(world.province))
+    response = client.post(reverse("indicators:target-new", args=["91-01"]), target_data(world.province))
     assert response.status_code == 400
     assert "Tỉnh Thử Nghiệm đã có mục tiêu cho chỉ tiêu này năm 2030" in response.content.decode()
 
@@ -196,15 +203,17 @@ def test_targets_of_other_units_and_national_ones_are_out_of_reach(client, world
         indicator=province_indicator, year=2025, comparator=">=", value=20
     )
     client.force_login(world.other_coordinator)
-    assert client.get(reverse("target-edit", args=[mine.pk])).status_code == 404
-    assert client.post(reverse("target-delete", args=[mine.pk])).status_code == 404
+    assert client.get(reverse("indicators:target-edit", args=[mine.pk])).status_code == 404
+    assert client.post(reverse("indicators:target-delete", args=[mine.pk])).status_code == 404
     # Another province does not even read the province's local indicator (it used to get the form).
-    refused = client.post(reverse("target-new", args=["91-01"]), target_data(world.province, year=2031))
+    refused = client.post(
+        reverse("indicators:target-new", args=["91-01"]), target_data(world.province, year=2031)
+    )
     assert refused.status_code == 404
     client.force_login(world.district_a_coordinator)  # reads the province's target, cannot change it
-    assert client.get(reverse("target-edit", args=[mine.pk])).status_code == 404
+    assert client.get(reverse("indicators:target-edit", args=[mine.pk])).status_code == 404
     client.force_login(world.province_coordinator)
-    assert client.get(reverse("target-edit", args=[national.pk])).status_code == 404
+    assert client.get(reverse("indicators:target-edit", args=[national.pk])).status_code == 404
     assert Target.objects.count() == 2
 
 
@@ -213,12 +222,14 @@ def test_the_units_below_enter_values_in_the_provinces_form_another_province_doe
 ):
     dataset = local.local_dataset(world.province)
     client.force_login(world.district_a_focal)
-    grid = client.get(reverse("entry-grid", args=[dataset.code, world.district_a.pk, "2025"]))
+    grid = client.get(reverse("indicators:entry-grid", args=[dataset.code, world.district_a.pk, "2025"]))
     assert grid.status_code == 200
     assert "Tỷ lệ nữ trưởng thôn" in grid.content.decode()
     client.force_login(world.other_coordinator)
     assert (
-        client.get(reverse("entry-grid", args=[dataset.code, world.other_province.pk, "2025"])).status_code
+        client.get(
+            reverse("indicators:entry-grid", args=[dataset.code, world.other_province.pk, "2025"])
+        ).status_code
         == 404
     )
-    assert dataset.code not in client.get(reverse("entry-start")).content.decode()
+    assert dataset.code not in client.get(reverse("indicators:entry-start")).content.decode()

@@ -12,7 +12,7 @@ PASSWORD = "Mat-khau-2026!"
 
 
 def _sign_in(client, login: str, password: str, ip: str = "127.0.0.1"):
-    return client.post(reverse("login"), {"username": login, "password": password}, REMOTE_ADDR=ip)
+    return client.post(reverse("orgs:login"), {"username": login, "password": password}, REMOTE_ADDR=ip)
 
 
 def test_other_spellings_of_a_locked_account_are_locked_too(client, world):
@@ -64,7 +64,7 @@ def test_success_clears_the_count(client, world):
     for _ in range(4):
         _sign_in(client, "LANH.DAO", "sai-mat-khau")
     assert _sign_in(client, "lanh.dao@example.vn", PASSWORD).status_code == 302
-    client.post(reverse("logout"))
+    client.post(reverse("orgs:logout"))
     for _ in range(4):
         _sign_in(client, "lanh.dao", "sai-mat-khau")
     assert _sign_in(client, "lanh.dao", PASSWORD).status_code == 302

@@ -14,13 +14,13 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("who", ["province_coordinator", "province_leader", "district_a_viewer", "nobody"])
 def test_only_administrators_reach_people_pages(client, world, who):
     client.force_login(getattr(world, who))
-    assert client.get(reverse("user-list")).status_code == 404
-    assert client.get(reverse("user-create")).status_code == 404
+    assert client.get(reverse("orgs:user-list")).status_code == 404
+    assert client.get(reverse("orgs:user-create")).status_code == 404
 
 
 def test_admin_lists_people_of_its_units_only(client, world):
     client.force_login(world.province_admin)
-    response = client.get(reverse("user-list"))
+    response = client.get(reverse("orgs:user-list"))
     usernames = {u.username for u in response.context["page"]}
     assert {"tinh", "huyen.a", "huyen.b", "dau.moi.a"} <= usernames
     assert "khac" not in usernames  # another province
@@ -30,7 +30,7 @@ def test_admin_lists_people_of_its_units_only(client, world):
 def test_admin_creates_an_account_with_a_role(client, world):
     client.force_login(world.province_admin)
     response = client.post(
-        reverse("user-create"),
+        reverse("orgs:user-create"),
         {
             "username": "moi",
             "full_name": "Nguyễn Văn Mới",
@@ -53,7 +53,7 @@ def test_admin_creates_an_account_with_a_role(client, world):
 def test_admin_cannot_give_a_role_in_another_province(client, world):
     client.force_login(world.province_admin)
     response = client.post(
-        reverse("user-create"),
+        reverse("orgs:user-create"),
         {
             "username": "moi",
             "password": "Binh-dang-gioi-2030",
@@ -70,7 +70,7 @@ def test_admin_cannot_give_a_role_in_another_province(client, world):
 def test_duplicate_email_is_refused_with_a_message(client, world):
     client.force_login(world.province_admin)
     response = client.post(
-        reverse("user-create"),
+        reverse("orgs:user-create"),
         {
             "username": "trung",
             "email": "TINH@example.vn",
@@ -86,21 +86,21 @@ def test_duplicate_email_is_refused_with_a_message(client, world):
 def test_admin_of_another_province_gets_404_for_our_people(client, world):
     outsider = make_user("qt.khac", world.other_agency, Role.ADMIN)
     client.force_login(outsider)
-    assert client.get(reverse("user-detail", args=[world.district_a_coordinator.pk])).status_code == 404
+    assert client.get(reverse("orgs:user-detail", args=[world.district_a_coordinator.pk])).status_code == 404
     response = client.post(
-        reverse("membership-add", args=[world.district_a_coordinator.pk]),
+        reverse("orgs:membership-add", args=[world.district_a_coordinator.pk]),
         {"agency": world.other_agency.pk, "role": Role.ADMIN},
     )
     assert response.status_code == 404
     membership = world.district_a_coordinator.memberships.get()
-    assert client.post(reverse("membership-remove", args=[membership.pk])).status_code == 404
+    assert client.post(reverse("orgs:membership-remove", args=[membership.pk])).status_code == 404
     assert Membership.objects.filter(pk=membership.pk).exists()
 
 
 def test_admin_edits_an_account_and_history_is_kept(client, world):
     client.force_login(world.province_admin)
     person = world.district_a_focal
-    url = reverse("user-detail", args=[person.pk])
+    url = reverse("orgs:user-detail", args=[person.pk])
     response = client.post(
         url,
         {
@@ -123,7 +123,7 @@ def test_admin_edits_an_account_and_history_is_kept(client, world):
 def test_conflicting_account_edits_do_not_overwrite(client, world):
     client.force_login(world.province_admin)
     person = world.district_a_focal
-    url = reverse("user-detail", args=[person.pk])
+    url = reverse("orgs:user-detail", args=[person.pk])
     form = {
         "username": person.username,
         "email": person.email,
@@ -144,10 +144,11 @@ def test_add_and_remove_a_role(client, world):
     client.force_login(world.province_admin)
     person = world.district_a_viewer
     client.post(
-        reverse("membership-add", args=[person.pk]), {"agency": world.province_agency.pk, "role": Role.VIEWER}
+        reverse("orgs:membership-add", args=[person.pk]),
+        {"agency": world.province_agency.pk, "role": Role.VIEWER},
     )
     added = Membership.objects.get(user=person, agency=world.province_agency)
-    client.post(reverse("membership-remove", args=[added.pk]))
+    client.post(reverse("orgs:membership-remove", args=[added.pk]))
     assert not Membership.objects.filter(pk=added.pk).exists()
 
 
@@ -155,7 +156,7 @@ def test_duplicate_role_is_refused(client, world):
     client.force_login(world.province_admin)
     person = world.district_a_viewer
     response = client.post(
-        reverse("membership-add", args=[person.pk]),
+        reverse("orgs:membership-add", args=[person.pk]),
         {"agency": world.district_a_agency.pk, "role": Role.VIEWER},
         follow=True,
     )
@@ -165,7 +166,7 @@ def test_duplicate_role_is_refused(client, world):
 
 def test_agency_picker_options_stay_in_scope(client, world):
     client.force_login(world.province_admin)
-    response = client.get(reverse("agency-options"), {"agency_q": "lao dong"})
+    response = client.get(reverse("orgs:agency-options"), {"agency_q": "lao dong"})
     body = response.content.decode()
     assert "Huyện An Bình" in body
     assert "Tỉnh Khác" not in body

@@ -64,7 +64,7 @@ def test_variety_validator_help_text_is_translated():
 def test_admin_cannot_give_a_repetitive_initial_password(client, world):
     client.force_login(world.province_admin)
     response = client.post(
-        reverse("user-create"),
+        reverse("orgs:user-create"),
         {
             "username": "moi",
             "password": "phunuphunu1",
@@ -80,7 +80,7 @@ def test_admin_cannot_give_a_repetitive_initial_password(client, world):
 def test_password_change_needs_twelve_characters(client, world):
     client.force_login(world.province_coordinator)
     response = client.post(
-        reverse("password_change"),
+        reverse("orgs:password_change"),
         {"old_password": "Mat-khau-2026!", "new_password1": "Kx9#mq2!Lp4", "new_password2": "Kx9#mq2!Lp4"},
     )
     assert response.status_code == 200

@@ -40,19 +40,21 @@ def _edit_form(person: User, **changes) -> dict:
 def _assert_out_of_reach(client, person: User) -> None:
     """Every people screen answers 404 for ``person`` and nothing about them changes."""
     before = User.objects.get(pk=person.pk)
-    assert person.pk not in {u.pk for u in client.get(reverse("user-list")).context["page"]}
-    assert client.get(reverse("user-list"), {"q": person.username}).context["page"].paginator.count == 0
-    detail = reverse("user-detail", args=[person.pk])
+    assert person.pk not in {u.pk for u in client.get(reverse("orgs:user-list")).context["page"]}
+    assert client.get(reverse("orgs:user-list"), {"q": person.username}).context["page"].paginator.count == 0
+    detail = reverse("orgs:user-detail", args=[person.pk])
     assert client.get(detail).status_code == 404
     response = client.post(detail, _edit_form(person, email="ke-xam-nhap@example.vn", is_active=None))
     assert response.status_code == 404
     after = User.objects.get(pk=person.pk)
     assert (after.email, after.is_active, after.version) == (before.email, before.is_active, before.version)
     count = person.memberships.count()
-    response = client.post(reverse("membership-add", args=[person.pk]), {"agency": "", "role": Role.VIEWER})
+    response = client.post(
+        reverse("orgs:membership-add", args=[person.pk]), {"agency": "", "role": Role.VIEWER}
+    )
     assert response.status_code == 404
     for membership in person.memberships.all():
-        assert client.post(reverse("membership-remove", args=[membership.pk])).status_code == 404
+        assert client.post(reverse("orgs:membership-remove", args=[membership.pk])).status_code == 404
     assert person.memberships.count() == count
 
 
@@ -67,7 +69,7 @@ def test_unit_admin_cannot_touch_the_superuser(client, world, superuser):
 def test_superuser_without_any_membership_is_out_of_reach_too(client, world):
     root = make_user("root", is_superuser=True)
     client.force_login(world.province_admin)
-    assert client.get(reverse("user-detail", args=[root.pk])).status_code == 404
+    assert client.get(reverse("orgs:user-detail", args=[root.pk])).status_code == 404
 
 
 def test_commune_admin_cannot_manage_someone_with_a_role_higher_up(client, world, commune_admin):
@@ -88,9 +90,12 @@ def test_person_with_a_role_in_another_province_is_out_of_reach(client, world):
 def test_commune_admin_manages_the_people_of_its_commune(client, world, commune_admin):
     person = make_user("can.bo.xa", world.commune_a_agency, Role.FOCAL_POINT)
     client.force_login(commune_admin)
-    assert {u.username for u in client.get(reverse("user-list")).context["page"]} == {"qt.xa", "can.bo.xa"}
+    assert {u.username for u in client.get(reverse("orgs:user-list")).context["page"]} == {
+        "qt.xa",
+        "can.bo.xa",
+    }
     response = client.post(
-        reverse("user-detail", args=[person.pk]), _edit_form(person, full_name="Lò Văn Xã")
+        reverse("orgs:user-detail", args=[person.pk]), _edit_form(person, full_name="Lò Văn Xã")
     )
     assert response.status_code == 302
     person.refresh_from_db()
@@ -101,10 +106,12 @@ def test_manager_cannot_grant_a_role_outside_its_remit(client, world, commune_ad
     person = make_user("can.bo.xa", world.commune_a_agency, Role.FOCAL_POINT)
     client.force_login(commune_admin)
     for agency in (world.province_agency, world.district_a_agency, world.other_agency):
-        client.post(reverse("membership-add", args=[person.pk]), {"agency": agency.pk, "role": Role.ADMIN})
+        client.post(
+            reverse("orgs:membership-add", args=[person.pk]), {"agency": agency.pk, "role": Role.ADMIN}
+        )
     assert list(person.memberships.values_list("agency", flat=True)) == [world.commune_a_agency.pk]
     response = client.post(
-        reverse("user-create"),
+        reverse("orgs:user-create"),
         {
             "username": "moi",
             "password": "Binh-dang-gioi-2030",
@@ -120,7 +127,7 @@ def test_manager_cannot_make_a_superuser(client, world):
     person = world.district_a_focal
     client.force_login(world.province_admin)
     form = _edit_form(person, is_superuser="on", is_staff="on")
-    assert client.post(reverse("user-detail", args=[person.pk]), form).status_code == 302
+    assert client.post(reverse("orgs:user-detail", args=[person.pk]), form).status_code == 302
     person.refresh_from_db()
     assert not person.is_superuser and not person.is_staff
 
@@ -137,5 +144,5 @@ def test_manageable_users_needs_every_membership_inside(world, commune_admin):
 
 def test_superuser_still_manages_everyone(client, world, superuser):
     client.force_login(superuser)
-    assert client.get(reverse("user-detail", args=[world.province_admin.pk])).status_code == 200
-    assert client.get(reverse("user-detail", args=[world.nobody.pk])).status_code == 200
+    assert client.get(reverse("orgs:user-detail", args=[world.province_admin.pk])).status_code == 200
+    assert client.get(reverse("orgs:user-detail", args=[world.nobody.pk])).status_code == 200

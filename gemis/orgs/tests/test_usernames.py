@@ -18,7 +18,7 @@ migration = import_module("gemis.orgs.migrations.0002_username_unique_ci")
 
 def _new_account(client, agency, username: str):
     return client.post(
-        reverse("user-create"),
+        reverse("orgs:user-create"),
         {
             "username": username,
             "full_name": "",
@@ -39,7 +39,7 @@ def test_admin_cannot_create_a_case_twin(client, world):
     assert response.status_code == 200
     assert "chữ hoa" in response.content.decode()  # the Vietnamese message says case does not count
     assert list(User.objects.filter(username__iexact="tinh").values_list("username", flat=True)) == ["tinh"]
-    assert client.post(reverse("login"), {"username": "tinh", "password": PASSWORD}).status_code == 302
+    assert client.post(reverse("orgs:login"), {"username": "tinh", "password": PASSWORD}).status_code == 302
 
 
 @pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_renaming_into_a_case_twin_is_refused(client, world):
     person = world.district_a_focal
     form = {"username": "Huyen.A", "full_name": "", "email": person.email, "position": "", "phone": ""}
     response = client.post(
-        reverse("user-detail", args=[person.pk]),
+        reverse("orgs:user-detail", args=[person.pk]),
         {**form, "is_active": "on", "expected_version": person.version},
     )
     assert response.status_code == 400

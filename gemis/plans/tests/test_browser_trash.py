@@ -63,7 +63,7 @@ def test_trash_on_a_phone(chromium, live_server, live_world, settings, tmp_path)
         screenshot(page, "trash-phone")
 
         item.get_by_test_id("restore").click()
-        page.wait_for_url(live_server.url + reverse("plan-detail", args=[plan_pk]))
+        page.wait_for_url(live_server.url + reverse("plans:plan-detail", args=[plan_pk]))
         assert "Đã khôi phục" in page.locator(".alert").first.inner_text()
         assert Plan.objects.filter(pk=plan_pk).exists()
         assert Attachment.objects.get().file.read() == PDF

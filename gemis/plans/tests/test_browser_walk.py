@@ -28,7 +28,7 @@ def wait_for_htmx(page) -> None:
 
 
 def sign_in(page, username: str) -> None:
-    page.goto(page.base_url + reverse("login"))
+    page.goto(page.base_url + reverse("orgs:login"))
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("form button[type=submit]").click()
@@ -65,7 +65,7 @@ def test_plan_issue_progress_and_follow_up(chromium, live_server, live_world, tm
     # 1. The province coordinator writes the plan.
     coordinator_context, page = new_tab()
     sign_in(page, world.province_coordinator.username)
-    page.goto(page.base_url + reverse("plan-create"))
+    page.goto(page.base_url + reverse("plans:plan-create"))
     with page.expect_response(lambda r: "issuing-agency-options" in r.url):
         page.locator("#id_org_unit").select_option(str(world.province.pk))
     wait_for_htmx(page)
@@ -115,9 +115,9 @@ def test_plan_issue_progress_and_follow_up(chromium, live_server, live_world, tm
     # 2. The district's focal point records progress with evidence.
     focal_context, focal = new_tab()
     sign_in(focal, world.district_a_focal.username)
-    focal.goto(focal.base_url + reverse("my-tasks"))
+    focal.goto(focal.base_url + reverse("plans:my-tasks"))
     focal.get_by_test_id("my-task-table").locator(
-        f"a[href='{reverse('task-detail', args=[district_task.pk])}']"
+        f"a[href='{reverse('plans:task-detail', args=[district_task.pk])}']"
     ).click()
     evidence = tmp_path / "Danh sách cán bộ nữ.xlsx"
     evidence.write_bytes(_tiny_xlsx())
@@ -133,18 +133,18 @@ def test_plan_issue_progress_and_follow_up(chromium, live_server, live_world, tm
 
     # 3. The coordinator sees it: plan page, task table, task page with the evidence, calendar.
     # The tab still shows the plan: a URL differing only by its #fragment would not reload it.
-    page.goto(page.base_url + reverse("plan-list"))
-    page.goto(page.base_url + reverse("plan-detail", args=[plan.pk]) + f"#task-{district_task.pk}")
+    page.goto(page.base_url + reverse("plans:plan-list"))
+    page.goto(page.base_url + reverse("plans:plan-detail", args=[plan.pk]) + f"#task-{district_task.pk}")
     task_block = page.locator(f"#task-{district_task.pk}")
     assert "70" in task_block.inner_text()
     screenshot(page, "walk-plan-page")
 
-    page.goto(page.base_url + reverse("task-list") + f"?plan={plan.pk}")
+    page.goto(page.base_url + reverse("plans:task-list") + f"?plan={plan.pk}")
     row = page.get_by_test_id("task-table").locator(f"[data-task='{district_task.pk}']")
     assert "70" in row.inner_text()
     screenshot(page, "walk-task-table")
 
-    page.goto(page.base_url + reverse("task-detail", args=[district_task.pk]))
+    page.goto(page.base_url + reverse("plans:task-detail", args=[district_task.pk]))
     assert page.get_by_test_id("task-progress").get_attribute("data-progress") == "70"
     assert page.get_by_test_id("attachment-link").inner_text() == "Danh sách cán bộ nữ.xlsx"
     with page.expect_download() as download:
@@ -152,7 +152,7 @@ def test_plan_issue_progress_and_follow_up(chromium, live_server, live_world, tm
     assert download.value.suggested_filename == "Danh sách cán bộ nữ.xlsx"
     assert district_task.__class__.objects.get(pk=district_task.pk).status == TaskStatus.IN_PROGRESS
 
-    page.goto(page.base_url + reverse("task-calendar") + f"?month={due:%Y-%m}")
+    page.goto(page.base_url + reverse("plans:task-calendar") + f"?month={due:%Y-%m}")
     assert page.get_by_test_id("calendar-grid").get_by_text("Rà soát, thống kê", exact=False).count() >= 1
     screenshot(page, "walk-calendar")
     coordinator_context.close()

@@ -77,7 +77,7 @@ def english(client):
 
 def test_xlsx(client, world, export_tasks):
     english(client).force_login(world.province_coordinator)
-    response = client.get(reverse("task-export", args=["xlsx"]))
+    response = client.get(reverse("plans:task-export", args=["xlsx"]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"] == f'attachment; filename="nhiem-vu-{TODAY:%Y-%m-%d}.xlsx"'
@@ -106,13 +106,13 @@ def test_xlsx(client, world, export_tasks):
 
 def test_xlsx_vietnamese_headers(client, world, export_tasks):
     client.force_login(world.province_coordinator)
-    sheet = load_workbook(io.BytesIO(client.get(reverse("task-export", args=["xlsx"])).content)).active
+    sheet = load_workbook(io.BytesIO(client.get(reverse("plans:task-export", args=["xlsx"])).content)).active
     assert [c.value for c in sheet[1]] == VIETNAMESE_HEADERS
 
 
 def test_csv(client, world, export_tasks):
     english(client).force_login(world.province_coordinator)
-    response = client.get(reverse("task-export", args=["csv"]), {"sort": "-due"})
+    response = client.get(reverse("plans:task-export", args=["csv"]), {"sort": "-due"})
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="nhiem-vu-{TODAY:%Y-%m-%d}.csv"'
@@ -129,7 +129,7 @@ def test_csv(client, world, export_tasks):
 
 def test_exports_use_the_filters(client, world, export_tasks):
     english(client).force_login(world.province_coordinator)
-    response = client.get(reverse("task-export", args=["csv"]), {"overdue": "1"})
+    response = client.get(reverse("plans:task-export", args=["csv"]), {"overdue": "1"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert [r[1] for r in rows[1:]] == [export_tasks["overdue"].text]
 
@@ -137,7 +137,7 @@ def test_exports_use_the_filters(client, world, export_tasks):
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_exports_follow_the_access_rule(client, world, export_tasks, fmt):
     client.force_login(world.district_b_coordinator)
-    response = client.get(reverse("task-export", args=[fmt]))
+    response = client.get(reverse("plans:task-export", args=[fmt]))
     if fmt == "csv":
         texts = [
             r[1] for r in csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
@@ -147,19 +147,19 @@ def test_exports_follow_the_access_rule(client, world, export_tasks, fmt):
     # District B reads the province's plan, not district A's.
     assert texts[1:] == ["Tháng hành động", "Thường xuyên"]
     client.force_login(world.other_coordinator)
-    response = client.get(reverse("task-export", args=[fmt]))
+    response = client.get(reverse("plans:task-export", args=[fmt]))
     content = b"".join(response.streaming_content) if fmt == "csv" else response.content
     assert "Kiểm tra".encode() not in content
 
 
 def test_unknown_format_is_404(client, world):
     client.force_login(world.province_coordinator)
-    assert client.get(reverse("task-export", args=["pdf"])).status_code == 404
+    assert client.get(reverse("plans:task-export", args=["pdf"])).status_code == 404
 
 
 def test_anonymous_export_goes_to_login(client):
-    response = client.get(reverse("task-export", args=["csv"]))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    response = client.get(reverse("plans:task-export", args=["csv"]))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("orgs:login"))
 
 
 def test_rows_are_read_in_a_fixed_number_of_queries(world, django_assert_max_num_queries, monkeypatch):
@@ -186,10 +186,10 @@ def test_formula_like_text_stays_text(client, world):
     make_task(plan, '=HYPERLINK("http://example.com","x")', lead=world.province_agency)
     make_task(plan, "- Tổ chức hội nghị", lead=world.province_agency)
     client.force_login(world.province_coordinator)
-    sheet = load_workbook(io.BytesIO(client.get(reverse("task-export", args=["xlsx"])).content)).active
+    sheet = load_workbook(io.BytesIO(client.get(reverse("plans:task-export", args=["xlsx"])).content)).active
     cells = {sheet.cell(row=r, column=2).value: sheet.cell(row=r, column=2).data_type for r in (2, 3)}
     assert cells == {'=HYPERLINK("http://example.com","x")': "s", "- Tổ chức hội nghị": "s"}
-    response = client.get(reverse("task-export", args=["csv"]))
+    response = client.get(reverse("plans:task-export", args=["csv"]))
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert {r[1] for r in rows[1:]} == {'\'=HYPERLINK("http://example.com","x")', "'- Tổ chức hội nghị"}
 
@@ -205,14 +205,14 @@ def test_a_big_xlsx_export_runs_as_a_job_with_the_same_rows(
     settings.MEDIA_ROOT = settings.MEDIA_ROOT.parent / "test-media-jobs"
     monkeypatch.setattr(exports, "XLSX_INLINE_LIMIT", 1)
     client.force_login(world.province_coordinator)
-    inline = client.get(reverse("task-export", args=["xlsx"]) + "?overdue=1")  # one task: still inline
+    inline = client.get(reverse("plans:task-export", args=["xlsx"]) + "?overdue=1")  # one task: still inline
     assert inline.status_code == 200
-    response = client.get(reverse("task-export", args=["xlsx"]) + "?sort=due")
+    response = client.get(reverse("plans:task-export", args=["xlsx"]) + "?sort=due")
     job = BackgroundJob.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("job-detail", args=[job.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("orgs:job-detail", args=[job.pk])
     assert job.status == JobStatus.DONE and job.owner == world.province_coordinator
     assert job.total == job.done == len(export_tasks_visible(world))
-    download = client.get(reverse("job-download", args=[job.pk]))
+    download = client.get(reverse("orgs:job-download", args=[job.pk]))
     book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     sheet = book.active
     rows = list(sheet.iter_rows(values_only=True))
@@ -234,7 +234,7 @@ def test_a_big_xlsx_export_runs_as_a_job_with_the_same_rows(
     assert download["Content-Disposition"].endswith(f'{exports.file_name("xlsx", TODAY)}"')
     # Someone else cannot fetch the coordinator's workbook.
     client.force_login(world.district_b_coordinator)
-    assert client.get(reverse("job-download", args=[job.pk])).status_code == 404
+    assert client.get(reverse("orgs:job-download", args=[job.pk])).status_code == 404
 
 
 def export_tasks_visible(world) -> list[Task]:

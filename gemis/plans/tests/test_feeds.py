@@ -52,7 +52,7 @@ def feed_tasks(world):
 
 
 def fetch(client, feed) -> Calendar:
-    response = client.get(reverse("calendar-feed", args=[feed.token]))
+    response = client.get(reverse("plans:calendar-feed", args=[feed.token]))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     return Calendar.from_ical(response.content)
@@ -67,20 +67,23 @@ def events(cal: Calendar) -> dict[str, object]:
 
 def test_create_a_feed_and_see_its_address(client, world):
     client.force_login(world.district_a_focal)
-    response = client.post(reverse("calendar-feeds"), {"agency": ""})
+    response = client.post(reverse("plans:calendar-feeds"), {"agency": ""})
     assert response.status_code == 302
     feed = CalendarFeed.objects.get(user=world.district_a_focal)
     assert feed.agency is None and len(feed.token) >= 32
-    html = client.get(reverse("calendar-feeds")).content.decode()
+    html = client.get(reverse("plans:calendar-feeds")).content.decode()
     assert f"http://testserver/ical/{feed.token}.ics" in html
     assert f"webcal://testserver/ical/{feed.token}.ics" in html
 
 
 def test_create_a_feed_for_one_of_ones_agencies_only(client, world):
     client.force_login(world.district_a_focal)
-    assert client.post(reverse("calendar-feeds"), {"agency": world.district_a_agency.pk}).status_code == 302
+    assert (
+        client.post(reverse("plans:calendar-feeds"), {"agency": world.district_a_agency.pk}).status_code
+        == 302
+    )
     assert CalendarFeed.objects.get().agency == world.district_a_agency
-    response = client.post(reverse("calendar-feeds"), {"agency": world.district_b_agency.pk})
+    response = client.post(reverse("plans:calendar-feeds"), {"agency": world.district_b_agency.pk})
     assert response.status_code == 400
     assert CalendarFeed.objects.count() == 1
 
@@ -88,35 +91,35 @@ def test_create_a_feed_for_one_of_ones_agencies_only(client, world):
 def test_revoke(client, world, feed_tasks):
     feed = CalendarFeed.objects.create(user=world.district_a_focal)
     client.force_login(world.district_a_focal)
-    response = client.post(reverse("calendar-feed-revoke", args=[feed.pk]))
+    response = client.post(reverse("plans:calendar-feed-revoke", args=[feed.pk]))
     assert response.status_code == 302
     feed.refresh_from_db()
     assert feed.revoked_at is not None
     client.logout()
-    assert client.get(reverse("calendar-feed", args=[feed.token])).status_code == 404
+    assert client.get(reverse("plans:calendar-feed", args=[feed.token])).status_code == 404
     client.force_login(world.district_a_focal)
-    html = client.get(reverse("calendar-feeds")).content.decode()
+    html = client.get(reverse("plans:calendar-feeds")).content.decode()
     assert feed.token not in html
 
 
 def test_someone_elses_feed_cannot_be_revoked(client, world):
     feed = CalendarFeed.objects.create(user=world.district_a_focal)
     client.force_login(world.district_a_coordinator)
-    assert client.post(reverse("calendar-feed-revoke", args=[feed.pk])).status_code == 404
+    assert client.post(reverse("plans:calendar-feed-revoke", args=[feed.pk])).status_code == 404
     feed.refresh_from_db()
     assert feed.revoked_at is None
-    assert feed.token not in client.get(reverse("calendar-feeds")).content.decode()
+    assert feed.token not in client.get(reverse("plans:calendar-feeds")).content.decode()
 
 
 def test_revoke_needs_post(client, world):
     feed = CalendarFeed.objects.create(user=world.district_a_focal)
     client.force_login(world.district_a_focal)
-    assert client.get(reverse("calendar-feed-revoke", args=[feed.pk])).status_code == 405
+    assert client.get(reverse("plans:calendar-feed-revoke", args=[feed.pk])).status_code == 405
 
 
 def test_page_needs_login(client):
-    response = client.get(reverse("calendar-feeds"))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    response = client.get(reverse("plans:calendar-feeds"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("orgs:login"))
 
 
 def test_number_of_active_feeds_is_limited(client, world, monkeypatch):
@@ -125,8 +128,8 @@ def test_number_of_active_feeds_is_limited(client, world, monkeypatch):
     monkeypatch.setattr(views_feeds, "MAX_ACTIVE_FEEDS", 2)
     client.force_login(world.district_a_focal)
     for _ in range(2):
-        assert client.post(reverse("calendar-feeds"), {"agency": ""}).status_code == 302
-    assert client.post(reverse("calendar-feeds"), {"agency": ""}).status_code == 400
+        assert client.post(reverse("plans:calendar-feeds"), {"agency": ""}).status_code == 302
+    assert client.post(reverse("plans:calendar-feeds"), {"agency": ""}).status_code == 400
     assert CalendarFeed.objects.count() == 2
 
 
@@ -195,7 +198,7 @@ def test_feed_of_a_deactivated_owner_is_404(client, world, feed_tasks):
     feed = CalendarFeed.objects.create(user=world.district_a_focal)
     world.district_a_focal.is_active = False
     world.district_a_focal.save()
-    assert client.get(reverse("calendar-feed", args=[feed.token])).status_code == 404
+    assert client.get(reverse("plans:calendar-feed", args=[feed.token])).status_code == 404
 
 
 @pytest.mark.parametrize("token", ["nope", "x" * 32, "../../etc/passwd"])
@@ -208,12 +211,12 @@ def test_unknown_token_is_404(client, world, token):
 def test_feed_page_in_the_browser(page, live_world):
     from gemis.conftest import screenshot
 
-    page.goto(page.base_url + reverse("login"))
+    page.goto(page.base_url + reverse("orgs:login"))
     page.locator("input[name=username]").fill("dau.moi.a")
     page.locator("input[name=password]").fill("Mat-khau-2026!")
     page.locator("form button[type=submit]").click()
     page.wait_for_url(page.base_url + "/")
-    page.goto(page.base_url + reverse("calendar-feeds"))
+    page.goto(page.base_url + reverse("plans:calendar-feeds"))
     page.get_by_test_id("feed-form").locator("select[name=agency]").select_option(
         str(live_world.district_a_agency.pk)
     )

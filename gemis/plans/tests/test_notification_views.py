@@ -5,24 +5,13 @@ import datetime as dt
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from gemis.plans.context_processors import notifications as notifications_context
 from gemis.plans.models import Notification
 
 pytestmark = pytest.mark.django_db
-
-# The project's URLs plus the notification screens, whether or not the project includes them yet.
-urlpatterns = [
-    path("", include("gemis.plans.urls_notifications")),
-    path("", include("gemis.urls")),
-]
-
-
-@pytest.fixture(autouse=True)
-def _urls(settings):
-    settings.ROOT_URLCONF = __name__
 
 
 def notify(user, key: str, url: str = "/tasks/?overdue=1", minutes_ago: int = 0, read: bool = False):
@@ -39,12 +28,12 @@ def notify(user, key: str, url: str = "/tasks/?overdue=1", minutes_ago: int = 0,
 
 def test_anonymous_is_sent_to_login(client, world):
     own = notify(world.district_a_focal, "digest:2026-11-22")
-    for url in (reverse("notification-list"), reverse("notification-open", args=[own.pk])):
+    for url in (reverse("plans:notification-list"), reverse("plans:notification-open", args=[own.pk])):
         response = client.get(url)
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
-    response = client.post(reverse("notification-mark-all-read"))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+        assert response["Location"].startswith(reverse("orgs:login"))
+    response = client.post(reverse("plans:notification-mark-all-read"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("orgs:login"))
     own.refresh_from_db()
     assert own.read_at is None
 
@@ -54,7 +43,7 @@ def test_list_shows_own_notifications_newest_first_unread_marked(client, world):
     new = notify(world.district_a_focal, "digest:2026-11-22")
     notify(world.district_b_coordinator, "summary:2026-11-22")
     client.force_login(world.district_a_focal)
-    response = client.get(reverse("notification-list"))
+    response = client.get(reverse("plans:notification-list"))
     assert response.status_code == 200
     assert [n.pk for n in response.context["page"]] == [new.pk, old.pk]
     assert response.context["unread"] == 1
@@ -68,7 +57,7 @@ def test_list_shows_own_notifications_newest_first_unread_marked(client, world):
 
 def test_empty_list(client, world):
     client.force_login(world.nobody)
-    response = client.get(reverse("notification-list"))
+    response = client.get(reverse("plans:notification-list"))
     assert 'data-testid="no-notifications"' in response.content.decode()
     assert 'data-testid="mark-all-read"' not in response.content.decode()
 
@@ -76,7 +65,7 @@ def test_empty_list(client, world):
 def test_opening_marks_read_and_goes_to_its_url(client, world):
     own = notify(world.district_a_focal, "digest:2026-11-22", url="/tasks/?overdue=1")
     client.force_login(world.district_a_focal)
-    response = client.get(reverse("notification-open", args=[own.pk]))
+    response = client.get(reverse("plans:notification-open", args=[own.pk]))
     assert response.status_code == 302
     assert response["Location"] == "/tasks/?overdue=1"
     own.refresh_from_db()
@@ -86,9 +75,9 @@ def test_opening_marks_read_and_goes_to_its_url(client, world):
 def test_another_users_notification_is_404_and_stays_unread(client, world):
     theirs = notify(world.district_b_coordinator, "summary:2026-11-22")
     client.force_login(world.district_a_coordinator)
-    assert client.get(reverse("notification-open", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("plans:notification-open", args=[theirs.pk])).status_code == 404
     client.force_login(world.other_coordinator)
-    assert client.get(reverse("notification-open", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("plans:notification-open", args=[theirs.pk])).status_code == 404
     theirs.refresh_from_db()
     assert theirs.read_at is None
 
@@ -108,18 +97,18 @@ def test_another_users_notification_is_404_and_stays_unread(client, world):
 def test_never_an_open_redirect(client, world, url):
     own = notify(world.district_a_focal, "x", url=url)
     client.force_login(world.district_a_focal)
-    response = client.get(reverse("notification-open", args=[own.pk]))
+    response = client.get(reverse("plans:notification-open", args=[own.pk]))
     assert response.status_code == 302
-    assert response["Location"] == reverse("notification-list")
+    assert response["Location"] == reverse("plans:notification-list")
 
 
 def test_mark_all_read_only_touches_own(client, world):
     mine = [notify(world.district_a_focal, f"k{i}") for i in range(3)]
     theirs = notify(world.district_a_coordinator, "k0")
     client.force_login(world.district_a_focal)
-    assert client.get(reverse("notification-mark-all-read")).status_code == 405
-    response = client.post(reverse("notification-mark-all-read"))
-    assert response.status_code == 302 and response["Location"] == reverse("notification-list")
+    assert client.get(reverse("plans:notification-mark-all-read")).status_code == 405
+    response = client.post(reverse("plans:notification-mark-all-read"))
+    assert response.status_code == 302 and response["Location"] == reverse("plans:notification-list")
     assert all(Notification.objects.get(pk=n.pk).read_at for n in mine)
     theirs.refresh_from_db()
     assert theirs.read_at is None
@@ -129,9 +118,9 @@ def test_list_is_paged(client, world):
     for i in range(35):
         notify(world.district_a_focal, f"k{i}", minutes_ago=i)
     client.force_login(world.district_a_focal)
-    first = client.get(reverse("notification-list"))
+    first = client.get(reverse("plans:notification-list"))
     assert len(first.context["page"]) == 30
-    second = client.get(reverse("notification-list"), {"page": 2})
+    second = client.get(reverse("plans:notification-list"), {"page": 2})
     assert len(second.context["page"]) == 5
 
 

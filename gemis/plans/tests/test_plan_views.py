@@ -91,17 +91,17 @@ def plan_urls(plan: Plan) -> list[str]:
     section = plan.sections.first()
     task = plan.tasks.first()
     return [
-        reverse("plan-detail", args=[plan.pk]),
-        reverse("plan-edit", args=[plan.pk]),
-        reverse("plan-delete", args=[plan.pk]),
-        reverse("plan-section-create", args=[plan.pk]),
-        reverse("plan-section-edit", args=[section.pk]),
-        reverse("plan-section-delete", args=[section.pk]),
-        reverse("plan-task-create", args=[plan.pk]),
-        reverse("plan-task-edit", args=[task.pk]),
-        reverse("plan-task-delete", args=[task.pk]),
-        reverse("plan-deadline-preview", args=[plan.pk]),
-        reverse("plan-agency-options", args=[plan.pk]),
+        reverse("plans:plan-detail", args=[plan.pk]),
+        reverse("plans:plan-edit", args=[plan.pk]),
+        reverse("plans:plan-delete", args=[plan.pk]),
+        reverse("plans:plan-section-create", args=[plan.pk]),
+        reverse("plans:plan-section-edit", args=[section.pk]),
+        reverse("plans:plan-section-delete", args=[section.pk]),
+        reverse("plans:plan-task-create", args=[plan.pk]),
+        reverse("plans:plan-task-edit", args=[task.pk]),
+        reverse("plans:plan-task-delete", args=[task.pk]),
+        reverse("plans:plan-deadline-preview", args=[plan.pk]),
+        reverse("plans:plan-agency-options", args=[plan.pk]),
     ]
 
 
@@ -109,18 +109,22 @@ def plan_post_urls(plan: Plan) -> list[str]:
     section = plan.sections.first()
     task = plan.tasks.first()
     return [
-        reverse("plan-issue", args=[plan.pk]),
-        reverse("plan-close", args=[plan.pk]),
-        reverse("plan-cascade", args=[plan.pk]),
-        reverse("plan-legal-basis-add", args=[plan.pk]),
-        reverse("plan-section-move", args=[section.pk]),
-        reverse("plan-task-move", args=[task.pk]),
-        reverse("plan-legal-basis-remove", args=[plan.pk, LegalDocument.objects.first().pk]),
+        reverse("plans:plan-issue", args=[plan.pk]),
+        reverse("plans:plan-close", args=[plan.pk]),
+        reverse("plans:plan-cascade", args=[plan.pk]),
+        reverse("plans:plan-legal-basis-add", args=[plan.pk]),
+        reverse("plans:plan-section-move", args=[section.pk]),
+        reverse("plans:plan-task-move", args=[task.pk]),
+        reverse("plans:plan-legal-basis-remove", args=[plan.pk, LegalDocument.objects.first().pk]),
     ]
 
 
 def test_anonymous_is_sent_to_login(client, district_plan):
-    urls = [reverse("plan-list"), reverse("plan-create"), reverse("plan-issuing-agency-options")]
+    urls = [
+        reverse("plans:plan-list"),
+        reverse("plans:plan-create"),
+        reverse("plans:plan-issuing-agency-options"),
+    ]
     for url in [*urls, *plan_urls(district_plan)]:
         response = client.get(url)
         assert response.status_code == 302 and "/login/" in response["Location"], url
@@ -142,17 +146,19 @@ def test_another_district_gets_404_everywhere(client, world, district_plan):
 
 def test_another_province_gets_404_on_the_provincial_plan(client, world, province_plan):
     client.force_login(world.other_coordinator)
-    assert client.get(reverse("plan-detail", args=[province_plan.pk])).status_code == 404
-    assert client.post(reverse("plan-close", args=[province_plan.pk])).status_code == 404
-    response = client.post(reverse("plan-cascade", args=[province_plan.pk]), {"unit": world.district_a.pk})
+    assert client.get(reverse("plans:plan-detail", args=[province_plan.pk])).status_code == 404
+    assert client.post(reverse("plans:plan-close", args=[province_plan.pk])).status_code == 404
+    response = client.post(
+        reverse("plans:plan-cascade", args=[province_plan.pk]), {"unit": world.district_a.pk}
+    )
     assert response.status_code == 404
     assert not province_plan.cascaded_plans.exists()
 
 
 def test_a_person_without_membership_sees_no_plan_and_cannot_create(client, world, district_plan):
     client.force_login(world.nobody)
-    assert list(client.get(reverse("plan-list")).context["page"]) == []
-    assert client.get(reverse("plan-create")).status_code == 404
+    assert list(client.get(reverse("plans:plan-list")).context["page"]) == []
+    assert client.get(reverse("plans:plan-create")).status_code == 404
 
 
 # -- list ----------------------------------------------------------------------------------------------
@@ -161,20 +167,20 @@ def test_a_person_without_membership_sees_no_plan_and_cannot_create(client, worl
 def test_list_shows_only_visible_plans(client, world, province_plan, district_plan):
     other = make_plan(world.district_b, world.district_b_agency, subject="Kế hoạch huyện Bắc Sơn")
     client.force_login(world.district_a_coordinator)
-    plans = set(client.get(reverse("plan-list")).context["page"])
+    plans = set(client.get(reverse("plans:plan-list")).context["page"])
     # Its own plan, and the province's issued plan it carries out; not the sibling district's.
     assert plans == {district_plan, province_plan} if province_plan.status == "issued" else {district_plan}
     assert other not in plans
     client.force_login(world.province_coordinator)
-    plans = set(client.get(reverse("plan-list")).context["page"])
+    plans = set(client.get(reverse("plans:plan-list")).context["page"])
     assert plans == {province_plan, district_plan, other}
     client.force_login(world.other_coordinator)
-    assert list(client.get(reverse("plan-list")).context["page"]) == []
+    assert list(client.get(reverse("plans:plan-list")).context["page"]) == []
 
 
 def test_list_counts_tasks_and_overdue(client, world, province_plan):
     client.force_login(world.province_coordinator)
-    response = client.get(reverse("plan-list"))
+    response = client.get(reverse("plans:plan-list"))
     row = next(p for p in response.context["page"] if p.pk == province_plan.pk)
     assert (row.task_total, row.overdue_total) == (2, 1)
     assert 'data-testid="overdue-total"><span class="text-danger fw-semibold">1<' in body_of(response)
@@ -191,7 +197,7 @@ def test_list_filters(client, world, province_plan, district_plan):
     client.force_login(world.province_coordinator)
 
     def pks(**params) -> set[int]:
-        return {p.pk for p in client.get(reverse("plan-list"), params).context["page"]}
+        return {p.pk for p in client.get(reverse("plans:plan-list"), params).context["page"]}
 
     assert pks(unit=world.district_a.pk) == {district_plan.pk}
     assert pks(year=2023) == {old.pk}
@@ -209,14 +215,14 @@ def test_list_filters(client, world, province_plan, district_plan):
 def test_list_offers_only_units_with_visible_plans(client, world, province_plan, district_plan):
     make_plan(world.other_province)
     client.force_login(world.province_coordinator)
-    units = list(client.get(reverse("plan-list")).context["units"])
+    units = list(client.get(reverse("plans:plan-list")).context["units"])
     assert units == [world.province, world.district_a]
 
 
 def test_list_htmx_returns_rows_only(client, world, province_plan):
     client.force_login(world.province_coordinator)
     response = client.get(
-        reverse("plan-list"), {"q": "1889"}, headers={"HX-Request": "true", "HX-Target": "plan-results"}
+        reverse("plans:plan-list"), {"q": "1889"}, headers={"HX-Request": "true", "HX-Target": "plan-results"}
     )
     body = body_of(response)
     assert "<html" not in body and 'data-testid="plan-table"' in body and "1889/KH-UBND" in body
@@ -226,7 +232,7 @@ def test_list_is_paged(client, world):
     for n in range(30):
         make_plan(world.district_a, subject=f"Kế hoạch {n}")
     client.force_login(world.district_a_coordinator)
-    response = client.get(reverse("plan-list"))
+    response = client.get(reverse("plans:plan-list"))
     assert len(response.context["page"]) == 25 and response.context["page"].paginator.num_pages == 2
 
 
@@ -235,7 +241,7 @@ def test_list_is_paged(client, world):
 
 def test_detail_reads_like_the_document_in_order(client, world, province_plan):
     client.force_login(world.province_coordinator)
-    response = client.get(reverse("plan-detail", args=[province_plan.pk]))
+    response = client.get(reverse("plans:plan-detail", args=[province_plan.pk]))
     assert response.status_code == 200
     body = body_of(response)
     expected_in_order = [
@@ -282,10 +288,10 @@ def test_detail_reads_like_the_document_in_order(client, world, province_plan):
 def test_detail_shows_task_status_progress_and_link(client, world, province_plan):
     overdue = province_plan.tasks.get(text="Báo cáo sơ kết 6 tháng")
     client.force_login(world.province_coordinator)
-    body = body_of(client.get(reverse("plan-detail", args=[province_plan.pk])))
+    body = body_of(client.get(reverse("plans:plan-detail", args=[province_plan.pk])))
     block = re.search(rf'id="task-{overdue.pk}".*?</div>\s*</div>', body, re.S).group(0)
     assert 'data-status="overdue"' in block and "text-bg-danger" in block
-    assert reverse("task-detail", args=[overdue.pk]) in block
+    assert reverse("plans:task-detail", args=[overdue.pk]) in block
     assert 'aria-valuenow="0"' in block
 
 
@@ -293,14 +299,14 @@ def test_detail_of_a_department_plan_names_the_unit_above(client, world):
     health = make_agency(world.province, "Sở Y tế tỉnh Thử Nghiệm", "Sở Y tế")
     plan = make_plan(world.province, health, number="12/KH-SYT")
     client.force_login(world.province_coordinator)
-    body = body_of(client.get(reverse("plan-detail", args=[plan.pk])))
+    body = body_of(client.get(reverse("plans:plan-detail", args=[plan.pk])))
     assert '<div class="doc-body-upper">UBND TỈNH THỬ NGHIỆM</div>' in body
     assert 'data-testid="issuing-body">SỞ Y TẾ<' in body
 
 
 def test_detail_of_a_draft_has_placeholders_and_edit_controls(client, world, district_plan):
     client.force_login(world.district_a_coordinator)
-    body = body_of(client.get(reverse("plan-detail", args=[district_plan.pk])))
+    body = body_of(client.get(reverse("plans:plan-detail", args=[district_plan.pk])))
     assert 'data-testid="plan-edit"' in body and 'data-testid="add-section"' in body
     assert 'data-testid="plan-issue"' in body and 'data-testid="missing-for-issue"' in body
     assert "ngày … tháng … năm 2026" in body
@@ -308,7 +314,7 @@ def test_detail_of_a_draft_has_placeholders_and_edit_controls(client, world, dis
 
 def test_detail_for_a_viewer_has_no_edit_or_issue_controls(client, world, district_plan):
     client.force_login(world.district_a_viewer)
-    body = body_of(client.get(reverse("plan-detail", args=[district_plan.pk])))
+    body = body_of(client.get(reverse("plans:plan-detail", args=[district_plan.pk])))
     assert 'data-testid="plan-document"' in body
     assert 'data-testid="plan-edit"' not in body and 'data-testid="plan-issue"' not in body
     assert 'data-testid="add-section"' not in body
@@ -318,7 +324,7 @@ def test_detail_with_people_s_committee_as_issuer_has_one_header_line(client, wo
     committee = make_agency(world.district_a, "Ủy ban nhân dân huyện An Bình", kind="peoples_committee")
     plan = make_plan(world.district_a, committee)
     client.force_login(world.district_a_coordinator)
-    body = body_of(client.get(reverse("plan-detail", args=[plan.pk])))
+    body = body_of(client.get(reverse("plans:plan-detail", args=[plan.pk])))
     assert 'data-testid="issuing-body">ỦY BAN NHÂN DÂN HUYỆN AN BÌNH<' in body
     assert 'class="doc-body-upper"' not in body
 
@@ -334,15 +340,15 @@ def test_detail_shows_cascade_panel_roll_up_and_child_plans(client, world, provi
     roll_up(child_task.parent_task)
     parent_task = child_task.parent_task
     client.force_login(world.province_coordinator)
-    body = body_of(client.get(reverse("plan-detail", args=[province_plan.pk])))
+    body = body_of(client.get(reverse("plans:plan-detail", args=[province_plan.pk])))
     assert 'data-testid="cascade-panel"' in body
     assert f'data-testid="rollup-{parent_task.pk}" data-children="1" data-average="60"' in body
-    assert reverse("plan-detail", args=[child.pk]) in body
+    assert reverse("plans:plan-detail", args=[child.pk]) in body
     assert 'data-testid="child-plans"' in body
     # The child plan links back to the plan it was built from.
-    child_body = body_of(client.get(reverse("plan-detail", args=[child.pk])))
+    child_body = body_of(client.get(reverse("plans:plan-detail", args=[child.pk])))
     assert 'data-testid="parent-plan"' in child_body
-    assert f"{reverse('plan-detail', args=[province_plan.pk])}#task-{parent_task.pk}" in child_body
+    assert f"{reverse('plans:plan-detail', args=[province_plan.pk])}#task-{parent_task.pk}" in child_body
 
 
 def test_district_reads_its_cascaded_plan_and_the_issued_province_plan(client, world, province_plan):
@@ -350,12 +356,12 @@ def test_district_reads_its_cascaded_plan_and_the_issued_province_plan(client, w
 
     child, _created = cascade.cascade(province_plan, world.district_a, None, world.province_coordinator)
     client.force_login(world.district_a_coordinator)
-    assert client.get(reverse("plan-detail", args=[child.pk])).status_code == 200
+    assert client.get(reverse("plans:plan-detail", args=[child.pk])).status_code == 200
     # The province's issued plan is read below (the district carries it out); never changed there.
-    assert client.get(reverse("plan-detail", args=[province_plan.pk])).status_code == 200
-    assert client.get(reverse("plan-edit", args=[province_plan.pk])).status_code == 404
+    assert client.get(reverse("plans:plan-detail", args=[province_plan.pk])).status_code == 200
+    assert client.get(reverse("plans:plan-edit", args=[province_plan.pk])).status_code == 404
     client.force_login(world.other_coordinator)
-    assert client.get(reverse("plan-detail", args=[province_plan.pk])).status_code == 404
+    assert client.get(reverse("plans:plan-detail", args=[province_plan.pk])).status_code == 404
 
 
 # -- create and edit ------------------------------------------------------------------------------------
@@ -383,13 +389,15 @@ def plan_data(world, **overrides) -> dict:
 
 def test_coordinator_creates_a_draft(client, world):
     client.force_login(world.district_a_coordinator)
-    form = client.get(reverse("plan-create")).context["form"]
+    form = client.get(reverse("plans:plan-create")).context["form"]
     assert form["period_start"].value() == form["period_end"].value() == dt.date.today().year
     assert set(form.fields["org_unit"].queryset) == {world.district_a, world.commune_a}
     assert list(form.fields["issuing_agency"].queryset) == [world.district_a_agency]
-    response = client.post(reverse("plan-create"), plan_data(world))
+    response = client.post(reverse("plans:plan-create"), plan_data(world))
     plan = Plan.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("plan-detail", args=[plan.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "plans:plan-detail", args=[plan.pk]
+    )
     assert (plan.status, plan.org_unit, plan.created_by) == (
         PlanStatus.DRAFT,
         world.district_a,
@@ -399,11 +407,13 @@ def test_coordinator_creates_a_draft(client, world):
 
 def test_create_refuses_another_unit_and_a_foreign_agency(client, world):
     client.force_login(world.district_a_coordinator)
-    response = client.post(reverse("plan-create"), plan_data(world, org_unit=world.district_b.pk))
+    response = client.post(reverse("plans:plan-create"), plan_data(world, org_unit=world.district_b.pk))
     assert response.status_code == 400 and "org_unit" in response.context["form"].errors
-    response = client.post(reverse("plan-create"), plan_data(world, issuing_agency=world.province_agency.pk))
+    response = client.post(
+        reverse("plans:plan-create"), plan_data(world, issuing_agency=world.province_agency.pk)
+    )
     assert response.status_code == 400 and "issuing_agency" in response.context["form"].errors
-    response = client.post(reverse("plan-create"), plan_data(world, period_start=2027, period_end=2026))
+    response = client.post(reverse("plans:plan-create"), plan_data(world, period_start=2027, period_end=2026))
     assert response.status_code == 400 and "period_end" in response.context["form"].errors
     assert not Plan.objects.exists()
 
@@ -411,25 +421,25 @@ def test_create_refuses_another_unit_and_a_foreign_agency(client, world):
 def test_focal_point_and_viewer_cannot_create(client, world):
     for person in (world.district_a_focal, world.district_a_viewer):
         client.force_login(person)
-        assert client.get(reverse("plan-create")).status_code == 404
-        assert client.post(reverse("plan-create"), plan_data(world)).status_code == 404
+        assert client.get(reverse("plans:plan-create")).status_code == 404
+        assert client.post(reverse("plans:plan-create"), plan_data(world)).status_code == 404
     assert not Plan.objects.exists()
 
 
 def test_leader_writes_the_units_plans(client, world):
     """Decision of issue 10: a plan is written by the coordinators, administrators and leaders of its unit."""
     client.force_login(world.province_leader)
-    assert client.get(reverse("plan-create")).status_code == 200
-    assert client.post(reverse("plan-create"), plan_data(world)).status_code == 302
+    assert client.get(reverse("plans:plan-create")).status_code == 200
+    assert client.post(reverse("plans:plan-create"), plan_data(world)).status_code == 302
     plan = Plan.objects.get()
-    url = reverse("plan-edit", args=[plan.pk])
+    url = reverse("plans:plan-edit", args=[plan.pk])
     assert client.post(url, plan_data(world, number="9/KH-UBND", expected_version=1)).status_code == 302
-    assert client.post(reverse("plan-delete", args=[plan.pk])).status_code == 302
+    assert client.post(reverse("plans:plan-delete", args=[plan.pk])).status_code == 302
 
 
 def test_issuing_agency_options_follow_the_chosen_unit(client, world):
     client.force_login(world.province_coordinator)
-    url = reverse("plan-issuing-agency-options")
+    url = reverse("plans:plan-issuing-agency-options")
     body = body_of(client.get(url, {"org_unit": world.district_b.pk}))
     assert (
         f'value="{world.district_b_agency.pk}"' in body and f'value="{world.province_agency.pk}"' not in body
@@ -440,7 +450,7 @@ def test_issuing_agency_options_follow_the_chosen_unit(client, world):
 
 def test_edit_saves_and_bumps_the_version(client, world, district_plan):
     client.force_login(world.district_a_coordinator)
-    url = reverse("plan-edit", args=[district_plan.pk])
+    url = reverse("plans:plan-edit", args=[district_plan.pk])
     response = client.post(url, plan_data(world, number="12/KH-UBND", expected_version=1))
     assert response.status_code == 302
     district_plan.refresh_from_db()
@@ -449,7 +459,7 @@ def test_edit_saves_and_bumps_the_version(client, world, district_plan):
 
 def test_stale_edit_is_refused_and_input_kept(client, world, district_plan):
     client.force_login(world.district_a_coordinator)
-    url = reverse("plan-edit", args=[district_plan.pk])
+    url = reverse("plans:plan-edit", args=[district_plan.pk])
     client.post(url, plan_data(world, number="12/KH-UBND", expected_version=1))
     response = client.post(url, plan_data(world, number="99/KH-UBND", expected_version=1))
     assert response.status_code == 409
@@ -460,10 +470,10 @@ def test_stale_edit_is_refused_and_input_kept(client, world, district_plan):
 
 def test_issued_plan_cannot_be_edited(client, world, province_plan):
     client.force_login(world.province_coordinator)
-    url = reverse("plan-edit", args=[province_plan.pk])
+    url = reverse("plans:plan-edit", args=[province_plan.pk])
     for response in (client.get(url), client.post(url, plan_data(world, expected_version=1))):
         assert response.status_code == 302 and response["Location"] == reverse(
-            "plan-detail", args=[province_plan.pk]
+            "plans:plan-detail", args=[province_plan.pk]
         )
     with translation.override("en"):
         response = client.get(url, follow=True)
@@ -476,19 +486,19 @@ def test_focal_point_of_the_issuing_agency_reads_but_does_not_edit(client, world
     (Before, the plan's ``ACCESS_AGENCY_FIELD = "issuing_agency"`` let it edit, delete and add tasks.)
     """
     client.force_login(world.district_a_focal)
-    assert client.get(reverse("plan-detail", args=[district_plan.pk])).status_code == 200
-    url = reverse("plan-edit", args=[district_plan.pk])
+    assert client.get(reverse("plans:plan-detail", args=[district_plan.pk])).status_code == 200
+    url = reverse("plans:plan-edit", args=[district_plan.pk])
     assert client.get(url).status_code == 404
     assert client.post(url, plan_data(world, number="7/KH-PLĐ", expected_version=1)).status_code == 404
-    assert client.post(reverse("plan-delete", args=[district_plan.pk])).status_code == 404
-    assert client.get(reverse("plan-task-create", args=[district_plan.pk])).status_code == 404
+    assert client.post(reverse("plans:plan-delete", args=[district_plan.pk])).status_code == 404
+    assert client.get(reverse("plans:plan-task-create", args=[district_plan.pk])).status_code == 404
     district_plan.refresh_from_db()
     assert district_plan.number == "" and Plan.objects.filter(pk=district_plan.pk).exists()
 
 
 def test_coordinator_moves_a_plan_only_among_its_own_units(client, world, district_plan):
     client.force_login(world.district_a_coordinator)
-    url = reverse("plan-edit", args=[district_plan.pk])
+    url = reverse("plans:plan-edit", args=[district_plan.pk])
     assert list(client.get(url).context["form"].fields["org_unit"].queryset) == [
         world.district_a,
         world.commune_a,
@@ -500,14 +510,14 @@ def test_coordinator_moves_a_plan_only_among_its_own_units(client, world, distri
 def test_focal_point_of_another_agency_cannot_edit(client, world, district_plan):
     other_focal = make_user("dau.moi.b", world.district_b_agency, Role.FOCAL_POINT)
     client.force_login(other_focal)
-    assert client.get(reverse("plan-edit", args=[district_plan.pk])).status_code == 404
+    assert client.get(reverse("plans:plan-edit", args=[district_plan.pk])).status_code == 404
     client.force_login(world.district_a_viewer)
-    assert client.get(reverse("plan-edit", args=[district_plan.pk])).status_code == 404
+    assert client.get(reverse("plans:plan-edit", args=[district_plan.pk])).status_code == 404
 
 
 def test_delete_draft(client, world, district_plan):
     client.force_login(world.district_a_coordinator)
-    url = reverse("plan-delete", args=[district_plan.pk])
+    url = reverse("plans:plan-delete", args=[district_plan.pk])
     assert client.get(url).status_code == 200
     assert client.post(url).status_code == 302
     assert not Plan.objects.filter(pk=district_plan.pk).exists()
@@ -518,7 +528,7 @@ def test_delete_draft(client, world, district_plan):
 
 def test_legal_basis_is_created_then_reused(client, world, district_plan):
     client.force_login(world.district_a_coordinator)
-    url = reverse("plan-legal-basis-add", args=[district_plan.pk])
+    url = reverse("plans:plan-legal-basis-add", args=[district_plan.pk])
     data = {
         "basis-kind": DocumentKind.OFFICIAL_LETTER,
         "basis-number": "458/LĐTBXH-BĐG",
@@ -532,7 +542,7 @@ def test_legal_basis_is_created_then_reused(client, world, district_plan):
     other = make_plan(world.district_a, subject="Kế hoạch khác")
     # Typed with other spacing: the same document (number and year), not a second record.
     data["basis-number"] = "458 / LĐTBXH-BĐG"
-    client.post(reverse("plan-legal-basis-add", args=[other.pk]), data)
+    client.post(reverse("plans:plan-legal-basis-add", args=[other.pk]), data)
     assert LegalDocument.objects.count() == 1
     assert list(other.legal_bases.all()) == [document] == list(district_plan.legal_bases.all())
     # The same number another year is another document.
@@ -544,7 +554,9 @@ def test_legal_basis_is_created_then_reused(client, world, district_plan):
 def test_legal_basis_needs_a_number_or_subject(client, world, district_plan):
     client.force_login(world.district_a_coordinator)
     response = client.post(
-        reverse("plan-legal-basis-add", args=[district_plan.pk]), {"basis-kind": "decision"}, follow=True
+        reverse("plans:plan-legal-basis-add", args=[district_plan.pk]),
+        {"basis-kind": "decision"},
+        follow=True,
     )
     assert response.status_code == 200 and LegalDocument.objects.count() == 1  # the fixture's only
     assert len(list(response.context["messages"])) == 1
@@ -555,11 +567,11 @@ def test_legal_basis_remove_unlinks_only(client, world, province_plan):
     draft = make_plan(world.province, subject="Dự thảo")
     draft.legal_bases.add(document)
     client.force_login(world.province_coordinator)
-    response = client.post(reverse("plan-legal-basis-remove", args=[draft.pk, document.pk]))
+    response = client.post(reverse("plans:plan-legal-basis-remove", args=[draft.pk, document.pk]))
     assert response.status_code == 302
     assert not draft.legal_bases.exists() and LegalDocument.objects.filter(pk=document.pk).exists()
     # Not on an issued plan.
-    client.post(reverse("plan-legal-basis-remove", args=[province_plan.pk, document.pk]))
+    client.post(reverse("plans:plan-legal-basis-remove", args=[province_plan.pk, document.pk]))
     assert province_plan.legal_bases.exists()
 
 
@@ -569,7 +581,7 @@ def test_legal_basis_remove_unlinks_only(client, world, province_plan):
 def test_section_create_edit_nest_and_move(client, world, district_plan):
     client.force_login(world.district_a_coordinator)
     first = district_plan.sections.get()
-    url = reverse("plan-section-create", args=[district_plan.pk])
+    url = reverse("plans:plan-section-create", args=[district_plan.pk])
     client.post(url, {"number": "II", "title": "Tổ chức thực hiện", "body": "", "parent": ""})
     second = district_plan.sections.get(number="II")
     assert second.order == 2
@@ -577,13 +589,15 @@ def test_section_create_edit_nest_and_move(client, world, district_plan):
     child = district_plan.sections.get(title="Con")
     assert child.parent == first and child.order == 1
     # Moving II up puts it first among the top-level sections.
-    client.post(reverse("plan-section-move", args=[second.pk]), {"direction": "up"})
+    client.post(reverse("plans:plan-section-move", args=[second.pk]), {"direction": "up"})
     top = list(district_plan.sections.filter(parent=None).order_by("order", "pk"))
     assert top == [second, first]
-    client.post(reverse("plan-section-move", args=[second.pk]), {"direction": "up"})  # already first: no-op
+    client.post(
+        reverse("plans:plan-section-move", args=[second.pk]), {"direction": "up"}
+    )  # already first: no-op
     assert list(district_plan.sections.filter(parent=None).order_by("order", "pk")) == [second, first]
     # Editing: a section cannot go inside its own subsection.
-    edit = reverse("plan-section-edit", args=[first.pk])
+    edit = reverse("plans:plan-section-edit", args=[first.pk])
     form = client.get(edit).context["form"]
     assert child not in form.fields["parent"].queryset and first not in form.fields["parent"].queryset
     first.refresh_from_db()
@@ -607,7 +621,7 @@ def test_nested_sections_are_labelled_with_their_parents(client, world, province
     top = make_section(draft, "II", "Nội dung")
     make_section(draft, "1", "Tuyên truyền", parent=top)
     client.force_login(world.province_coordinator)
-    form = client.get(reverse("plan-task-create", args=[draft.pk])).context["form"]
+    form = client.get(reverse("plans:plan-task-create", args=[draft.pk])).context["form"]
     labels = [label for _value, label in form.fields["section"].choices]
     assert "II › 1. Tuyên truyền" in labels and "II. Nội dung" in labels
 
@@ -615,7 +629,7 @@ def test_nested_sections_are_labelled_with_their_parents(client, world, province
 def test_section_edit_conflict(client, world, district_plan):
     client.force_login(world.district_a_coordinator)
     section = district_plan.sections.get()
-    url = reverse("plan-section-edit", args=[section.pk])
+    url = reverse("plans:plan-section-edit", args=[section.pk])
     client.post(url, {"number": "I", "title": "A", "body": "", "parent": "", "expected_version": 1})
     response = client.post(
         url, {"number": "I", "title": "B", "body": "", "parent": "", "expected_version": 1}
@@ -630,10 +644,10 @@ def test_section_delete_moves_tasks_up_and_refuses_with_subsections(client, worl
     top = district_plan.sections.get()
     inner = make_section(district_plan, "1", "Con", parent=top)
     task = make_task(district_plan, "Nhiệm vụ con", section=inner)
-    response = client.post(reverse("plan-section-delete", args=[top.pk]))
+    response = client.post(reverse("plans:plan-section-delete", args=[top.pk]))
     assert response.status_code == 302 and PlanSection.objects.filter(pk=top.pk).exists()
-    assert client.get(reverse("plan-section-delete", args=[inner.pk])).status_code == 200
-    client.post(reverse("plan-section-delete", args=[inner.pk]))
+    assert client.get(reverse("plans:plan-section-delete", args=[inner.pk])).status_code == 200
+    client.post(reverse("plans:plan-section-delete", args=[inner.pk]))
     assert not PlanSection.objects.filter(pk=inner.pk).exists()
     task.refresh_from_db()
     assert task.section == top
@@ -642,9 +656,9 @@ def test_section_delete_moves_tasks_up_and_refuses_with_subsections(client, worl
 def test_sections_of_an_issued_plan_cannot_change(client, world, province_plan):
     client.force_login(world.province_coordinator)
     section = province_plan.sections.first()
-    assert client.post(reverse("plan-section-delete", args=[section.pk])).status_code == 302
+    assert client.post(reverse("plans:plan-section-delete", args=[section.pk])).status_code == 302
     assert PlanSection.objects.filter(pk=section.pk).exists()
-    response = client.post(reverse("plan-section-create", args=[province_plan.pk]), {"title": "Mới"})
+    response = client.post(reverse("plans:plan-section-create", args=[province_plan.pk]), {"title": "Mới"})
     assert response.status_code == 302 and not province_plan.sections.filter(title="Mới").exists()
 
 
@@ -668,7 +682,7 @@ def task_data(world, **overrides) -> dict:
 def test_task_create_parses_the_deadline_and_saves_links(client, world, district_plan):
     client.force_login(world.district_a_coordinator)
     section = district_plan.sections.get()
-    url = reverse("plan-task-create", args=[district_plan.pk])
+    url = reverse("plans:plan-task-create", args=[district_plan.pk])
     assert client.get(f"{url}?section={section.pk}").context["form"]["section"].value() == section.pk
     data = task_data(
         world,
@@ -691,19 +705,21 @@ def test_task_create_parses_the_deadline_and_saves_links(client, world, district
 
 def test_task_without_deadline_has_none(client, world, district_plan):
     client.force_login(world.district_a_coordinator)
-    client.post(reverse("plan-task-create", args=[district_plan.pk]), task_data(world, text="Không thời hạn"))
+    client.post(
+        reverse("plans:plan-task-create", args=[district_plan.pk]), task_data(world, text="Không thời hạn")
+    )
     task = district_plan.tasks.get(text="Không thời hạn")
     assert (task.deadline, task.deadline_text, task.due_date) == ({}, "", None)
 
 
 def test_task_event_date_override(client, world, district_plan):
     client.force_login(world.district_a_coordinator)
-    url = reverse("plan-task-create", args=[district_plan.pk])
+    url = reverse("plans:plan-task-create", args=[district_plan.pk])
     data = task_data(world, text="Giới thiệu nữ ứng cử viên", deadline_text="Trước thời gian bầu cử")
     client.post(url, data)
     task = district_plan.tasks.get(text=data["text"])
     assert task.deadline["kind"] == DeadlineKind.EVENT and task.due_date is None
-    edit = reverse("plan-task-edit", args=[task.pk])
+    edit = reverse("plans:plan-task-edit", args=[task.pk])
     client.post(edit, {**data, "event_date": "2026-05-20", "expected_version": task.version})
     task.refresh_from_db()
     assert task.due_date == dt.date(2026, 5, 20) and task.deadline["event_date"] == "2026-05-20"
@@ -726,7 +742,7 @@ def test_task_edit_keeps_a_structured_deadline_when_untouched(client, world, dis
     deadline = Deadline.recurring("yearly", [(11, 15)], text="trước ngày 15/11 hằng năm")
     task = make_task(district_plan, "Báo cáo năm", lead=world.district_a_agency, deadline=deadline)
     client.force_login(world.district_a_coordinator)
-    edit = reverse("plan-task-edit", args=[task.pk])
+    edit = reverse("plans:plan-task-edit", args=[task.pk])
     form = client.get(edit).context["form"]
     assert form["deadline_text"].value() == "trước ngày 15/11 hằng năm"
     data = task_data(world, text="Báo cáo năm (sửa)", deadline_text=task.deadline_text, expected_version=1)
@@ -738,7 +754,7 @@ def test_task_edit_keeps_a_structured_deadline_when_untouched(client, world, dis
 def test_task_edit_conflict_keeps_input(client, world, district_plan):
     task = district_plan.tasks.get()
     client.force_login(world.district_a_coordinator)
-    edit = reverse("plan-task-edit", args=[task.pk])
+    edit = reverse("plans:plan-task-edit", args=[task.pk])
     client.post(edit, task_data(world, text="Lần một", expected_version=1))
     response = client.post(edit, task_data(world, text="Lần hai", expected_version=1))
     assert response.status_code == 409 and "Lần hai" in body_of(response)
@@ -749,12 +765,12 @@ def test_task_edit_conflict_keeps_input(client, world, district_plan):
 def test_task_lead_must_be_visible(client, world, district_plan):
     client.force_login(world.district_a_coordinator)
     response = client.post(
-        reverse("plan-task-create", args=[district_plan.pk]),
+        reverse("plans:plan-task-create", args=[district_plan.pk]),
         task_data(world, lead_agency=world.other_agency.pk),
     )
     assert response.status_code == 400 and "lead_agency" in response.context["form"].errors
     response = client.post(
-        reverse("plan-task-create", args=[district_plan.pk]),
+        reverse("plans:plan-task-create", args=[district_plan.pk]),
         task_data(world, partners=[world.district_b_agency.pk]),
     )
     assert response.status_code == 400 and "partners" in response.context["form"].errors
@@ -765,10 +781,10 @@ def test_task_move_and_delete(client, world, district_plan):
     first = district_plan.tasks.get()
     second = make_task(district_plan, "Thứ hai", section=section)
     client.force_login(world.district_a_coordinator)
-    client.post(reverse("plan-task-move", args=[second.pk]), {"direction": "up"})
+    client.post(reverse("plans:plan-task-move", args=[second.pk]), {"direction": "up"})
     assert list(district_plan.tasks.order_by("order", "pk")) == [second, first]
-    assert client.get(reverse("plan-task-delete", args=[first.pk])).status_code == 200
-    client.post(reverse("plan-task-delete", args=[first.pk]))
+    assert client.get(reverse("plans:plan-task-delete", args=[first.pk])).status_code == 200
+    client.post(reverse("plans:plan-task-delete", args=[first.pk]))
     assert list(district_plan.tasks.all()) == [second]
 
 
@@ -777,14 +793,14 @@ def test_focal_point_of_the_lead_agency_cannot_restructure_another_units_plan(cl
     draft = make_plan(world.province, subject="Dự thảo tỉnh")
     task = make_task(draft, "Việc của huyện", lead=world.district_a_agency)
     client.force_login(world.district_a_focal)
-    assert client.get(reverse("plan-task-edit", args=[task.pk])).status_code == 404
-    assert client.post(reverse("plan-task-delete", args=[task.pk])).status_code == 404
+    assert client.get(reverse("plans:plan-task-edit", args=[task.pk])).status_code == 404
+    assert client.post(reverse("plans:plan-task-delete", args=[task.pk])).status_code == 404
     assert Task.objects.filter(pk=task.pk).exists()
 
 
 def test_deadline_preview(client, world, district_plan):
     client.force_login(world.district_a_coordinator)
-    url = reverse("plan-deadline-preview", args=[district_plan.pk])
+    url = reverse("plans:plan-deadline-preview", args=[district_plan.pk])
     with translation.override("en"):
         body = body_of(client.get(url, {"deadline_text": "trước ngày 15/5"}))
     assert 'data-kind="date"' in body and "15/05/2026" in body
@@ -802,7 +818,7 @@ def test_deadline_preview(client, world, district_plan):
 
 def test_agency_picker_searches_visible_agencies_and_keeps_chosen(client, world, district_plan):
     client.force_login(world.district_a_coordinator)
-    url = reverse("plan-agency-options", args=[district_plan.pk])
+    url = reverse("plans:plan-agency-options", args=[district_plan.pk])
     body = body_of(
         client.get(
             url, {"field": "partners", "partner_q": "ubnd xa", "partners": [world.district_a_agency.pk]}
@@ -820,7 +836,7 @@ def test_agency_picker_searches_visible_agencies_and_keeps_chosen(client, world,
 
 def test_task_form_page_renders_pickers(client, world, district_plan):
     client.force_login(world.district_a_coordinator)
-    body = body_of(client.get(reverse("plan-task-create", args=[district_plan.pk])))
+    body = body_of(client.get(reverse("plans:plan-task-create", args=[district_plan.pk])))
     assert 'id="id_lead_agency"' in body and 'data-testid="partner-options"' in body
     assert 'data-testid="addressed-units"' in body and f'value="{world.commune_a.pk}"' in body
 
@@ -845,7 +861,7 @@ def ready_to_issue(plan: Plan) -> Plan:
 def test_issue_permission_at_province(client, world, who, allowed):
     plan = ready_to_issue(make_plan(world.province, ubnd(world)))
     client.force_login(getattr(world, who))
-    response = client.post(reverse("plan-issue", args=[plan.pk]), {"expected_version": plan.version})
+    response = client.post(reverse("plans:plan-issue", args=[plan.pk]), {"expected_version": plan.version})
     plan.refresh_from_db()
     if allowed:
         assert response.status_code == 302 and plan.status == PlanStatus.ISSUED
@@ -868,7 +884,7 @@ def test_issue_permission_at_district(client, world, district_plan, who, allowed
     ready_to_issue(district_plan)
     client.force_login(getattr(world, who))
     response = client.post(
-        reverse("plan-issue", args=[district_plan.pk]), {"expected_version": district_plan.version}
+        reverse("plans:plan-issue", args=[district_plan.pk]), {"expected_version": district_plan.version}
     )
     district_plan.refresh_from_db()
     assert (district_plan.status == PlanStatus.ISSUED) is allowed
@@ -878,7 +894,7 @@ def test_issue_permission_at_district(client, world, district_plan, who, allowed
 def test_issue_needs_number_and_date(client, world, district_plan):
     client.force_login(world.district_a_coordinator)
     with translation.override("en"):
-        response = client.post(reverse("plan-issue", args=[district_plan.pk]), follow=True)
+        response = client.post(reverse("plans:plan-issue", args=[district_plan.pk]), follow=True)
     district_plan.refresh_from_db()
     assert district_plan.status == PlanStatus.DRAFT
     text = " ".join(str(m) for m in response.context["messages"])
@@ -889,28 +905,30 @@ def test_issue_with_a_stale_version_is_refused(client, world, district_plan):
     ready_to_issue(district_plan)  # version bumped by nobody: save() keeps 1, so bump it
     Plan.objects.filter(pk=district_plan.pk).update(version=5)
     client.force_login(world.district_a_coordinator)
-    client.post(reverse("plan-issue", args=[district_plan.pk]), {"expected_version": 1})
+    client.post(reverse("plans:plan-issue", args=[district_plan.pk]), {"expected_version": 1})
     district_plan.refresh_from_db()
     assert district_plan.status == PlanStatus.DRAFT
 
 
 def test_close_and_no_way_back(client, world, province_plan):
     client.force_login(world.district_a_focal)
-    assert client.post(reverse("plan-close", args=[province_plan.pk])).status_code == 404
+    assert client.post(reverse("plans:plan-close", args=[province_plan.pk])).status_code == 404
     client.force_login(world.province_leader)
-    client.post(reverse("plan-close", args=[province_plan.pk]), {"expected_version": province_plan.version})
+    client.post(
+        reverse("plans:plan-close", args=[province_plan.pk]), {"expected_version": province_plan.version}
+    )
     province_plan.refresh_from_db()
     assert province_plan.status == PlanStatus.CLOSED
     # Neither issuing again nor closing again changes anything.
-    client.post(reverse("plan-issue", args=[province_plan.pk]))
-    client.post(reverse("plan-close", args=[province_plan.pk]))
+    client.post(reverse("plans:plan-issue", args=[province_plan.pk]))
+    client.post(reverse("plans:plan-close", args=[province_plan.pk]))
     province_plan.refresh_from_db()
     assert province_plan.status == PlanStatus.CLOSED
 
 
 def test_draft_cannot_be_closed(client, world, district_plan):
     client.force_login(world.district_a_coordinator)
-    client.post(reverse("plan-close", args=[district_plan.pk]))
+    client.post(reverse("plans:plan-close", args=[district_plan.pk]))
     district_plan.refresh_from_db()
     assert district_plan.status == PlanStatus.DRAFT
 
@@ -920,35 +938,39 @@ def test_draft_cannot_be_closed(client, world, district_plan):
 
 def test_cascade_creates_then_opens_the_district_draft(client, world, province_plan):
     client.force_login(world.province_coordinator)
-    url = reverse("plan-cascade", args=[province_plan.pk])
+    url = reverse("plans:plan-cascade", args=[province_plan.pk])
     response = client.post(url, {"unit": world.district_a.pk})
     child = Plan.objects.get(parent_plan=province_plan, org_unit=world.district_a)
-    assert response.status_code == 302 and response["Location"] == reverse("plan-detail", args=[child.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "plans:plan-detail", args=[child.pk]
+    )
     assert child.status == PlanStatus.DRAFT and child.tasks.count() == 1
     with translation.override("en"):
         response = client.post(url, {"unit": world.district_a.pk}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("plan-detail", args=[child.pk])
+    assert response.redirect_chain[-1][0] == reverse("plans:plan-detail", args=[child.pk])
     assert "đã được tạo trước đó" in " ".join(str(m) for m in response.context["messages"])
     assert Plan.objects.filter(parent_plan=province_plan).count() == 1
 
 
 def test_cascade_to_an_agency(client, world, province_plan):
     client.force_login(world.province_coordinator)
-    client.post(reverse("plan-cascade", args=[province_plan.pk]), {"agency": world.province_agency.pk})
+    client.post(reverse("plans:plan-cascade", args=[province_plan.pk]), {"agency": world.province_agency.pk})
     child = Plan.objects.get(parent_plan=province_plan, issuing_agency=world.province_agency)
     assert child.tasks.count() == 2
 
 
 def test_cascade_needs_change_on_the_target(client, world, province_plan):
     client.force_login(world.district_a_focal)  # reads the issued plan, but does not write units' plans
-    response = client.post(reverse("plan-cascade", args=[province_plan.pk]), {"unit": world.district_a.pk})
+    response = client.post(
+        reverse("plans:plan-cascade", args=[province_plan.pk]), {"unit": world.district_a.pk}
+    )
     assert response.status_code == 404 and not province_plan.cascaded_plans.exists()
     # Nor its own agency's plan: that plan is written by the district's coordinators.
     response = client.post(
-        reverse("plan-cascade", args=[province_plan.pk]), {"agency": world.district_a_agency.pk}
+        reverse("plans:plan-cascade", args=[province_plan.pk]), {"agency": world.district_a_agency.pk}
     )
     assert response.status_code == 404 and not province_plan.cascaded_plans.exists()
-    response = client.post(reverse("plan-cascade", args=[province_plan.pk]), {})
+    response = client.post(reverse("plans:plan-cascade", args=[province_plan.pk]), {})
     assert response.status_code == 404
 
 
@@ -956,19 +978,21 @@ def test_cascade_of_a_draft_is_refused_with_a_message(client, world):
     draft = make_plan(world.province)
     make_task(draft, addressed_units=[world.district_a])
     client.force_login(world.province_coordinator)
-    response = client.post(reverse("plan-cascade", args=[draft.pk]), {"unit": world.district_a.pk})
-    assert response.status_code == 302 and response["Location"] == reverse("plan-detail", args=[draft.pk])
+    response = client.post(reverse("plans:plan-cascade", args=[draft.pk]), {"unit": world.district_a.pk})
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "plans:plan-detail", args=[draft.pk]
+    )
     assert not draft.cascaded_plans.exists()
 
 
 def test_cascade_panel_offers_create_then_open(client, world, province_plan):
     client.force_login(world.province_coordinator)
-    url = reverse("plan-detail", args=[province_plan.pk])
+    url = reverse("plans:plan-detail", args=[province_plan.pk])
     rows = client.get(url).context["page"].cascade_targets
     labels = {(row.target.unit, row.target.agency) for row in rows}
     assert (world.district_a, None) in labels and (world.district_b, None) in labels
     assert all(row.may_create and row.existing is None for row in rows)
-    client.post(reverse("plan-cascade", args=[province_plan.pk]), {"unit": world.district_b.pk})
+    client.post(reverse("plans:plan-cascade", args=[province_plan.pk]), {"unit": world.district_b.pk})
     rows = client.get(url).context["page"].cascade_targets
     opened = next(row for row in rows if row.target.unit == world.district_b and row.target.agency is None)
     assert opened.may_open and opened.existing.org_unit == world.district_b
@@ -994,7 +1018,7 @@ def test_browser_coordinator_writes_and_issues_a_plan(page, live_world):
     page.locator("form button[type=submit]").click()
     page.wait_for_url(page.base_url + "/")
 
-    page.goto(page.base_url + reverse("plan-create"))
+    page.goto(page.base_url + reverse("plans:plan-create"))
     # Choosing the unit reloads its agencies (htmx): wait for that before choosing one.
     with page.expect_response(lambda r: "issuing-agency-options" in r.url):
         page.locator("#id_org_unit").select_option(str(live_world.province.pk))
@@ -1056,7 +1080,7 @@ def test_browser_coordinator_writes_and_issues_a_plan(page, live_world):
     screenshot(page, "plan-detail-phone")
 
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.goto(page.base_url + reverse("plan-list"))
+    page.goto(page.base_url + reverse("plans:plan-list"))
     assert page.get_by_test_id("plan-table").locator(f"[data-plan='{plan.pk}']").is_visible()
     screenshot(page, "plan-list")
 
@@ -1069,34 +1093,38 @@ HUGE_ID = "9" * 20  # beyond a 64-bit key: SQLite raised "Python int too large" 
 def test_list_ignores_ids_and_years_no_database_can_hold(client, world, province_plan, district_plan):
     client.force_login(world.province_coordinator)
     for params in ({"unit": HUGE_ID}, {"year": HUGE_ID}, {"unit": "-1"}, {"unit": "١٢"}):
-        response = client.get(reverse("plan-list"), params)
+        response = client.get(reverse("plans:plan-list"), params)
         assert response.status_code == 200, params
         assert {p.pk for p in response.context["page"]} == {province_plan.pk, district_plan.pk}
-    assert client.get(reverse("plan-issuing-agency-options"), {"org_unit": HUGE_ID}).status_code == 200
+    assert client.get(reverse("plans:plan-issuing-agency-options"), {"org_unit": HUGE_ID}).status_code == 200
 
 
 def test_other_id_parameters_of_the_plan_screens_never_fail(client, world, province_plan, district_plan):
     client.force_login(world.province_coordinator)
-    response = client.post(reverse("plan-cascade", args=[province_plan.pk]), {"unit": HUGE_ID})
+    response = client.post(reverse("plans:plan-cascade", args=[province_plan.pk]), {"unit": HUGE_ID})
     assert response.status_code == 404
-    response = client.post(reverse("plan-cascade", args=[province_plan.pk]), {"agency": HUGE_ID})
+    response = client.post(reverse("plans:plan-cascade", args=[province_plan.pk]), {"agency": HUGE_ID})
     assert response.status_code == 404
     client.force_login(world.district_a_coordinator)
-    options = reverse("plan-agency-options", args=[district_plan.pk])
+    options = reverse("plans:plan-agency-options", args=[district_plan.pk])
     assert client.get(options, {"field": "lead", "lead_agency": HUGE_ID}).status_code == 200
     assert client.get(options, {"field": "partners", "partners": [HUGE_ID, "3"]}).status_code == 200
-    create = reverse("plan-task-create", args=[district_plan.pk])
+    create = reverse("plans:plan-task-create", args=[district_plan.pk])
     assert client.get(create, {"section": HUGE_ID}).status_code == 200
-    section = reverse("plan-section-create", args=[district_plan.pk])
+    section = reverse("plans:plan-section-create", args=[district_plan.pk])
     assert client.get(section, {"parent": HUGE_ID}).status_code == 200
     # Thousands of digits (the form fuzzer's finding): int() itself refuses them.
     endless = "9" * 5000
-    response = client.post(reverse("plan-edit", args=[district_plan.pk]), plan_data(world, org_unit=endless))
+    response = client.post(
+        reverse("plans:plan-edit", args=[district_plan.pk]), plan_data(world, org_unit=endless)
+    )
     assert response.status_code == 400 and "org_unit" in response.context["form"].errors
-    response = client.post(reverse("plan-cascade", args=[district_plan.pk]), {"unit": endless})
+    response = client.post(reverse("plans:plan-cascade", args=[district_plan.pk]), {"unit": endless})
     assert response.status_code == 404
     client.force_login(world.province_coordinator)
-    response = client.post(reverse("plan-close", args=[province_plan.pk]), {"expected_version": endless})
+    response = client.post(
+        reverse("plans:plan-close", args=[province_plan.pk]), {"expected_version": endless}
+    )
     assert response.status_code == 302
 
 
@@ -1116,7 +1144,7 @@ def test_plan_search_folds_like_task_search(client, world, province_plan, typed)
     client.force_login(world.province_coordinator)
 
     def found(q: str) -> set[int]:
-        return {p.pk for p in client.get(reverse("plan-list"), {"q": q}).context["page"]}
+        return {p.pk for p in client.get(reverse("plans:plan-list"), {"q": q}).context["page"]}
 
     assert found(typed) == {province_plan.pk}
     assert found("hóa gia đình") == {other.pk}  # old and new tone placement
@@ -1125,18 +1153,18 @@ def test_plan_search_folds_like_task_search(client, world, province_plan, typed)
 
 def test_a_subject_longer_than_any_real_one_is_refused_with_a_message(client, world):
     client.force_login(world.district_a_coordinator)
-    response = client.post(reverse("plan-create"), plan_data(world, subject="x" * 1_000_000))
+    response = client.post(reverse("plans:plan-create"), plan_data(world, subject="x" * 1_000_000))
     assert response.status_code == 400
     errors = response.context["form"].errors["subject"]
     assert "1.000.000" in errors[0] and "1.000" in errors[0]
     assert not Plan.objects.exists()
-    response = client.post(reverse("plan-create"), plan_data(world, subject="x" * 1_000))
+    response = client.post(reverse("plans:plan-create"), plan_data(world, subject="x" * 1_000))
     assert response.status_code == 302
 
 
 def test_a_task_longer_than_any_real_one_is_refused_with_a_message(client, world, district_plan):
     client.force_login(world.district_a_coordinator)
-    url = reverse("plan-task-create", args=[district_plan.pk])
+    url = reverse("plans:plan-task-create", args=[district_plan.pk])
     response = client.post(url, task_data(world, text="Tuyên truyền " * 100_000))
     assert response.status_code == 400 and "10.000" in response.context["form"].errors["text"][0]
     assert district_plan.tasks.count() == 1
@@ -1161,18 +1189,18 @@ def test_a_former_units_plans_are_read_only(client, world, former_province):
     make_task(issued, addressed_units=list(former_province.children.all()))
     before = Plan.objects.get(pk=draft.pk).version
     client.force_login(world.province_coordinator)
-    page = client.get(reverse("plan-detail", args=[draft.pk]))
+    page = client.get(reverse("plans:plan-detail", args=[draft.pk]))
     assert (
         page.status_code == 200 and not page.context["page"].may_change and not page.context["page"].editing
     )
     for name in ("plan-edit", "plan-delete", "plan-task-create", "plan-section-create"):
-        assert client.get(reverse(name, args=[draft.pk])).status_code == 404, name
-    assert client.post(reverse("plan-edit", args=[draft.pk]), plan_data(world)).status_code == 404
-    response = client.post(reverse("plan-issue", args=[draft.pk]), {"expected_version": draft.version})
+        assert client.get(reverse(f"plans:{name}", args=[draft.pk])).status_code == 404, name
+    assert client.post(reverse("plans:plan-edit", args=[draft.pk]), plan_data(world)).status_code == 404
+    response = client.post(reverse("plans:plan-issue", args=[draft.pk]), {"expected_version": draft.version})
     assert response.status_code == 404
-    assert client.post(reverse("plan-close", args=[issued.pk])).status_code == 404
+    assert client.post(reverse("plans:plan-close", args=[issued.pk])).status_code == 404
     child = former_province.children.get()
-    response = client.post(reverse("plan-cascade", args=[issued.pk]), {"unit": child.pk})
+    response = client.post(reverse("plans:plan-cascade", args=[issued.pk]), {"unit": child.pk})
     assert response.status_code == 404 and not issued.cascaded_plans.exists()
     draft.refresh_from_db()
     assert draft.status == PlanStatus.DRAFT and draft.version == before
@@ -1180,10 +1208,10 @@ def test_a_former_units_plans_are_read_only(client, world, former_province):
 
 def test_no_new_plan_for_a_former_unit(client, world, former_province):
     client.force_login(world.province_coordinator)
-    units = client.get(reverse("plan-create")).context["form"].fields["org_unit"].queryset
+    units = client.get(reverse("plans:plan-create")).context["form"].fields["org_unit"].queryset
     assert former_province not in units and world.province in units
     agency = make_agency(former_province, "Sở Lao động - Thương binh và Xã hội tỉnh Cũ", "Sở LĐTBXH")
     data = plan_data(world, org_unit=former_province.pk, issuing_agency=agency.pk)
-    response = client.post(reverse("plan-create"), data)
+    response = client.post(reverse("plans:plan-create"), data)
     assert response.status_code == 400 and "org_unit" in response.context["form"].errors
     assert not Plan.objects.filter(org_unit=former_province).exists()

@@ -50,7 +50,7 @@ def post_progress(client, task, files=(), **fields):
     data.update(fields)
     if files:
         data["files"] = list(files)
-    return client.post(reverse("task-detail", args=[task.pk]), data)
+    return client.post(reverse("plans:task-detail", args=[task.pk]), data)
 
 
 # --- the domain function -------------------------------------------------------------------------------
@@ -132,8 +132,8 @@ def test_focal_point_reports_progress_with_a_file(client, world, task):
     assert attachment.size == len(PDF) and attachment.content_type == "application/pdf"
     # Stored under a random name, not the person's file name.
     assert "Báo cáo" not in attachment.file.name and attachment.file.name.endswith(".pdf")
-    page = client.get(reverse("task-detail", args=[task.pk])).content.decode()
-    assert reverse("attachment-download", args=[attachment.pk]) in page
+    page = client.get(reverse("plans:task-detail", args=[task.pk])).content.decode()
+    assert reverse("plans:attachment-download", args=[attachment.pk]) in page
     assert update.created_at.astimezone().strftime("%d/%m/%Y") in page
 
 
@@ -250,7 +250,7 @@ def attachment(world, task) -> Attachment:
 
 def test_download_with_the_original_name(client, world, attachment):
     client.force_login(world.district_a_viewer)
-    response = client.get(reverse("attachment-download", args=[attachment.pk]))
+    response = client.get(reverse("plans:attachment-download", args=[attachment.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
     disposition = response["Content-Disposition"]
@@ -263,25 +263,25 @@ def test_download_with_the_original_name(client, world, attachment):
 def test_partner_member_may_download(client, world, task, attachment):
     task.partners.set([world.district_b_agency])
     client.force_login(world.district_b_coordinator)
-    assert client.get(reverse("attachment-download", args=[attachment.pk])).status_code == 200
+    assert client.get(reverse("plans:attachment-download", args=[attachment.pk])).status_code == 200
 
 
 @pytest.mark.parametrize("who", ["district_b_coordinator", "other_coordinator", "nobody"])
 def test_download_by_others_is_404(client, world, attachment, who):
     client.force_login(getattr(world, who))
-    assert client.get(reverse("attachment-download", args=[attachment.pk])).status_code == 404
+    assert client.get(reverse("plans:attachment-download", args=[attachment.pk])).status_code == 404
 
 
 def test_download_of_unknown_or_missing_file_is_404(client, world, attachment):
     client.force_login(world.province_coordinator)
-    assert client.get(reverse("attachment-download", args=[attachment.pk + 100])).status_code == 404
+    assert client.get(reverse("plans:attachment-download", args=[attachment.pk + 100])).status_code == 404
     attachment.file.delete(save=False)
-    assert client.get(reverse("attachment-download", args=[attachment.pk])).status_code == 404
+    assert client.get(reverse("plans:attachment-download", args=[attachment.pk])).status_code == 404
 
 
 def test_anonymous_download_goes_to_login(client, attachment):
-    response = client.get(reverse("attachment-download", args=[attachment.pk]))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    response = client.get(reverse("plans:attachment-download", args=[attachment.pk]))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("orgs:login"))
 
 
 # --- decisions of issue 10: progress on issued plans only; evidence not read below -----------------
@@ -304,7 +304,7 @@ def test_task_page_of_an_unissued_plan_has_no_progress_form(client, world, statu
     plan = make_plan(world.district_a, world.district_a_agency, status=status)
     task = make_task(plan, lead=world.district_a_agency)
     client.force_login(world.district_a_focal)
-    response = client.get(reverse("task-detail", args=[task.pk]))
+    response = client.get(reverse("plans:task-detail", args=[task.pk]))
     assert response.status_code == 200 and response.context["form"] is None
     assert 'data-testid="progress-not-issued"' in response.content.decode()
     response = post_progress(client, task)
@@ -331,13 +331,13 @@ def test_evidence_of_a_provincial_task_is_not_read_by_a_commune_below(client, wo
     update = record_progress(
         task, world.province_coordinator, note="Có biên bản", progress=30, files=[upload]
     )
-    url = reverse("attachment-download", args=[update.attachments.get().pk])
+    url = reverse("plans:attachment-download", args=[update.attachments.get().pk])
     commune_officer = make_user("xa.hoa.lac", world.commune_a_agency, Role.COORDINATOR)
     client.force_login(commune_officer)
-    page = client.get(reverse("task-detail", args=[task.pk]))
+    page = client.get(reverse("plans:task-detail", args=[task.pk]))
     assert page.status_code == 200 and url not in page.content.decode()
     assert client.get(url).status_code == 404
     for reader in (world.district_b_coordinator, world.province_coordinator, world.province_leader):
         client.force_login(reader)  # partner agency; the unit's coordinator and leader
         assert client.get(url).status_code == 200
-        assert url in client.get(reverse("task-detail", args=[task.pk])).content.decode()
+        assert url in client.get(reverse("plans:task-detail", args=[task.pk])).content.decode()

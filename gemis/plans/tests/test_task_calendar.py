@@ -162,7 +162,7 @@ def calendar_tasks(world):
 def test_calendar_page(client, world, calendar_tasks):
     client.force_login(world.province_coordinator)
     today = task_rules.today()
-    response = client.get(reverse("task-calendar"))
+    response = client.get(reverse("plans:task-calendar"))
     assert response.status_code == 200
     html = response.content.decode()
     assert f'data-month="{today:%Y-%m}"' in html
@@ -177,13 +177,13 @@ def test_calendar_page(client, world, calendar_tasks):
 def test_calendar_month_in_the_address_and_filters(client, world, calendar_tasks):
     client.force_login(world.province_coordinator)
     response = client.get(
-        reverse("task-calendar"), {"month": "2030-02", "agency": world.district_a_agency.pk}
+        reverse("plans:task-calendar"), {"month": "2030-02", "agency": world.district_a_agency.pk}
     )
     assert response.context["month"].first == dt.date(2030, 2, 1)
     assert response.context["month"].task_count == 0
     today = task_rules.today()
     agency = world.district_a_agency.pk
-    response = client.get(reverse("task-calendar"), {"agency": agency})
+    response = client.get(reverse("plans:task-calendar"), {"agency": agency})
     tasks = {e.task for w in response.context["month"].weeks for d in w for e in d.entries}
     assert tasks == {calendar_tasks["a"]}
     # Moving to the next month keeps the filters.
@@ -195,7 +195,7 @@ def test_calendar_month_in_the_address_and_filters(client, world, calendar_tasks
 def test_calendar_page_in_english(client, world, calendar_tasks):
     client.cookies["gemis_language"] = "en"
     client.force_login(world.province_coordinator)
-    html = client.get(reverse("task-calendar"), {"month": "2026-11"}).content.decode()
+    html = client.get(reverse("plans:task-calendar"), {"month": "2026-11"}).content.decode()
     assert "Month 11/2026" in html and ">Mon<" in html
 
 
@@ -203,15 +203,15 @@ def test_calendar_page_in_english(client, world, calendar_tasks):
 @pytest.mark.parametrize("who,expected", [("district_b_coordinator", {"b"}), ("other_coordinator", set())])
 def test_calendar_shows_only_what_one_may_see(client, world, calendar_tasks, who, expected):
     client.force_login(getattr(world, who))
-    response = client.get(reverse("task-calendar"))
+    response = client.get(reverse("plans:task-calendar"))
     tasks = {e.task for w in response.context["month"].weeks for d in w for e in d.entries}
     assert tasks == {calendar_tasks[k] for k in expected}
 
 
 @pytest.mark.django_db
 def test_calendar_needs_login(client):
-    response = client.get(reverse("task-calendar"))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    response = client.get(reverse("plans:task-calendar"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("orgs:login"))
 
 
 @pytest.mark.browser
@@ -235,12 +235,12 @@ def test_calendar_on_a_laptop_and_a_phone(page, live_world):
             deadline=Deadline.on(first + dt.timedelta(days=3 + i * 6)),
             status=TaskStatus.DONE if i == 1 else TaskStatus.NOT_STARTED,
         )
-    page.goto(page.base_url + reverse("login"))
+    page.goto(page.base_url + reverse("orgs:login"))
     page.locator("input[name=username]").fill("tinh")
     page.locator("input[name=password]").fill("Mat-khau-2026!")
     page.locator("form button[type=submit]").click()
     page.wait_for_url(page.base_url + "/")
-    page.goto(page.base_url + reverse("task-calendar"))
+    page.goto(page.base_url + reverse("plans:task-calendar"))
     grid = page.get_by_test_id("calendar-grid")
     assert grid.is_visible()
     assert grid.locator("td[aria-current=date]").count() == 1

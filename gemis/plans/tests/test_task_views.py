@@ -102,9 +102,9 @@ def listed(response) -> list[int]:
     ],
 )
 def test_anonymous_is_sent_to_login(client, name, args):
-    response = client.get(reverse(name, args=args))
+    response = client.get(reverse(f"plans:{name}", args=args))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("orgs:login"))
 
 
 # --- the task page -------------------------------------------------------------------------------------
@@ -112,7 +112,7 @@ def test_anonymous_is_sent_to_login(client, name, args):
 
 def test_task_page_shows_facts_and_days_overdue(client, world, tasks):
     client.force_login(world.district_a_viewer)
-    response = client.get(reverse("task-detail", args=[tasks.overdue_a.pk]))
+    response = client.get(reverse("plans:task-detail", args=[tasks.overdue_a.pk]))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Rà soát số liệu cán bộ nữ" in html
@@ -127,25 +127,25 @@ def test_task_page_shows_facts_and_days_overdue(client, world, tasks):
 def test_task_page_in_english(client, world, tasks):
     client.cookies["gemis_language"] = "en"
     client.force_login(world.district_a_viewer)
-    html = client.get(reverse("task-detail", args=[tasks.overdue_a.pk])).content.decode()
+    html = client.get(reverse("plans:task-detail", args=[tasks.overdue_a.pk])).content.decode()
     assert "5 days overdue" in html
-    html = client.get(reverse("task-detail", args=[tasks.soon_a.pk])).content.decode()
+    html = client.get(reverse("plans:task-detail", args=[tasks.soon_a.pk])).content.decode()
     assert "3 days left" in html
 
 
 @pytest.mark.parametrize("who", ["district_b_coordinator", "other_coordinator", "nobody"])
 def test_task_page_of_another_unit_is_404(client, world, tasks, who):
     client.force_login(getattr(world, who))
-    assert client.get(reverse("task-detail", args=[tasks.overdue_a.pk])).status_code == 404
+    assert client.get(reverse("plans:task-detail", args=[tasks.overdue_a.pk])).status_code == 404
 
 
 def test_partner_member_may_read_the_task(client, world, tasks):
     client.force_login(world.district_a_viewer)
-    assert client.get(reverse("task-detail", args=[tasks.undated_p.pk])).status_code == 200
+    assert client.get(reverse("plans:task-detail", args=[tasks.undated_p.pk])).status_code == 200
 
 
 def test_progress_form_only_for_those_who_may_change(client, world, tasks):
-    url = reverse("task-detail", args=[tasks.overdue_a.pk])
+    url = reverse("plans:task-detail", args=[tasks.overdue_a.pk])
     client.force_login(world.district_a_focal)
     assert client.get(url).context["form"] is not None
     client.force_login(world.province_coordinator)
@@ -157,7 +157,7 @@ def test_progress_form_only_for_those_who_may_change(client, world, tasks):
     assert not tasks.overdue_a.updates.exists()
     # A partner reads a task but does not report on it.
     client.force_login(world.district_a_focal)
-    assert client.get(reverse("task-detail", args=[tasks.undated_p.pk])).context["form"] is None
+    assert client.get(reverse("plans:task-detail", args=[tasks.undated_p.pk])).context["form"] is None
 
 
 def test_parent_task_shows_the_roll_up_of_its_children(client, world, tasks):
@@ -176,19 +176,20 @@ def test_parent_task_shows_the_roll_up_of_its_children(client, world, tasks):
         b_plan, "Tổ chức tập huấn (huyện B)", lead=world.district_b_agency, parent_task=tasks.later_b
     )
     client.force_login(world.province_coordinator)
-    response = client.get(reverse("task-detail", args=[tasks.later_b.pk]))
+    response = client.get(reverse("plans:task-detail", args=[tasks.later_b.pk]))
     assert [row.task.pk for row in response.context["children"]] == [child_a.pk, child_b.pk]
     html = response.content.decode()
     assert "Xã Hòa Lạc" in html
     # District A reads its own child and the province's task it came from; district B not A's child.
     client.force_login(world.district_a_coordinator)
-    response = client.get(reverse("task-detail", args=[child_a.pk]))
+    response = client.get(reverse("plans:task-detail", args=[child_a.pk]))
     assert response.context["parent"] == tasks.later_b
     assert [
-        row.task.pk for row in client.get(reverse("task-detail", args=[tasks.later_b.pk])).context["children"]
+        row.task.pk
+        for row in client.get(reverse("plans:task-detail", args=[tasks.later_b.pk])).context["children"]
     ] == [child_a.pk]
     client.force_login(world.district_b_coordinator)
-    assert client.get(reverse("task-detail", args=[child_a.pk])).status_code == 404
+    assert client.get(reverse("plans:task-detail", args=[child_a.pk])).status_code == 404
 
 
 # --- the task table ------------------------------------------------------------------------------------
@@ -196,7 +197,7 @@ def test_parent_task_shows_the_roll_up_of_its_children(client, world, tasks):
 
 def test_province_coordinator_sees_issued_tasks_of_the_province(client, world, tasks):
     client.force_login(world.province_coordinator)
-    response = client.get(reverse("task-list"))
+    response = client.get(reverse("plans:task-list"))
     assert response.status_code == 200
     ids = listed(response)
     assert set(ids) == {
@@ -208,17 +209,19 @@ def test_province_coordinator_sees_issued_tasks_of_the_province(client, world, t
 
 def test_district_sees_its_own_and_the_provinces_issued_plans_not_another_district(client, world, tasks):
     client.force_login(world.district_b_coordinator)
-    ids = listed(client.get(reverse("task-list")))
+    ids = listed(client.get(reverse("plans:task-list")))
     assert set(ids) == {tasks.later_b.pk, tasks.done_p.pk, tasks.undated_p.pk}
     client.force_login(world.other_coordinator)
-    assert listed(client.get(reverse("task-list"))) == [tasks.other.pk]
+    assert listed(client.get(reverse("plans:task-list"))) == [tasks.other.pk]
 
 
 def test_drafts_only_on_request(client, world, tasks):
     client.force_login(world.district_a_coordinator)
-    assert tasks.draft_a.pk not in listed(client.get(reverse("task-list")))
-    assert tasks.draft_a.pk in listed(client.get(reverse("task-list"), {"drafts": "1"}))
-    assert listed(client.get(reverse("task-list"), {"plan": tasks.draft_a.plan_id})) == [tasks.draft_a.pk]
+    assert tasks.draft_a.pk not in listed(client.get(reverse("plans:task-list")))
+    assert tasks.draft_a.pk in listed(client.get(reverse("plans:task-list"), {"drafts": "1"}))
+    assert listed(client.get(reverse("plans:task-list"), {"plan": tasks.draft_a.plan_id})) == [
+        tasks.draft_a.pk
+    ]
 
 
 @pytest.mark.parametrize(
@@ -244,7 +247,7 @@ def test_drafts_only_on_request(client, world, tasks):
 )
 def test_table_filters(client, world, tasks, params, expected):
     client.force_login(world.province_coordinator)
-    response = client.get(reverse("task-list"), params)
+    response = client.get(reverse("plans:task-list"), params)
     assert response.status_code == 200
     assert set(listed(response)) == {getattr(tasks, name).pk for name in expected}
 
@@ -260,18 +263,18 @@ def test_search_text_follows_edits(world):
 
 def test_filter_by_lead_agency_and_unit(client, world, tasks):
     client.force_login(world.province_coordinator)
-    response = client.get(reverse("task-list"), {"agency": world.district_a_agency.pk})
+    response = client.get(reverse("plans:task-list"), {"agency": world.district_a_agency.pk})
     assert set(listed(response)) == {tasks.overdue_a.pk, tasks.soon_a.pk}
     # The agency choices are the lead agencies of visible tasks only.
     choices = set(response.context["form"].fields["agency"].queryset)
     assert world.other_agency not in choices and world.district_b_agency in choices
     b_plan = make_plan(world.district_b, world.district_b_agency, status=PlanStatus.ISSUED)
     b_task = make_task(b_plan, "Việc của huyện B", lead=world.district_b_agency)
-    response = client.get(reverse("task-list"), {"unit": world.district_b.pk})
+    response = client.get(reverse("plans:task-list"), {"unit": world.district_b.pk})
     assert listed(response) == [b_task.pk]
     # An agency outside one's scope is ignored, not an error, and never widens the list.
     client.force_login(world.district_b_coordinator)
-    response = client.get(reverse("task-list"), {"agency": world.district_a_agency.pk})
+    response = client.get(reverse("plans:task-list"), {"agency": world.district_a_agency.pk})
     assert response.status_code == 200
     assert set(listed(response)) == {tasks.later_b.pk, tasks.done_p.pk, tasks.undated_p.pk, b_task.pk}
     # The province's agencies lead tasks district B reads: they are choices too.
@@ -292,7 +295,7 @@ def test_filter_by_lead_agency_and_unit(client, world, tasks):
 )
 def test_table_sorting_is_whitelisted(client, world, tasks, sort, first):
     client.force_login(world.province_coordinator)
-    response = client.get(reverse("task-list"), {"sort": sort})
+    response = client.get(reverse("plans:task-list"), {"sort": sort})
     assert response.status_code == 200
     ids = listed(response)
     if sort == "agency":
@@ -305,7 +308,7 @@ def test_table_sorting_is_whitelisted(client, world, tasks, sort, first):
 def test_htmx_refresh_returns_the_table_only(client, world, tasks):
     client.force_login(world.province_coordinator)
     response = client.get(
-        reverse("task-list"), {"overdue": "1"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="task-results"
+        reverse("plans:task-list"), {"overdue": "1"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="task-results"
     )
     html = response.content.decode()
     assert "<html" not in html
@@ -321,15 +324,15 @@ def test_table_is_paged_and_queries_do_not_grow_with_rows(client, world, django_
         task = make_task(plan, f"Nhiệm vụ {i}", lead=agencies[i % 5], deadline=Deadline.on(days(i - 60)))
         task.partners.set(agencies[:2])
     client.force_login(world.province_coordinator)
-    client.get(reverse("task-list"))  # warm the session
+    client.get(reverse("plans:task-list"))  # warm the session
     # Session and scope (4), count and page (2), filter choices (3), navigation badges (1-2).
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("task-list"), {"page": 2, "sort": "agency"})
+        response = client.get(reverse("plans:task-list"), {"page": 2, "sort": "agency"})
     assert len(response.context["rows"]) == 50
     assert response.context["page"].paginator.count == 120
     # Five columns: a list each, and a count when a column is full.
     with django_assert_max_num_queries(18):
-        client.get(reverse("task-board"))
+        client.get(reverse("plans:task-board"))
 
 
 # --- the board -----------------------------------------------------------------------------------------
@@ -337,7 +340,7 @@ def test_table_is_paged_and_queries_do_not_grow_with_rows(client, world, django_
 
 def test_board_columns(client, world, tasks):
     client.force_login(world.province_coordinator)
-    response = client.get(reverse("task-board"))
+    response = client.get(reverse("plans:task-board"))
     assert response.status_code == 200
     columns = {c.status: [r.task.pk for r in c.rows] for c in response.context["columns"]}
     assert columns == {
@@ -354,7 +357,7 @@ def test_board_columns(client, world, tasks):
 def test_board_column_is_capped_with_a_link_to_the_table(client, world, tasks, monkeypatch):
     monkeypatch.setattr(views_tasks, "BOARD_COLUMN_LIMIT", 2)
     client.force_login(world.province_coordinator)
-    response = client.get(reverse("task-board"), {"agency": "", "q": ""})
+    response = client.get(reverse("plans:task-board"), {"agency": "", "q": ""})
     column = next(c for c in response.context["columns"] if c.status == "not_started")
     assert (len(column.rows), column.total, column.more) == (2, 3, 1)
     assert 'data-testid="more-not_started"' in response.content.decode()
@@ -363,7 +366,7 @@ def test_board_column_is_capped_with_a_link_to_the_table(client, world, tasks, m
 
 def test_board_of_another_unit_shows_nothing_of_ours(client, world, tasks):
     client.force_login(world.other_coordinator)
-    response = client.get(reverse("task-board"))
+    response = client.get(reverse("plans:task-board"))
     shown = {r.task.pk for c in response.context["columns"] for r in c.rows}
     assert shown == {tasks.other.pk}
 
@@ -377,43 +380,43 @@ def test_my_tasks_needing_attention_first(client, world, tasks):
         tasks.soon_a.plan, "Đã xong", lead=world.district_a_agency, status=TaskStatus.DONE, progress=100
     )
     client.force_login(world.district_a_focal)
-    response = client.get(reverse("my-tasks"))
+    response = client.get(reverse("plans:my-tasks"))
     assert response.status_code == 200
     ids = listed(response)
     assert ids == [tasks.overdue_a.pk, tasks.soon_a.pk, tasks.undated_p.pk, undated_own.pk]
     assert response.context["counts"] == {"open": 4, "overdue": 1, "due_soon": 1, "done": 1}
     rows = {row.task.pk: row for row in response.context["rows"]}
     assert rows[tasks.soon_a.pk].is_lead and not rows[tasks.undated_p.pk].is_lead
-    response = client.get(reverse("my-tasks"), {"show": "all"})
+    response = client.get(reverse("plans:my-tasks"), {"show": "all"})
     assert listed(response)[-1] == done_own.pk
     assert tasks.draft_a.pk not in listed(response)
 
 
 def test_my_tasks_of_other_people(client, world, tasks):
     client.force_login(world.district_b_coordinator)
-    assert listed(client.get(reverse("my-tasks"))) == [tasks.later_b.pk]
+    assert listed(client.get(reverse("plans:my-tasks"))) == [tasks.later_b.pk]
     client.force_login(world.nobody)
-    response = client.get(reverse("my-tasks"))
+    response = client.get(reverse("plans:my-tasks"))
     assert listed(response) == [] and not response.context["has_agency"]
 
 
 def test_my_tasks_counts_are_shown(client, world, tasks):
     client.force_login(world.district_a_focal)
-    html = client.get(reverse("my-tasks")).content.decode()
+    html = client.get(reverse("plans:my-tasks")).content.decode()
     assert 'data-testid="count-overdue">1<' in html
 
 
 def test_member_of_an_agency_elsewhere_sees_its_tasks_but_not_the_rest(client, world, tasks):
     person = make_user("hai.noi", world.district_b_agency, "viewer")
     client.force_login(person)
-    assert listed(client.get(reverse("my-tasks"))) == [tasks.later_b.pk]
+    assert listed(client.get(reverse("plans:my-tasks"))) == [tasks.later_b.pk]
 
 
 # --- in a browser --------------------------------------------------------------------------------------
 
 
 def _sign_in(page, username: str) -> None:
-    page.goto(page.base_url + reverse("login"))
+    page.goto(page.base_url + reverse("orgs:login"))
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=password]").fill("Mat-khau-2026!")
     page.locator("form button[type=submit]").click()
@@ -453,7 +456,7 @@ def test_table_filters_with_htmx_in_the_browser(page, live_world):
 
     task = _browser_tasks(live_world)
     _sign_in(page, "tinh")
-    page.goto(page.base_url + reverse("task-list"))
+    page.goto(page.base_url + reverse("plans:task-list"))
     assert page.get_by_test_id("task-count").get_attribute("data-count") == "12"
     screenshot(page, "task-table")
     page.locator("#filter-overdue").check()
@@ -462,11 +465,13 @@ def test_table_filters_with_htmx_in_the_browser(page, live_world):
 
     expect(page.get_by_test_id("task-count")).to_have_attribute("data-count", "3")
     assert "overdue=1" in page.url
-    page.get_by_test_id("task-table").locator(f"a[href='{reverse('task-detail', args=[task.pk])}']").click()
-    page.wait_for_url(f"**{reverse('task-detail', args=[task.pk])}")
+    page.get_by_test_id("task-table").locator(
+        f"a[href='{reverse('plans:task-detail', args=[task.pk])}']"
+    ).click()
+    page.wait_for_url(f"**{reverse('plans:task-detail', args=[task.pk])}")
     assert page.get_by_test_id("task-status").locator("[data-status=overdue]").is_visible()
     screenshot(page, "task-detail")
-    page.goto(page.base_url + reverse("task-board"))
+    page.goto(page.base_url + reverse("plans:task-board"))
     screenshot(page, "task-board")
 
 
@@ -477,9 +482,9 @@ def test_focal_point_reports_progress_in_the_browser(page, live_world, tmp_path,
     evidence = tmp_path / "Biên bản kiểm tra.pdf"
     evidence.write_bytes(b"%PDF-1.7\n%%EOF\n")
     _sign_in(page, "dau.moi.a")
-    page.goto(page.base_url + reverse("my-tasks"))
+    page.goto(page.base_url + reverse("plans:my-tasks"))
     page.get_by_test_id("my-task-table").locator(
-        f"a[href='{reverse('task-detail', args=[task.pk])}']"
+        f"a[href='{reverse('plans:task-detail', args=[task.pk])}']"
     ).click()
     form = page.get_by_test_id("progress-form")
     form.locator("textarea[name=note]").fill("Đã kiểm tra 3 xã, có biên bản")

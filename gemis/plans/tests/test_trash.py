@@ -159,7 +159,7 @@ def test_section_delete_records_each_moved_task(client, world):
         make_task(plan, f"Nhiệm vụ {i}", section=inner, partners=[world.commune_a_agency]) for i in range(30)
     ]
     client.force_login(world.district_a_coordinator)
-    response = client.post(reverse("plan-section-delete", args=[inner.pk]))
+    response = client.post(reverse("plans:plan-section-delete", args=[inner.pk]))
     assert response.status_code == 302
     for task in moved:
         task.refresh_from_db()
@@ -189,7 +189,7 @@ def delete_through_the_view(client, world, plan) -> None:
     # Progress exists only on issued plans; a draft that still holds some is what older data has.
     Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.DRAFT)
     client.force_login(world.district_a_coordinator)
-    assert client.post(reverse("plan-delete", args=[plan.pk])).status_code == 302
+    assert client.post(reverse("plans:plan-delete", args=[plan.pk])).status_code == 302
     assert not Plan.objects.filter(pk=plan.pk).exists()
 
 
@@ -242,8 +242,8 @@ def test_another_units_admin_sees_nothing_and_gets_404(client, world, plan):
     assert [i.pk for i in trash.list_deleted(world.province_admin)] == [plan.pk]  # the unit above
     for person in (outsider, world.district_b_coordinator):
         client.force_login(person)
-        assert client.get(reverse("trash")).status_code == 200
-        response = client.post(reverse("trash-restore", args=["plan", plan.pk]))
+        assert client.get(reverse("plans:trash")).status_code == 200
+        response = client.post(reverse("plans:trash-restore", args=["plan", plan.pk]))
         assert response.status_code == 404
     assert not Plan.objects.filter(pk=plan.pk).exists()
 
@@ -347,16 +347,18 @@ def test_trash_page_lists_and_restores(client, world, plan):
     plan_pk = plan.pk
     delete_through_the_view(client, world, plan)
     client.force_login(world.district_a_coordinator)
-    page = client.get(reverse("trash"))
+    page = client.get(reverse("plans:trash"))
     assert page.status_code == 200
     text = page.content.decode()
     assert "12/KH-UBND" in text and 'data-testid="trash-link"' in text
     assert world.district_a_coordinator.full_name or world.district_a_coordinator.username in text
-    assert client.get(reverse("trash"), {"kind": "evidence"}).context["items"] == []
-    response = client.post(reverse("trash-restore", args=["plan", plan_pk]))
-    assert response.status_code == 302 and response.url == reverse("plan-detail", args=[plan_pk])
+    assert client.get(reverse("plans:trash"), {"kind": "evidence"}).context["items"] == []
+    response = client.post(reverse("plans:trash-restore", args=["plan", plan_pk]))
+    assert response.status_code == 302 and response.url == reverse("plans:plan-detail", args=[plan_pk])
     assert Plan.objects.filter(pk=plan_pk).exists()
-    assert client.post(reverse("trash-restore", args=["plan", plan_pk])).status_code == 404  # not deleted now
+    assert (
+        client.post(reverse("plans:trash-restore", args=["plan", plan_pk])).status_code == 404
+    )  # not deleted now
 
 
 def test_refusal_is_said_on_the_page(client, world, plan):
@@ -365,17 +367,17 @@ def test_refusal_is_said_on_the_page(client, world, plan):
     trash.delete_task(task, user=world.district_a_coordinator)
     trash.delete_plan(plan, user=world.district_a_coordinator)
     client.force_login(world.district_a_coordinator)
-    assert 'data-testid="restore-parent-first"' in client.get(reverse("trash")).content.decode()
-    response = client.post(reverse("trash-restore", args=["task", task_pk]), follow=True)
+    assert 'data-testid="restore-parent-first"' in client.get(reverse("plans:trash")).content.decode()
+    response = client.post(reverse("plans:trash-restore", args=["task", task_pk]), follow=True)
     assert "khôi phục mục đó trước" in response.content.decode().lower()
 
 
 def test_people_without_the_trash_get_404_and_no_link(client, world):
     for person in (world.district_a_focal, world.district_a_viewer, world.province_leader):
         client.force_login(person)
-        assert client.get(reverse("trash")).status_code == 404
-        assert 'data-testid="trash-link"' not in client.get(reverse("home")).content.decode()
+        assert client.get(reverse("plans:trash")).status_code == 404
+        assert 'data-testid="trash-link"' not in client.get(reverse("orgs:home")).content.decode()
     client.force_login(world.district_a_coordinator)
-    assert client.post(reverse("trash-restore", args=["nothing", 1])).status_code == 404
-    assert client.post(reverse("trash-restore", args=["plan", 10**20])).status_code == 404
-    assert client.get(reverse("trash-restore", args=["plan", 1])).status_code == 405
+    assert client.post(reverse("plans:trash-restore", args=["nothing", 1])).status_code == 404
+    assert client.post(reverse("plans:trash-restore", args=["plan", 10**20])).status_code == 404
+    assert client.get(reverse("plans:trash-restore", args=["plan", 1])).status_code == 405

@@ -250,7 +250,7 @@ class Deadline:
             DeadlineKind.RECURRING,
             text=text,
             recurrence=recurrence,
-            anchors=tuple(tuple(a) for a in anchors),  # type: ignore[misc]
+            anchors=tuple((a[0], a[1]) for a in anchors),
             valid_from_year=valid_from_year,
             until_year=until_year,
         )
@@ -355,7 +355,7 @@ class Deadline:
                 start=iso("start"),
                 end=iso("end"),
                 recurrence=Recurrence(recurrence) if recurrence is not None else None,
-                anchors=tuple(tuple(a) for a in anchors),  # type: ignore[misc]
+                anchors=tuple(tuple(a) for a in anchors),
                 event=str(data["event"]) if data.get("event") is not None else None,
                 event_date=iso("event_date"),
                 valid_from_year=year("valid_from_year"),

@@ -228,11 +228,16 @@ def find_deadline(
         if found.kind in ("date", "month", "range"):
             found.start_offset, found.end_offset = match.start(), match.end()
             return found
-    if match := _RECURRING_RE.search(searched):
+    if recurring := _RECURRING_RE.search(searched):
         return DeadlineFound(
-            "recurring", None, None, text[match.start() : match.end()], match.start(), match.end()
+            "recurring",
+            None,
+            None,
+            text[recurring.start() : recurring.end()],
+            recurring.start(),
+            recurring.end(),
         )
-    if match := _EVENT_RE.search(searched):
-        phrase = text[match.start() : match.end()].strip(" ,")
-        return DeadlineFound("event", None, None, phrase, match.start(), match.start() + len(phrase))
+    if event := _EVENT_RE.search(searched):
+        phrase = text[event.start() : event.end()].strip(" ,")
+        return DeadlineFound("event", None, None, phrase, event.start(), event.start() + len(phrase))
     return DeadlineFound("unspecified")

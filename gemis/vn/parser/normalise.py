@@ -133,7 +133,7 @@ def normalise(raw: str, hard_wrapped: bool = False) -> Normalised:
                 _PLAIN_FOOTNOTE_RE.match(line) is not None
                 or (
                     _CITATION_RE.search(line) is not None
-                    and (after_note or (_last_text(body) is not None and _ends_open(_last_text(body))))
+                    and (after_note or _ends_open(_last_text(body) or ""))
                 )
             )
         )

@@ -100,9 +100,9 @@ def attributes_of(node: Node) -> list[tuple[str, str, int]]:
     out = []
     pieces = []
     last = 0
-    for match in _ATTRIBUTE_SPLIT_RE.finditer(text):
-        pieces.append((last, match.start()))
-        last = match.end()
+    for split in _ATTRIBUTE_SPLIT_RE.finditer(text):
+        pieces.append((last, split.start()))
+        last = split.end()
     pieces.append((last, len(text)))
     for start, end in pieces:
         piece = text[start:end]
@@ -219,9 +219,9 @@ class _Extractor:
             if partners:
                 task.partners = [Agency(a.name, a.start + at, a.end + at) for a in partners]
         elif role == "partners":
-            found, _ = read_agencies(value, 0)
-            if found:
-                task.partners = [Agency(a.name, a.start + at, a.end + at) for a in found]
+            named, _ = read_agencies(value, 0)
+            if named:
+                task.partners = [Agency(a.name, a.start + at, a.end + at) for a in named]
 
     # -- walking the tree ----------------------------------------------------------------------------
 
@@ -270,9 +270,9 @@ class _Extractor:
                 child.children or (following is not None and following.kind in ("dash", "plus", "item"))
             ):
                 # An introduction ("Tập trung các nội dung sau:"): what follows are the tasks.
-                for sub in child.children:
-                    if not attributes_of(sub):
-                        last = self.make_task(sub)
+                for grandchild in child.children:
+                    if not attributes_of(grandchild):
+                        last = self.make_task(grandchild)
                 continue
             last = self.make_task(child)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from typing import Any
 
 from ..errors import ParseError
 from ..legacy import best_decoding, looks_legacy, tcvn3_to_unicode, vni_to_unicode
@@ -92,9 +93,9 @@ def _own_text_length(node) -> int:
     return length
 
 
-def _main_content(root):
+def _main_content(root: Any) -> Any:
     """The element holding the article: where paragraph text (not link text) concentrates."""
-    scores: dict = {}
+    scores: dict[Any, float] = {}
     for node in root.iter("p", "div", "td", "li", "span", "font"):
         length = _own_text_length(node)
         if length < 20:
@@ -108,7 +109,7 @@ def _main_content(root):
     body = root.find("body")
     if not scores:
         return body if body is not None else root
-    best = max(scores, key=scores.get)
+    best = max(scores, key=lambda element: scores[element])
     # text that sits in the cells of a data table: take the whole table and what surrounds it
     while best.tag in ("tr", "tbody", "thead", "tfoot", "table") and best.getparent() is not None:
         best = best.getparent()

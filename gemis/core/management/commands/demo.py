@@ -1,4 +1,10 @@
-"""``gemis demo``: create the database, load the demo province and logins, then serve GEMIS."""
+"""``gemis demo``: create the database, load the demo province and logins, then serve GEMIS.
+
+Each installed GEMIS app may have a ``demo`` module; in INSTALLED_APPS order the command calls
+``prepare(province=…, stdout=…)`` of the one that builds the ground (orgs: the units, agencies and
+people every other demo stands on) and keeps what it returns as the context; then ``build(context)``
+of every app; then prints the ``describe(context) -> (title, lines)`` of each (the logins).
+"""
 
 from __future__ import annotations
 
@@ -14,8 +20,6 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import translation
 from django.utils.translation import gettext as _
-
-from gemis.orgs import demo as orgs_demo
 
 
 class Command(BaseCommand):
@@ -38,22 +42,26 @@ class Command(BaseCommand):
         started = time.monotonic()
         self.stdout.write(_("Preparing the database…"))
         call_command("migrate", verbosity=0, interactive=False)
-        self.stdout.write(_("Loading administrative units and agencies…"))
-        ctx = orgs_demo.build_units(options["province"], stdout=self.stdout)
-        for app in apps.get_app_configs():
-            if not app.name.startswith("gemis."):
-                continue
-            try:
-                module = importlib.import_module(f"{app.name}.demo")
-            except ModuleNotFoundError:
-                continue
+        demos = _demo_modules()
+        context: Any = None
+        for _app, module in demos:
+            if hasattr(module, "prepare"):
+                context = module.prepare(province=options["province"], stdout=self.stdout)
+        for app, module in demos:
             if hasattr(module, "build"):
                 self.stdout.write(_("Demo data: %(app)s") % {"app": app.verbose_name})
-                module.build(ctx)
+                module.build(context)
         self.stdout.write(
             self.style.SUCCESS(_("Demo ready in %(s).1f s.") % {"s": time.monotonic() - started})
         )
-        self._print_logins(ctx)
+        for _app, module in demos:
+            if hasattr(module, "describe"):
+                title, lines = module.describe(context)
+                self.stdout.write("")
+                self.stdout.write(self.style.MIGRATE_HEADING(title))
+                for line in lines:
+                    self.stdout.write(f"  {line}")
+        self.stdout.write("")
         if not options["no_serve"]:
             self.stdout.write(
                 _("Open http://%(addr)s/ in a browser. Ctrl+C stops the server.")
@@ -76,18 +84,19 @@ class Command(BaseCommand):
             [sys.executable, "-m", "gemis.cli", "db_worker", "--no-reload", "--verbosity", "0"]
         )
 
-    def _print_logins(self, ctx: orgs_demo.DemoContext) -> None:
-        self.stdout.write("")
-        self.stdout.write(
-            self.style.MIGRATE_HEADING(
-                _("Demo logins (password for all: %(password)s)") % {"password": orgs_demo.DEMO_PASSWORD}
-            )
-        )
-        width = max(len(login.username) for login in ctx.logins)
-        for login in ctx.logins:
-            role = _("system administrator") if login.superuser else str(orgs_demo.Role(login.role).label)
-            self.stdout.write(
-                f"  {login.username.ljust(width)}  {role:<22} {login.agency.name} — "
-                f"{login.agency.org_unit.name}"
-            )
-        self.stdout.write("")
+
+def _demo_modules() -> list[tuple[Any, Any]]:
+    """``(app config, demo module)`` of every installed GEMIS app that has one, in INSTALLED_APPS order."""
+    found = []
+    for app in apps.get_app_configs():
+        if not app.name.startswith("gemis."):
+            continue
+        module_name = f"{app.name}.demo"
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue
+            raise
+        found.append((app, module))
+    return found

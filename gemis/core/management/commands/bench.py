@@ -2,7 +2,7 @@
 
 Targets are found in the installed GEMIS apps: ``gemis.<app>.bench`` defines
 ``run_<target>(options, out) -> list[Figure]`` and, if it takes options,
-``add_<target>_arguments(parser)``. ``gemis bench tasks`` is the plans app's.
+``add_<target>_arguments(parser)``. ``gemis bench tasks`` is the plans app's, ``analytics`` the indicators'
 The command prints ``figure | measured | target | OK/MISSED`` and exits with
 status 1 when a target is missed.
 """
@@ -16,7 +16,7 @@ from typing import Any
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gemis.plans.bench import format_table
+from gemis.core.bench import format_table
 
 Runner = Callable[[dict[str, Any], Any], list]
 
