@@ -20,9 +20,11 @@ Numbers stay numbers and dates stay dates (real Excel dates with a dd/mm/yyyy
 format); a number that is not finite (``inf``, ``nan``) is written as an empty
 cell, never as a value a spreadsheet would misread.
 
-Use :func:`xlsx_bytes` / :func:`csv_lines` / :func:`csv_text` for a table with
-a header, and :func:`set_cell` / :func:`text_for_xlsx` when a workbook is laid
-out by hand (the data-entry template). ``gemis.core.tests.test_exports`` checks
+Use :func:`table_response` to answer a download of a table (CSV streamed, XLSX
+built whole), :func:`download` for any other file a page hands out (the
+data-entry template, an error report), :func:`xlsx_bytes` / :func:`csv_lines` for
+the bytes alone (a background job), and :func:`set_cell` / :func:`text_for_xlsx`
+when a workbook is laid out by hand (the data-entry template). ``gemis.core.tests.test_exports`` checks
 that nothing written here can be a formula.
 """
 
@@ -32,11 +34,14 @@ import csv
 import datetime as dt
 import io
 import math
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -193,3 +198,50 @@ def _styled(sheet: Any, value: Any, *, font: Font | None = None, alignment: Alig
         cell.alignment = alignment
     _guard(cell)
     return cell
+
+
+# --------------------------------------------------------------------------- responses
+
+
+def download(content: Any, filename: str, content_type: str) -> HttpResponse | StreamingHttpResponse:
+    """A file to save, not to open in the tab: ``content`` is bytes, text or an iterator (streamed).
+
+    The name travels as plain ASCII and, for browsers that read it, in UTF-8 (RFC 6266):
+    "lỗi-biểu.xlsx" keeps its marks where it can.
+    """
+    if isinstance(content, bytes | str):
+        response: HttpResponse | StreamingHttpResponse = HttpResponse(content, content_type=content_type)
+    else:
+        response = StreamingHttpResponse(content, content_type=content_type)
+    unmarked = unicodedata.normalize("NFKD", filename.replace("đ", "d").replace("Đ", "D"))
+    ascii_name = unmarked.encode("ascii", "ignore").decode().replace('"', "") or "gemis"
+    disposition = f'attachment; filename="{ascii_name}"'
+    if ascii_name != filename:
+        disposition += f"; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = disposition
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def table_response(
+    fmt: str,
+    columns: Sequence[Column | str],
+    rows: Iterable[Sequence[Any]],
+    filename: str,
+    *,
+    sheet_title: str = "Sheet",
+    title: str = "",
+) -> HttpResponse | StreamingHttpResponse:
+    """A table as ``fmt``; 404 for another format.
+
+    CSV of rows still to be read (an iterator over a query) streams, so a big download starts at
+    once; rows already in memory are sent whole. XLSX is always built whole.
+    """
+    if fmt == "csv":
+        headers = [c.title if isinstance(c, Column) else c for c in columns]
+        if isinstance(rows, Sequence):
+            return download(csv_text(headers, rows), filename, CSV_TYPE)
+        return download(csv_lines(headers, rows), filename, CSV_TYPE)
+    if fmt == "xlsx":
+        return download(xlsx_bytes(columns, rows, sheet_title=sheet_title, title=title), filename, XLSX_TYPE)
+    raise Http404

@@ -18,10 +18,11 @@ from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.db.models import F, Q
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from gemis.core import jobs
+from gemis.core import exports, jobs, search
 from gemis.indicators.annex import AnnexReading
 from gemis.indicators.forms import CatalogImportForm
 from gemis.indicators.loader import (
@@ -37,7 +38,6 @@ from gemis.indicators.permissions import changeable_units, may_load_catalog
 from gemis.indicators.uploads import CIRCULARS, beside
 from gemis.orgs import access
 from gemis.orgs.requests import AuthenticatedRequest
-from gemis.vn.text import fold
 
 
 @lru_cache(maxsize=1)
@@ -71,8 +71,8 @@ def catalog_list(request: AuthenticatedRequest) -> HttpResponse:
     )
     query = request.GET.get("q", "").strip()
     if query:
-        key = fold(query)
-        codes = [code for code, name in visible.values_list("code", "name") if key in fold(f"{code} {name}")]
+        rows = ((code, f"{code} {name}") for code, name in visible.values_list("code", "name"))
+        codes = search.matching(rows, query)
         indicators = indicators.filter(code__in=codes)
     group = request.GET.get("group", "")
     if group:
@@ -185,11 +185,8 @@ def catalog_import_preview(request: AuthenticatedRequest, token: str) -> HttpRes
     return render(request, "indicators/catalog_preview.html", context)
 
 
-def catalog_import_toml(request: AuthenticatedRequest, token: str) -> HttpResponse:
+def catalog_import_toml(request: AuthenticatedRequest, token: str) -> HttpResponseBase:
     """The reading as the catalog file the repository ships (to send to the developers)."""
     _loader_only(request)
     entry, reading = _reading(request, token)
-    response = HttpResponse(reading.to_toml(entry["name"]), content_type="application/toml; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="catalog.toml"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return exports.download(reading.to_toml(entry["name"]), "catalog.toml", "application/toml; charset=utf-8")

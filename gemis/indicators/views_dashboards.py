@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -136,7 +137,7 @@ def _charts_for(request: AuthenticatedRequest, page: str) -> list[dashboards.Cha
     raise Http404
 
 
-def chart_data(request: AuthenticatedRequest, page: str, fmt: str) -> HttpResponse:
+def chart_data(request: AuthenticatedRequest, page: str, fmt: str) -> HttpResponseBase:
     """The table behind one chart of a page, with Vietnamese headers, as XLSX or CSV."""
     chart = dashboards.find_chart(_charts_for(request, page), request.GET.get("chart", ""))
     if chart is None or fmt not in ("xlsx", "csv"):
@@ -145,11 +146,6 @@ def chart_data(request: AuthenticatedRequest, page: str, fmt: str) -> HttpRespon
     headers = [str(h) for h in chart.headers]
     # Names typed by people (a local indicator, a unit) go through the shared exporter, which keeps a
     # "=HYPERLINK(…)" a text and not a live formula.
-    if fmt == "csv":
-        response = HttpResponse(exports.csv_text(headers, chart.rows), content_type=exports.CSV_TYPE)
-    else:
-        content = exports.xlsx_bytes(headers, chart.rows, sheet_title=_("Data"), title=str(chart.title))
-        response = HttpResponse(content, content_type=exports.XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return exports.table_response(
+        fmt, headers, chart.rows, filename, sheet_title=_("Data"), title=str(chart.title)
+    )

@@ -15,11 +15,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from gemis.core import jobs
+from gemis.core import exports, jobs
 from gemis.core.uploads import check_upload
 from gemis.indicators import excel, grid, permissions
 from gemis.indicators.forms import UploadForm
@@ -36,14 +37,12 @@ def _units_under(user: Any, unit: Any):
     return permissions.entry_units(user).filter(path__startswith=unit.path).order_by("path")
 
 
-def excel_template(request: AuthenticatedRequest, dataset: str, unit: int, period: str) -> HttpResponse:
+def excel_template(request: AuthenticatedRequest, dataset: str, unit: int, period: str) -> HttpResponseBase:
     """The workbook for the unit and the units below it that the person enters for (or the unit alone)."""
     found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
     units = list(_units_under(request.user, org_unit)) or [org_unit]
-    response = HttpResponse(excel.build_template(found, found_period, units), content_type=excel.XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{excel.template_name(found, found_period)}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    content = excel.build_template(found, found_period, units)
+    return exports.download(content, excel.template_name(found, found_period), exports.XLSX_TYPE)
 
 
 def _stored(request: AuthenticatedRequest, token: str) -> dict[str, Any]:
@@ -198,16 +197,14 @@ def excel_preview(
 
 def excel_errors(
     request: AuthenticatedRequest, dataset: str, unit: int, period: str, token: str
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The error report of an uploaded file as a workbook."""
     found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
     if not permissions.may_enter(request.user, org_unit):
         raise Http404
     report = _report(request, _stored(request, token), found, found_period)
-    response = HttpResponse(excel.error_report(report), content_type=excel.XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="loi-{found.code}-{found_period.code}.xlsx"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    filename = f"loi-{found.code}-{found_period.code}.xlsx"
+    return exports.download(excel.error_report(report), filename, exports.XLSX_TYPE)
 
 
 def _forget(request: AuthenticatedRequest, token: str, delete: bool = True) -> None:

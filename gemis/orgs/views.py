@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gemis.core import search
 from gemis.core.edits import save_edit
 from gemis.core.versioning import ConflictError
 from gemis.orgs import access, people, security
@@ -18,7 +19,6 @@ from gemis.orgs.access import Action
 from gemis.orgs.forms import MembershipForm, NewUserForm, StandingAgencyForm, UserForm, manageable_agencies
 from gemis.orgs.models import Agency, Membership, OrgUnit, Scheme, Tier, User
 from gemis.orgs.requests import AuthenticatedRequest
-from gemis.vn.text import fold
 
 PAGE_SIZE = 50
 AGENCY_OPTIONS_LIMIT = 100
@@ -26,9 +26,7 @@ AGENCY_OPTIONS_LIMIT = 100
 
 def _search(queryset, text: str):
     """Accent-insensitive search: every word must appear in the folded name."""
-    for word in fold(text).split():
-        queryset = queryset.filter(search_name__contains=word)
-    return queryset
+    return search.filter_words(queryset, "search_name", text)
 
 
 def home(request: AuthenticatedRequest) -> HttpResponse:

@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gemis.core import exports
 from gemis.plans import task_rules
@@ -32,6 +33,9 @@ COLUMN_WIDTHS = (6, 70, 18, 30, 40, 28, 16, 16, 10, 18)
 DATE_COLUMN = 6
 DATETIME_COLUMN = 9
 WRAP_COLUMNS = (1, 4)
+
+
+SHEET_TITLE = gettext_lazy("Tasks")
 
 
 def headers() -> list[str]:
@@ -118,7 +122,8 @@ def task_rows(queryset: QuerySet[Task], today: dt.date | None = None) -> Iterato
             )
 
 
-def _columns() -> list[exports.Column]:
+def columns() -> list[exports.Column]:
+    """The task table's columns: titles, widths, date formats, wrapped text."""
     formats = {DATE_COLUMN: exports.DATE_FORMAT, DATETIME_COLUMN: exports.DATETIME_FORMAT}
     return [
         exports.Column(title, width=width, number_format=formats.get(index), wrap=index in WRAP_COLUMNS)
@@ -133,7 +138,7 @@ def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
 
 def xlsx_bytes(rows: Iterable[Row]) -> bytes:
     """The XLSX workbook: bold frozen header, set widths, real Excel dates shown dd/mm/yyyy."""
-    return exports.xlsx_bytes(_columns(), rows, sheet_title=_("Tasks"))
+    return exports.xlsx_bytes(columns(), rows, sheet_title=str(SHEET_TITLE))
 
 
 def file_name(extension: str, today: dt.date | None = None) -> str:

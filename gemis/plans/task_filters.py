@@ -18,13 +18,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gemis.core import search
 from gemis.core.forms import BootstrapFormMixin, DayMonthYearInput
 from gemis.orgs import access
 from gemis.orgs.access import Action
 from gemis.orgs.models import Agency, Membership, OrgUnit, User
 from gemis.plans import task_rules
 from gemis.plans.models import Plan, PlanKind, PlanStatus, Task, TaskStatus
-from gemis.vn.text import fold
 
 DUE_WINDOWS = {"7": 7, "30": 30}
 DISPLAY_STATUSES = (
@@ -217,8 +217,7 @@ class TaskFilterForm(BootstrapFormMixin, forms.Form):
 
     def apply(self, tasks: QuerySet[Task], today: dt.date, *, use_status: bool = True) -> QuerySet[Task]:
         # Accent-insensitive: "bao luc gia dinh" finds "bạo lực gia đình" (and "Bạo Lực" too).
-        for word in fold(self.value("q") or "").split():
-            tasks = tasks.filter(search_text__contains=word)
+        tasks = search.filter_words(tasks, "search_text", self.value("q"))
         if agency := self.value("agency"):
             tasks = tasks.filter(lead_agency=agency)
         if unit := self.value("unit"):

@@ -24,6 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gemis.core import search
 from gemis.core.edits import save_edit
 from gemis.core.versioning import CONFLICT_MESSAGE, ConflictError
 from gemis.legal.models import LegalDocument
@@ -45,7 +46,6 @@ from gemis.plans.models import Plan, PlanKind, PlanSection, PlanStatus, Task
 from gemis.plans.permissions import may_write_plan_of, plan_units
 from gemis.plans.plan_page import plan_page
 from gemis.vn.deadlines import DeadlineKind
-from gemis.vn.text import fold
 
 PAGE_SIZE = 25
 AGENCY_OPTIONS_LIMIT = 60
@@ -122,21 +122,11 @@ def search_plans(plans: QuerySet[Plan], q: str) -> QuerySet[Plan]:
     cost of a column kept in step on every save.
     """
     # A word typed matches the start of a word ("an" finds "An Bình", not "đẳng"); "1889/KH" is two words.
-    words = [f" {word}" for word in fold(q).split()]
-    if not words:
+    if not search.words(q):
         return plans
-    found = []
-    for pk, subject, number in plans.order_by().values_list("pk", "subject", "number").iterator():
-        text = _folded(subject, number)
-        if all(word in text for word in words):
-            found.append(pk)
+    rows = plans.order_by().values_list("pk", "subject", "number").iterator()
+    found = search.matching(((pk, f"{subject} {number}") for pk, subject, number in rows), q, word_start=True)
     return plans.filter(pk__in=found)
-
-
-@functools.lru_cache(maxsize=20_000)
-def _folded(subject: str, number: str) -> str:
-    """A plan's searchable words, folded; cached, as cascaded plans repeat their parent's subject."""
-    return f" {fold(subject)} {fold(number)}"
 
 
 def _years_of(plans: QuerySet[Plan]) -> list[int]:
@@ -590,9 +580,7 @@ def agency_options(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     q = request.GET.get("lead_q" if field_name == "lead" else "partner_q", "").strip()
     visible = access.filter_for(user, Agency.objects.select_related("org_unit"))
     if q:
-        found = visible.filter(valid_to__isnull=True)
-        for word in fold(q).split():
-            found = found.filter(search_name__contains=word)
+        found = search.filter_words(visible.filter(valid_to__isnull=True), "search_name", q)
         matches = list(found.order_by("org_unit__depth", "org_unit__path", "name")[:AGENCY_OPTIONS_LIMIT])
     else:
         matches = list(access.filter_for(user, nearby_agencies(plan.org_unit))[:AGENCY_OPTIONS_LIMIT])

@@ -16,12 +16,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gemis.core import jobs
+from gemis.core.exports import table_response
 from gemis.core.forms import BootstrapFormMixin
 from gemis.core.uploads import ALLOWED, MAX_FILES_PER_UPDATE, TEXT_TYPES, private_file_response
 from gemis.core.versioning import ConflictError
@@ -374,7 +376,7 @@ def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
 # --- exports -------------------------------------------------------------------------------------------
 
 
-def task_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
+def task_export(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
     """The task table with the same filters and order, as XLSX or CSV.
 
     CSV streams (the download starts at once, whatever the size). A workbook is
@@ -395,18 +397,6 @@ def task_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
         )
         return redirect("orgs:job-detail", pk=job.pk)
     rows = exports.task_rows(sort_tasks(tasks, form.sort_key, today), today)
-    filename = exports.file_name(fmt, today)
-    if fmt == "csv":
-        response: HttpResponse | StreamingHttpResponse = StreamingHttpResponse(
-            exports.csv_lines(rows), content_type="text/csv; charset=utf-8"
-        )
-    elif fmt == "xlsx":
-        response = HttpResponse(
-            exports.xlsx_bytes(rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return table_response(
+        fmt, exports.columns(), rows, exports.file_name(fmt, today), sheet_title=str(exports.SHEET_TITLE)
+    )

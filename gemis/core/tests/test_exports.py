@@ -116,3 +116,28 @@ def test_set_cell_guards_a_hand_laid_sheet():
 def test_csv_streams_line_by_line():
     lines = list(exports.csv_lines(["a"], iter([["x"], ["y"]])))
     assert lines == [exports.BOM + "a\r\n", "x\r\n", "y\r\n"]
+
+
+def test_a_table_response_names_the_file_and_defuses_formulas():
+    from gemis.core.exports import table_response
+
+    response = table_response("csv", ["Tên"], [["=HYPERLINK(1)"]], "bảng-số-liệu.csv")
+    assert response["Content-Disposition"] == (
+        "attachment; filename=\"bang-so-lieu.csv\"; filename*=UTF-8''b%E1%BA%A3ng-s%E1%BB%91-li%E1%BB%87u.csv"
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response.content.decode("utf-8-sig").splitlines() == ["Tên", "'=HYPERLINK(1)"]
+    streamed = table_response("csv", ["Tên"], iter([["a"]]), "a.csv")
+    assert b"".join(streamed.streaming_content).decode("utf-8-sig").splitlines() == ["Tên", "a"]
+    workbook = table_response("xlsx", ["Tên"], [["a"]], "a.xlsx", sheet_title="Dữ liệu")
+    assert workbook["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_a_table_in_another_format_is_not_found():
+    import pytest
+    from django.http import Http404
+
+    from gemis.core.exports import table_response
+
+    with pytest.raises(Http404):
+        table_response("pdf", ["Tên"], [], "a.pdf")
