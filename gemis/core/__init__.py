@@ -1,1 +1,1 @@
-"""Shared building blocks: text normalisation, optimistic versioning."""
+"""Shared building blocks every app stands on: versioning, edits, background jobs, uploads, exports, numbers, search, the bench framework."""
