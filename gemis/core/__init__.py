@@ -1,1 +1,4 @@
-"""Shared building blocks every app stands on: versioning, edits, background jobs, uploads, exports, numbers, search, the bench framework."""
+"""Shared building blocks every app stands on.
+
+Versioning, edits, background jobs, uploads, exports, numbers, search, the bench framework.
+"""
