@@ -73,6 +73,7 @@ MAD_TO_SD = 1.4826  # the MAD of a normal sample times this estimates its standa
 REASON_NO_VALUES = "no_values"
 REASON_MET = "met"
 REASON_YEAR_PASSED = "year_passed"
+REASON_NO_TARGET_YEAR_VALUE = "no_target_year_value"
 REASON_TOO_FEW = "too_few_years"
 REASON_FORECAST_MEETS = "forecast_meets"
 REASON_INTERVAL_REACHES = "interval_reaches"
@@ -257,11 +258,20 @@ def assess(
     *,
     confidence: float = DEFAULT_CONFIDENCE,
     bounds: Bounds = (None, None),
+    year_ended: bool = False,
 ) -> Assessment:
-    """The status of ``target`` given the yearly ``series`` ``[(year, value or None), …]``."""
+    """The status of ``target`` given the yearly ``series`` ``[(year, value or None), …]``.
+
+    ``year_ended``: the target year is over (it is the caller's calendar that knows). Such a
+    target is judged on the value of its own year — achieved or off track — and, while that
+    value is missing, says so (``REASON_NO_TARGET_YEAR_VALUE``); it is never forecast, so never
+    "on track".
+    """
     points = _clean(series)
     if not points:
         return Assessment(NO_DATA, REASON_NO_VALUES, target)
+    if year_ended:
+        return _judge_ended(points, target)
     latest_year, latest_value = points[-1]
     gap = gap_to(latest_value, target)
     reference = abs(target.reference) or 1.0
@@ -285,3 +295,33 @@ def assess(
     if predicted.high >= low and predicted.low <= high:
         return Assessment(AT_RISK, REASON_INTERVAL_REACHES, forecast=predicted, **common)
     return Assessment(OFF_TRACK, REASON_INTERVAL_MISSES, forecast=predicted, **common)
+
+
+def _judge_ended(points: list[tuple[float, float]], target: TargetSpec) -> Assessment:
+    """A target whose year is over: the value of that year decides, nothing else."""
+    latest_year, latest_value = points[-1]
+    reference = abs(target.reference) or 1.0
+    of_year = [value for year, value in points if int(year) == target.year]
+    if not of_year:
+        gap = gap_to(latest_value, target)
+        return Assessment(
+            NO_DATA,
+            REASON_NO_TARGET_YEAR_VALUE,
+            target,
+            latest_year=int(latest_year),
+            latest_value=latest_value,
+            gap=gap,
+            gap_relative=gap / reference,
+        )
+    value = of_year[-1]
+    gap = gap_to(value, target)
+    status, reason = (ACHIEVED, REASON_MET) if gap == 0 else (OFF_TRACK, REASON_YEAR_PASSED)
+    return Assessment(
+        status,
+        reason,
+        target,
+        latest_year=target.year,
+        latest_value=value,
+        gap=gap,
+        gap_relative=gap / reference,
+    )

@@ -34,6 +34,9 @@ REASON_TEXTS = {
     fc.REASON_NO_VALUES: _("No value has been reported yet."),
     fc.REASON_MET: _("The latest value already meets the target."),
     fc.REASON_YEAR_PASSED: _("The target year has passed and the target was not met."),
+    fc.REASON_NO_TARGET_YEAR_VALUE: _(
+        "The target year has ended and its figure has not been reported yet: it cannot be judged."
+    ),
     fc.REASON_TOO_FEW: _("Fewer than three years of data: too few to forecast."),
     fc.REASON_FORECAST_MEETS: _("The trend reaches the target by the target year."),
     fc.REASON_INTERVAL_REACHES: _(
@@ -45,9 +48,10 @@ METHOD_TEXT = _(
     "Trend: the Theil–Sen line, whose slope is the median of the slopes between every pair of years, so "
     "that one exceptional or mistyped year barely moves it. Interval: the rank-based interval of the slope "
     "(Sen, 1968) combined with the spread of the years around the trend (1.4826 × the median absolute "
-    "deviation), at 90 %. Status: achieved if the latest value meets the target; on track if the trend "
-    "meets it in the target year; at risk if only the interval reaches it (or there are fewer than three "
-    "years of data); off track if even the interval misses it or the year has passed."
+    "deviation), at 90 %. Status: achieved if the latest value meets the target (once the target year "
+    "has ended, the value of that year decides, and without it the target is not judged); on track if "
+    "the trend meets it in the target year; at risk if only the interval reaches it (or there are fewer "
+    "than three years of data); off track if even the interval misses it or the year has passed."
 )
 
 
@@ -89,10 +93,12 @@ def assess_target(
     unit = unit or target.org_unit
     if unit is None:
         raise ValueError("a national target is measured for a unit: pass one")
-    last_year = min((today or timezone.localdate()).year, target.year)
+    this_year = (today or timezone.localdate()).year
+    last_year = min(this_year, target.year)
     series = yearly_series(target.indicator, unit, first_year, last_year, options=options)
     bounds = value_bounds(target.indicator)
-    return TargetReport(target, unit, series, fc.assess(series, target_spec(target), bounds=bounds))
+    assessment = fc.assess(series, target_spec(target), bounds=bounds, year_ended=target.year < this_year)
+    return TargetReport(target, unit, series, assessment)
 
 
 def value_bounds(indicator: Indicator) -> fc.Bounds:
@@ -114,8 +120,12 @@ def targets_overview(
 
 
 def far_off_targets(user: Any, unit: OrgUnit, *, today: dt.date | None = None) -> list[TargetReport]:
-    """The "targets still far off" list: off track and at risk, the furthest first."""
-    return [r for r in targets_overview(user, unit, today=today) if r.status in (fc.OFF_TRACK, fc.AT_RISK)]
+    """The "targets still far off" list: off track, at risk, or past their year without its figure."""
+    return [
+        r
+        for r in targets_overview(user, unit, today=today)
+        if r.status in (fc.OFF_TRACK, fc.AT_RISK) or r.assessment.reason == fc.REASON_NO_TARGET_YEAR_VALUE
+    ]
 
 
 def _worst_first(report: TargetReport) -> tuple[int, float, int, str]:

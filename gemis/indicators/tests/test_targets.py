@@ -115,3 +115,43 @@ def test_who_changes_an_indicator(world):
     assert not may_change_indicator(w.district_b_coordinator, local)
     assert not may_change_indicator(w.district_a_focal, local)
     assert not may_change_indicator(w.province_coordinator, share)  # national: from the catalog files
+
+
+def test_a_past_target_year_is_judged_on_its_own_value_never_forecast(country, share):
+    # Hand-computed: the share is 20 + 2 × (year − 2016) %, so 38 % in 2025 and nothing yet for 2026.
+    met = NationalTarget.objects.create(indicator=share, year=2025, comparator=Comparator.AT_LEAST, value=35)
+    missed = NationalTarget.objects.create(
+        indicator=share, year=2024, comparator=Comparator.AT_LEAST, value=40
+    )
+    waiting = NationalTarget.objects.create(
+        indicator=share, year=2026, comparator=Comparator.AT_LEAST, value=41
+    )
+    december_2027 = dt.date(2027, 12, 6)
+    assert assess_target(met, country.province, today=december_2027).status == fc.ACHIEVED
+    report = assess_target(missed, country.province, today=december_2027)
+    assert report.status == fc.OFF_TRACK and report.assessment.latest_value == pytest.approx(36)
+    # 2026 has ended and its figure is not in: not "on track" (the trend, 40 % in 2026, would say so).
+    report = assess_target(waiting, country.province, today=december_2027)
+    assert report.status == fc.NO_DATA and report.assessment.reason == fc.REASON_NO_TARGET_YEAR_VALUE
+    assert "not been reported" in str(report.reason_text) or "chưa" in str(report.reason_text)
+    assert report in far_off_targets(
+        country.world.province_coordinator, country.province, today=december_2027
+    )
+    # While 2026 runs, the same target is forecast.
+    assert (
+        assess_target(waiting, country.province, today=dt.date(2026, 12, 6)).assessment.forecast is not None
+    )
+
+
+def test_forecast_judges_an_ended_year_without_the_calendar():
+    spec = fc.TargetSpec(comparator=">=", year=2025, value=50)
+    series = [(2022, 40.0), (2023, 45.0), (2024, 49.0)]
+    assert fc.assess(series, spec).status != fc.NO_DATA  # running: forecast
+    ended = fc.assess(series, spec, year_ended=True)
+    assert (ended.status, ended.reason, ended.latest_year) == (
+        fc.NO_DATA,
+        fc.REASON_NO_TARGET_YEAR_VALUE,
+        2024,
+    )
+    assert fc.assess([*series, (2025, 51.0)], spec, year_ended=True).status == fc.ACHIEVED
+    assert fc.assess([*series, (2025, 49.5)], spec, year_ended=True).status == fc.OFF_TRACK
