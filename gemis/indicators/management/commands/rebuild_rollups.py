@@ -3,7 +3,8 @@
 It first looks for stored numbers that are not storable (NaN, infinities,
 beyond ``numbers.MAX_MAGNITUDE``, saved before numbers were checked) and lists
 them; the rebuilt totals leave them out. ``--check`` only lists them and exits
-with an error if there are any (for a cron job or a monitoring check).
+with an error if there are any (for a cron job or a monitoring check). It also
+lists split legacy units whose shares do not add up to 100 % (``indicators.shares``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from gemis.indicators.rollups import rebuild_rollups, unstorable_values
+from gemis.indicators.shares import share_problems
 
 
 class Command(BaseCommand):
@@ -35,9 +37,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         found = unstorable_values()
         lines = self._describe(found)
-        for line in lines:
+        shares = [problem.describe() for problem in share_problems()]
+        for line in lines + shares:
             self.stderr.write(line)
         if options["check"]:
+            if shares and not lines:
+                raise CommandError(
+                    _("%(n)d split units have shares that do not add up to 100 %%: correct them.")
+                    % {"n": len(shares)}
+                )
             if lines:
                 raise CommandError(
                     _(
