@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 VI = "vi"
@@ -197,7 +197,14 @@ def show(value: Any, places: int | None = None) -> str:
         return format_for_page(number)
     from django.utils import formats
 
-    return formats.number_format(round(number, int(places)), int(places), use_l10n=True, force_grouping=True)
+    if not math.isfinite(number):
+        return format_for_page(number)
+    # Half up, as officers round by hand (66,25 % → 66,3 %; Python's round() would give 66,2), and
+    # never "-0,0" for a small negative difference.
+    rounded = Decimal(repr(number)).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
+    if rounded == 0:
+        rounded = abs(rounded)
+    return formats.number_format(rounded, int(places), use_l10n=True, force_grouping=True)
 
 
 def message(error: NumberError, language: str | None = None) -> str:

@@ -173,3 +173,25 @@ def test_bounded_form_field_refuses_huge_and_non_finite() -> None:
     for text in ["1" + "0" * 400, "1e300", "inf", "nan"]:
         with pytest.raises(ValidationError):
             field.clean(text)
+
+
+@pytest.mark.parametrize(
+    "value,places,vi,en",
+    [
+        (66.25, 1, "66,3", "66.3"),  # half up, as by hand
+        (0.125, 2, "0,13", "0.13"),
+        (-0.04, 1, "0,0", "0.0"),  # never "-0,0"
+        (1702.0, 0, "1.702", "1,702"),  # a count has no decimals
+        (-1.25, 1, "-1,3", "-1.3"),
+        (None, 1, "—", "—"),
+    ],
+)
+def test_show_rounds_half_up_and_never_shows_minus_zero(value, places, vi, en):
+    from django.utils import translation
+
+    from gemis.core.numbers import show
+
+    with translation.override("vi"):
+        assert show(value, places) == vi
+    with translation.override("en"):
+        assert show(value, places) == en

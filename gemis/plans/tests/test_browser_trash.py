@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from gemis.conftest import screenshot, sign_in
 from gemis.orgs.models import OrgUnit, Scheme
@@ -50,7 +51,10 @@ def test_trash_on_a_phone(chromium, live_server, live_world, settings, tmp_path)
     try:
         sign_in(page, world.district_a_coordinator.username)
         page.locator(".navbar-toggler").click()
+        # The menu slides open: click the account menu once it has finished moving.
+        expect(page.locator("#mainnav.collapse.show")).to_be_visible()
         page.get_by_test_id("user-menu").click()
+        expect(page.get_by_test_id("trash-link")).to_be_visible()
         page.get_by_test_id("trash-link").click()
         page.get_by_test_id("trash-list").wait_for()
         item = page.get_by_test_id("trash-item")
