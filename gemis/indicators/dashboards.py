@@ -1,5 +1,6 @@
-"""What the dashboards show: targets with their status, gender gaps, an indicator's series and
-breakdown, a unit against its province and the country — and the charts' data as tables.
+"""What the dashboards show: targets with their status, gender gaps, the province dashboard — and
+the pieces the indicator page (:mod:`.indicator_page`) and the unit profile (:mod:`.profiles`)
+share: figures with small cells suppressed, charts and their data as tables.
 
 Every figure comes from :mod:`gemis.indicators.aggregate` (ratios recomputed
 from summed numerators and denominators) and every status from
@@ -24,7 +25,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from gemis.core import numbers
@@ -114,7 +114,7 @@ def years_until(today: dt.date) -> list[str]:
     return [str(y) for y in range(FIRST_YEAR, today.year + 1)]
 
 
-def _series(indicator: Indicator, unit: OrgUnit, today: dt.date, options: dict[str, str] | None = None):
+def yearly_values(indicator: Indicator, unit: OrgUnit, today: dt.date, options: dict[str, str] | None = None):
     codes = years_until(today)
     found = indicator_values(indicator, [unit], codes, options=options)
     return [(int(code), found[(unit.pk, code)]) for code in codes]
@@ -292,7 +292,7 @@ def gender_gaps(
     for indicator in indicators if indicators is not None else indicators_with_data(unit, user):
         if not is_sex_disaggregable(indicator):
             continue
-        total = _series(indicator, unit, today)
+        total = yearly_values(indicator, unit, today)
         latest = [(year, r) for year, r in total if r.value is not None]
         if not latest:
             continue
@@ -331,8 +331,8 @@ def gaps_chart(gaps: list[GenderGap]) -> Chart:
         title=_("Men and women, latest year"),
         categories=labels,
         series=[
-            {"name": _("Male"), "data": [_round(g.male.shown) for g in ratio]},
-            {"name": _("Female"), "data": [_round(g.female.shown) for g in ratio]},
+            {"name": _("Male"), "data": [rounded(g.male.shown) for g in ratio]},
+            {"name": _("Female"), "data": [rounded(g.female.shown) for g in ratio]},
         ],
         headers=[_("Code"), _("Indicator"), _("Year"), _("Male"), _("Female"), _("Female − male")],
         rows=[
@@ -340,9 +340,9 @@ def gaps_chart(gaps: list[GenderGap]) -> Chart:
                 g.indicator.code,
                 g.indicator.name,
                 g.year,
-                _cell(g.male),
-                _cell(g.female),
-                _round(g.gap),
+                chart_cell(g.male),
+                chart_cell(g.female),
+                rounded(g.gap),
             ]
             for g in gaps
         ],
@@ -350,12 +350,12 @@ def gaps_chart(gaps: list[GenderGap]) -> Chart:
     )
 
 
-def _round(value: float | None, places: int = 2) -> float | None:
+def rounded(value: float | None, places: int = 2) -> float | None:
     return None if value is None else round(value, places)
 
 
-def _cell(f: Figure) -> Any:
-    return f"< {SMALL_CELL}" if f.suppressed else _round(f.value)
+def chart_cell(f: Figure) -> Any:
+    return f"< {SMALL_CELL}" if f.suppressed else rounded(f.value)
 
 
 # --------------------------------------------------------------------------- the province dashboard
@@ -384,358 +384,6 @@ def province_dashboard(user: Any, unit: OrgUnit, today: dt.date) -> Dashboard:
         horizontal=True,
     )
     return Dashboard(unit, rows, status_counts(rows), gaps, [status_chart, gaps_chart(gaps)])
-
-
-# --------------------------------------------------------------------------- the indicator page
-
-
-@dataclass
-class UnitRow:
-    unit: OrgUnit
-    total: Figure
-    male: Figure
-    female: Figure
-
-
-@dataclass
-class IndicatorPage:
-    indicator: Indicator
-    unit: OrgUnit
-    years: list[int]
-    total: list[Figure]
-    male: list[Figure]
-    female: list[Figure]
-    targets: list[TargetRow]
-    main: TargetRow | None
-    band: list[tuple[int, float, float, float]]
-    breakdown_year: int | None
-    breakdown: list[UnitRow]
-    sex_split: bool
-    charts: list[Chart]
-
-
-def _main_target(rows: list[TargetRow], today: dt.date) -> TargetRow | None:
-    future = [r for r in rows if r.target.year >= today.year]
-    chosen = sorted(future, key=lambda r: r.target.year) or sorted(rows, key=lambda r: -r.target.year)
-    return chosen[0] if chosen else None
-
-
-def _band(
-    series: list[tuple[int, float | None]], last_year: int, target_year: int, bounds: fc.Bounds = (None, None)
-):
-    """The forecast and its interval for every year from the last value to the target year."""
-    band = []
-    for year in range(last_year, target_year + 1):
-        predicted = fc.forecast(series, year, bounds=bounds)
-        if predicted is None:
-            return []
-        band.append((year, predicted.value, predicted.low, predicted.high))
-    return band
-
-
-def indicator_page(
-    user: Any, indicator: Indicator, unit: OrgUnit, today: dt.date, year: int | None = None
-) -> IndicatorPage:
-    codes = years_until(today)
-    sex_split = is_sex_disaggregable(indicator)
-    totals = indicator_values(indicator, [unit], codes)
-    by_sex = {
-        sex: indicator_values(indicator, [unit], codes, options={"sex": sex}) if sex_split else {}
-        for sex, _label in SEXES
-    }
-    years = [int(c) for c in codes]
-    total = [figure(indicator, unit, totals[(unit.pk, c)]) for c in codes]
-    male = [figure(indicator, unit, by_sex["male"].get((unit.pk, c))) for c in codes]
-    female = [figure(indicator, unit, by_sex["female"].get((unit.pk, c))) for c in codes]
-    # Trim the years before the first value (the chart starts with the data).
-    first = next((i for i, f in enumerate(total) if f.value is not None or f.suppressed), len(years))
-    first = min(first, max(0, len(years) - 1))
-    years, total, male, female = years[first:], total[first:], male[first:], female[first:]
-
-    applicable = (
-        access.filter_for(user, Target.objects.all())
-        .filter(indicator=indicator)
-        .filter(Q(org_unit__isnull=True) | Q(org_unit=unit))
-    )
-    rows = [
-        TargetRow(target_rules.assess_target(t, unit, today=today))
-        for t in applicable.select_related("indicator", "org_unit")
-    ]
-    rows.sort(key=lambda r: (r.target.year, r.target.org_unit_id is not None))
-    main = _main_target(rows, today)
-    series = [(y, f.shown) for y, f in zip(years, total, strict=True)]
-    with_values = [y for y, v in series if v is not None]
-    bounds = target_rules.value_bounds(indicator)
-    band = _band(series, with_values[-1], main.target.year, bounds) if main and with_values else []
-
-    breakdown_year = year or (with_values[-1] if with_values else None)
-    children = list(access.filter_for(user, OrgUnit.objects.filter(parent=unit)).order_by("code"))
-    breakdown: list[UnitRow] = []
-    if children and breakdown_year:
-        code = str(breakdown_year)
-        t = indicator_values(indicator, children, [code])
-        m = indicator_values(indicator, children, [code], options={"sex": "male"}) if sex_split else {}
-        f = indicator_values(indicator, children, [code], options={"sex": "female"}) if sex_split else {}
-        breakdown = [
-            UnitRow(
-                child,
-                figure(indicator, child, t[(child.pk, code)]),
-                figure(indicator, child, m.get((child.pk, code))),
-                figure(indicator, child, f.get((child.pk, code))),
-            )
-            for child in children
-        ]
-        # A ranking reads best: the highest first, units without a figure last.
-        breakdown.sort(key=lambda r: (r.total.shown is None, -(r.total.shown or 0), r.unit.code))
-    page = IndicatorPage(
-        indicator,
-        unit,
-        years,
-        total,
-        male,
-        female,
-        rows,
-        main,
-        band,
-        breakdown_year,
-        breakdown,
-        sex_split,
-        [],
-    )
-    page.charts = [_series_chart(page), _breakdown_chart(page)]
-    return page
-
-
-def _series_chart(page: IndicatorPage) -> Chart:
-    categories = [str(y) for y in page.years]
-    band_years = [str(y) for y, *_rest in page.band]
-    for year in band_years:
-        if year not in categories:
-            categories.append(year)
-    pad = len(categories) - len(page.years)
-    series = [
-        {
-            "name": _("Total"),
-            "data": [_round(f.shown) for f in page.total] + [None] * pad,
-            "dash": "solid",
-            "symbol": "circle",
-        }
-    ]
-    if page.sex_split:
-        series += [
-            {
-                "name": _("Male"),
-                "data": [_round(f.shown) for f in page.male] + [None] * pad,
-                "dash": "dashed",
-                "symbol": "triangle",
-            },
-            {
-                "name": _("Female"),
-                "data": [_round(f.shown) for f in page.female] + [None] * pad,
-                "dash": "dotted",
-                "symbol": "rect",
-            },
-        ]
-    target = None
-    if page.main is not None:
-        t = page.main.target
-        value = t.value if t.value is not None else (t.low + t.high) / 2 if t.low is not None else None
-        if value is not None:
-            target = {
-                "value": value,
-                "label": _("Target %(year)s: %(value)s") % {"year": t.year, "value": page.main.wanted},
-            }
-    band = None
-    if page.band:
-        offset = categories.index(str(page.band[0][0]))
-        band = {
-            "start": offset,
-            "value": [_round(v) for _y, v, _lo, _hi in page.band],
-            "low": [_round(lo) for _y, _v, lo, _hi in page.band],
-            "high": [_round(hi) for _y, _v, _lo, hi in page.band],
-        }
-    headers = [_("Year"), _("Total")]
-    if page.sex_split:
-        headers += [_("Male"), _("Female")]
-    headers += [_("Forecast"), _("Forecast: low"), _("Forecast: high")]
-    by_band = {str(y): (v, lo, hi) for y, v, lo, hi in page.band}
-    rows = []
-    for index, year in enumerate(categories):
-        row: list[Any] = [int(year)]
-        if index < len(page.years):
-            row.append(_cell(page.total[index]))
-            if page.sex_split:
-                row += [_cell(page.male[index]), _cell(page.female[index])]
-        else:
-            row += [None] * (3 if page.sex_split else 1)
-        v, lo, hi = by_band.get(year, (None, None, None))
-        row += [_round(v), _round(lo), _round(hi)]
-        rows.append(row)
-    return Chart(
-        id="series",
-        kind="line",
-        title=_("%(code)s by year, %(unit)s") % {"code": page.indicator.code, "unit": page.unit.name},
-        categories=categories,
-        series=series,
-        headers=headers,
-        rows=rows,
-        unit_label=page.indicator.unit_label,
-        target=target,
-        band=band,
-    )
-
-
-def _breakdown_chart(page: IndicatorPage) -> Chart:
-    rows = page.breakdown
-    series = [{"name": _("Total"), "data": [_round(r.total.shown) for r in rows]}]
-    if page.sex_split:
-        series = [
-            {"name": _("Male"), "data": [_round(r.male.shown) for r in rows]},
-            {"name": _("Female"), "data": [_round(r.female.shown) for r in rows]},
-            *series,
-        ]
-    headers = [_("Unit"), _("Total")] + ([_("Male"), _("Female")] if page.sex_split else [])
-    return Chart(
-        id="breakdown",
-        kind="bar",
-        title=_("By unit, %(year)s") % {"year": page.breakdown_year or "—"},
-        categories=[r.unit.short_name or r.unit.name for r in rows],
-        series=series,
-        headers=headers,
-        rows=[
-            [r.unit.name, _cell(r.total)] + ([_cell(r.male), _cell(r.female)] if page.sex_split else [])
-            for r in rows
-        ],
-        unit_label=page.indicator.unit_label,
-        horizontal=len(rows) > 8,
-    )
-
-
-# --------------------------------------------------------------------------- the unit profile
-
-
-@dataclass
-class ProfileRow:
-    indicator: Indicator
-    year: int
-    unit: Figure
-    province: Figure | None
-    country: Figure | None
-    male: Figure | None
-    female: Figure | None
-
-
-@dataclass
-class Profile:
-    unit: OrgUnit
-    province: OrgUnit | None
-    rows: list[ProfileRow]
-    charts: list[Chart]
-    country_provinces: int
-
-
-def _country_units(unit: OrgUnit) -> list[OrgUnit]:
-    return list(OrgUnit.objects.filter(parent__isnull=True, scheme=unit.scheme))
-
-
-def unit_profile(user: Any, unit: OrgUnit, today: dt.date) -> Profile:
-    """The unit's indicators (latest year) against its province and the country.
-
-    "The country" adds up every province of the unit's scheme that GEMIS holds; it is shown only when
-    at least three provinces have data, so that no one province's figure can be read from it.
-    """
-    province = province_of(unit)
-    province = None if province.pk == unit.pk else province
-    provinces = _country_units(unit)
-    rows = []
-    contributing = 0
-    for indicator in indicators_with_data(unit, user):
-        series = _series(indicator, unit, today)
-        latest = [(y, r) for y, r in series if r.value is not None]
-        if not latest:
-            continue
-        year, result = latest[-1]
-        code = str(year)
-        province_figure = None
-        if province is not None:
-            province_figure = figure(
-                indicator, province, indicator_values(indicator, [province], [code])[(province.pk, code)]
-            )
-        found = indicator_values(indicator, provinces, [code])
-        with_data = [found[(p.pk, code)] for p in provinces if found[(p.pk, code)].values_counted]
-        contributing = max(contributing, len(with_data))
-        country = None
-        if len(with_data) >= MIN_PROVINCES_FOR_COUNTRY:
-            country = Figure(_country_value(indicator, with_data))
-        male = female = None
-        if is_sex_disaggregable(indicator):
-            male = figure(
-                indicator,
-                unit,
-                indicator_values(indicator, [unit], [code], options={"sex": "male"})[(unit.pk, code)],
-            )
-            female = figure(
-                indicator,
-                unit,
-                indicator_values(indicator, [unit], [code], options={"sex": "female"})[(unit.pk, code)],
-            )
-        rows.append(
-            ProfileRow(
-                indicator, year, figure(indicator, unit, result), province_figure, country, male, female
-            )
-        )
-    chart_rows = [r for r in rows if r.indicator.kind == "percentage"]
-    series = [{"name": unit.name, "data": [_round(r.unit.shown) for r in chart_rows]}]
-    if province is not None:
-        series.append(
-            {
-                "name": province.name,
-                "data": [_round(r.province.shown if r.province else None) for r in chart_rows],
-            }
-        )
-    if any(r.country for r in chart_rows):
-        series.append(
-            {
-                "name": _("Country"),
-                "data": [_round(r.country.shown if r.country else None) for r in chart_rows],
-            }
-        )
-    headers = [_("Code"), _("Indicator"), _("Year"), unit.name]
-    if province is not None:
-        headers.append(province.name)
-    headers += [_("Country"), _("Male"), _("Female")]
-    table = []
-    for r in rows:
-        line = [r.indicator.code, r.indicator.name, r.year, _cell(r.unit)]
-        if province is not None:
-            line.append(_cell(r.province) if r.province else None)
-        line += [
-            _cell(r.country) if r.country else None,
-            _cell(r.male) if r.male else None,
-            _cell(r.female) if r.female else None,
-        ]
-        table.append(line)
-    chart = Chart(
-        id="profile",
-        kind="bar",
-        title=_("Shares (%%), %(unit)s against its province and the country") % {"unit": unit.name},
-        categories=[r.indicator.code for r in chart_rows],
-        series=series,
-        headers=headers,
-        rows=table,
-        unit_label="%",
-        horizontal=True,
-    )
-    return Profile(unit, province, rows, [chart], contributing)
-
-
-def _country_value(indicator: Indicator, results: list[IndicatorResult]) -> float | None:
-    """Σ numerators / Σ denominators over the provinces (never the mean of their ratios)."""
-    numerator = sum(r.numerator or 0 for r in results)
-    if not indicator.is_ratio:
-        return numerator
-    denominator = sum(r.denominator or 0 for r in results)
-    return numerator / denominator * indicator.multiplier if denominator else None
 
 
 def find_chart(charts: list[Chart], chart_id: str) -> Chart | None:

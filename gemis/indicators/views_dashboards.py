@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gemis.core import exports
-from gemis.indicators import dashboards
+from gemis.indicators import dashboards, indicator_page, profiles
 from gemis.indicators import targets as target_rules
 from gemis.indicators.models import Indicator
 from gemis.indicators.permissions import changeable_units, may_change_indicator
@@ -64,7 +64,7 @@ def indicator_dashboard(request: AuthenticatedRequest) -> HttpResponse:
 def indicator_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
     indicator = _indicator(request, code)
     unit = _unit(request)
-    page = dashboards.indicator_page(request.user, indicator, unit, timezone.localdate(), _year(request))
+    page = indicator_page.indicator_page(request.user, indicator, unit, timezone.localdate(), _year(request))
     context = {
         "indicator": indicator,
         "unit": unit,
@@ -92,7 +92,7 @@ def indicator_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 def unit_profile(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
-    profile = dashboards.unit_profile(request.user, unit, timezone.localdate())
+    profile = profiles.unit_profile(request.user, unit, timezone.localdate())
     context = {
         "unit": unit,
         "profile": profile,
@@ -129,11 +129,11 @@ def _charts_for(request: AuthenticatedRequest, page: str) -> list[dashboards.Cha
         return dashboards.province_dashboard(request.user, _unit(request), today).charts
     if page == "indicator":
         indicator = _indicator(request, request.GET.get("indicator", ""))
-        return dashboards.indicator_page(
+        return indicator_page.indicator_page(
             request.user, indicator, _unit(request), today, _year(request)
         ).charts
     if page == "profile":
-        return dashboards.unit_profile(request.user, _unit(request), today).charts
+        return profiles.unit_profile(request.user, _unit(request), today).charts
     raise Http404
 
 
