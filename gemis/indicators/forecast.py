@@ -8,9 +8,10 @@ How the forecast is made (the page shows this text)
 1. **Trend: the Theil–Sen line.** Take every pair of years with a value and the
    slope between them; the trend's slope is the *median* of these slopes, and
    its intercept the median of ``value − slope × year``. Unlike a least-squares
-   line, one exceptional or mistyped year barely moves it: with five or more
-   years, a single outlier does not change the slope at all, and up to about
-   29 % of the years can be wrong before it breaks down.
+   line, one exceptional or mistyped year barely moves it: however large the
+   outlier, it shifts the median by at most a few of the pairwise slopes (on a
+   perfectly straight series not at all; on a noisy one, a little), and up to
+   about 29 % of the years can be wrong before the slope breaks down.
 2. **How sure the slope is.** The interval of the slope is the rank-based one
    of Sen (1968): with the *N* pairwise slopes sorted and
    ``C = z·√(n(n−1)(2n+5)/18)`` (from the distribution of Kendall's statistic,

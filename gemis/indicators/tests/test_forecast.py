@@ -175,3 +175,16 @@ def test_bounds_keep_a_share_within_0_and_100():
     assert bounded.value == 100.0 and bounded.high == 100.0 and bounded.low <= 100.0
     falling = [(2016 + i, 20.0 - 3 * i) for i in range(8)]
     assert forecast(falling, 2030, bounds=(0.0, None)).value == 0.0
+
+
+def test_one_outlier_moves_the_slope_a_little_on_a_noisy_series_however_large_it_is():
+    # What the docstring now says: bounded, not zero. Least squares moves without bound.
+    noisy = [(2016, 20.0), (2017, 23.0), (2018, 23.5), (2019, 27.0), (2020, 27.5), (2021, 31.0), (2022, 31.0)]
+    clean_slope = fc.theil_sen(noisy)[0]
+    shifts = []
+    for wrong in (100.0, 1_000.0, 1_000_000.0):
+        spoiled = [*noisy[:6], (2022, wrong)]  # the latest year mistyped
+        shifts.append(abs(fc.theil_sen(spoiled)[0] - clean_slope))
+    assert shifts[0] > 0  # not "does not change at all"
+    assert max(shifts) == pytest.approx(min(shifts))  # bounded: the size of the mistake does not matter
+    assert max(shifts) < 0.5 * clean_slope
