@@ -4,7 +4,7 @@ share: figures with small cells suppressed, charts and their data as tables.
 
 Every figure comes from :mod:`gemis.indicators.aggregate` (ratios recomputed
 from summed numerators and denominators) and every status from
-:mod:`gemis.indicators.targets`; this module only chooses what to show and
+:mod:`gemis.indicators.target_rules`; this module only chooses what to show and
 shapes it for the page and its downloads.
 
 Small cells: DESIGN says GBV data is aggregates only and small cells are
@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from gemis.core import numbers
 from gemis.indicators import forecast as fc
-from gemis.indicators import targets as target_rules
+from gemis.indicators import target_rules
 from gemis.indicators.aggregate import IndicatorResult, indicator_values, sources_for
 from gemis.indicators.models import DataValue, Indicator, Target, ValueRollup
 from gemis.orgs import access

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from gemis.indicators import forecast as fc
-from gemis.indicators import targets as target_rules
+from gemis.indicators import target_rules
 from gemis.indicators.aggregate import indicator_values
 from gemis.indicators.dashboards import (
     SEXES,

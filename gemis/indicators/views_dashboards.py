@@ -17,8 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gemis.core import exports
-from gemis.indicators import dashboards, indicator_page, profiles
-from gemis.indicators import targets as target_rules
+from gemis.indicators import dashboards, indicator_page, profiles, target_rules
 from gemis.indicators.models import Indicator
 from gemis.indicators.permissions import changeable_units, may_change_indicator
 from gemis.orgs import access

@@ -15,8 +15,7 @@ from django.db.models import QuerySet
 
 from gemis.orgs import access
 from gemis.orgs.access import Action
-from gemis.plans import actions, permissions, task_rules
-from gemis.plans import cascade as cascade_rules
+from gemis.plans import actions, cascade, permissions, task_rules
 from gemis.plans.document import PlanDocument, plan_document
 from gemis.plans.models import Plan, PlanStatus, ReportObligation, Task, TaskStatus
 
@@ -33,7 +32,7 @@ STATUS_BADGES = {
 class CascadeRow:
     """A unit or agency the issued plan gives tasks to, and its own plan built from it, if any."""
 
-    target: cascade_rules.CascadeTarget
+    target: cascade.CascadeTarget
     existing: Plan | None
     may_open: bool
     may_create: bool
@@ -133,8 +132,8 @@ def mark_tasks(user: Any, plan: Plan, tasks: list[Task]) -> None:
 def cascade_rows(user: Any, plan: Plan) -> list[CascadeRow]:
     """The units and agencies an issued plan gives tasks to, with the plan each built from it."""
     rows = []
-    for target in cascade_rules.targets(plan):
-        existing = cascade_rules.existing_cascade(plan, target.unit, target.agency)
+    for target in cascade.targets(plan):
+        existing = cascade.existing_cascade(plan, target.unit, target.agency)
         rows.append(
             CascadeRow(
                 target=target,

@@ -27,7 +27,7 @@ from gemis.core.forms import BootstrapFormMixin
 from gemis.orgs import access
 from gemis.orgs.models import Agency, Membership, User
 from gemis.orgs.requests import AuthenticatedRequest
-from gemis.plans import task_calendar as task_calendar
+from gemis.plans import task_calendar
 from gemis.plans.models import CalendarFeed, PlanStatus, Task
 
 # A person keeps a few addresses (phone, office computer); more is a sign of a leak being papered over.

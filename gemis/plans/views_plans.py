@@ -32,8 +32,7 @@ from gemis.orgs import access
 from gemis.orgs.access import Action
 from gemis.orgs.models import Agency, OrgUnit
 from gemis.orgs.requests import AuthenticatedRequest
-from gemis.plans import actions, task_rules
-from gemis.plans import cascade as cascade_rules
+from gemis.plans import actions, cascade, task_rules
 from gemis.plans.forms import (
     LegalBasisForm,
     PlanForm,
@@ -361,7 +360,7 @@ def plan_cascade(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not may_write_plan_of(user, unit, agency):
         raise Http404
     try:
-        child, created = cascade_rules.cascade(plan, unit, agency, user)
+        child, created = cascade.cascade(plan, unit, agency, user)
     except ValidationError as error:
         _say(request, error)
         return redirect("plans:plan-detail", pk=plan.pk)

@@ -31,8 +31,7 @@ from gemis.orgs import access
 from gemis.orgs.access import Action
 from gemis.orgs.models import Membership, User
 from gemis.orgs.requests import AuthenticatedRequest
-from gemis.plans import exports, task_rules
-from gemis.plans import task_calendar as task_calendar
+from gemis.plans import exports, task_calendar, task_rules
 from gemis.plans.models import OPEN_STATUSES, Attachment, PlanStatus, ProgressUpdate, Task, TaskStatus
 from gemis.plans.progress import NOT_ISSUED_MESSAGE, record_progress
 from gemis.plans.task_filters import (

@@ -593,7 +593,7 @@ OWNERS = [
     ("gemis/indicators/grid.py", "numbers"),
     ("gemis/indicators/excel.py", "numbers"),
     ("gemis/indicators/forms.py", "numbers"),
-    ("gemis/indicators/targets.py", "numbers"),
+    ("gemis/indicators/target_rules.py", "numbers"),
     ("gemis/indicators/aggregate.py", "numbers"),
     ("gemis/indicators/models.py", "numbers"),
     ("gemis/indicators/validation.py", "numbers"),

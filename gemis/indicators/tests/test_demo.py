@@ -10,7 +10,7 @@ from gemis.indicators import forecast as fc
 from gemis.indicators.aggregate import indicator_values, yearly_series
 from gemis.indicators.demo import LOCAL_CODE, load_demo_indicators
 from gemis.indicators.models import DataValue, Indicator, NationalTarget, Target
-from gemis.indicators.targets import assess_target
+from gemis.indicators.target_rules import assess_target
 from gemis.orgs import demo as orgs_demo
 from gemis.orgs.models import OrgUnit, Scheme
 

@@ -7,8 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from gemis.plans import task_calendar as task_calendar
-from gemis.plans import task_rules
+from gemis.plans import task_calendar, task_rules
 from gemis.plans.models import PlanStatus, Task, TaskStatus
 from gemis.plans.testing import make_plan, make_task
 from gemis.vn.deadlines import Deadline

@@ -9,7 +9,7 @@ import pytest
 from gemis.indicators import forecast as fc
 from gemis.indicators.models import Comparator, IndicatorKind, NationalTarget, Target
 from gemis.indicators.permissions import may_change_indicator
-from gemis.indicators.targets import METHOD_TEXT, assess_target, far_off_targets, targets_overview
+from gemis.indicators.target_rules import METHOD_TEXT, assess_target, far_off_targets, targets_overview
 from gemis.indicators.testing import make_element, make_indicator, put_sexes
 from gemis.orgs.access import Action, filter_for, may
 
