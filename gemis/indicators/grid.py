@@ -21,10 +21,10 @@ Saving one cell, as the grid does when the officer leaves it:
 5. a value more than ten times the cell's last earlier value (the same element,
    cell and unit, an earlier period of the same type) is not saved until the
    officer confirms it (``confirm=True``): a common slip of the keyboard;
-6. the value is written with ``aggregate.load_values`` (the domain's writer,
+6. the value is written with ``rollups.load_values`` (the domain's writer,
    which keeps the rollups of every unit above current in the same
-   transaction); an emptied cell deletes the value (the domain's delete signal
-   moves it out of the rollups).
+   transaction); an emptied cell deletes the value (``indicators.rollups``'
+   delete receiver moves it out of the rollups).
 
 Who enters: the access rule's ``CHANGE`` on a value of the unit — coordinators
 and administrators of the unit or above, and the focal points of the unit's
