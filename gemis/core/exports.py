@@ -90,6 +90,8 @@ def text_for_csv(value: Any) -> Any:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, str):
         return "'" + value if is_formula_like(value) else value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # a count is "1702", never "1702.0"
     if isinstance(value, bool | int | float):
         return value
     return text_for_csv(str(value))  # lazy translations, decimals, anything else: as text

@@ -83,7 +83,7 @@ def test_non_finite_numbers_become_empty_cells():
     row = [math.inf, -math.inf, math.nan, 1.0]
     sheet = read_xlsx(exports.xlsx_bytes(["a", "b", "c", "d"], [row], sheet_title="T"))
     assert [sheet.cell(2, c).value for c in range(1, 5)] == [None, None, None, 1.0]
-    assert read_csv(exports.csv_text(["a", "b", "c", "d"], [row]))[1] == ["", "", "", "1.0"]
+    assert read_csv(exports.csv_text(["a", "b", "c", "d"], [row]))[1] == ["", "", "", "1"]
 
 
 def test_characters_xlsx_cannot_hold_are_dropped_instead_of_failing():
@@ -141,3 +141,10 @@ def test_a_table_in_another_format_is_not_found():
 
     with pytest.raises(Http404):
         table_response("pdf", ["Tên"], [], "a.pdf")
+
+
+def test_a_whole_number_in_a_csv_has_no_decimals():
+    from gemis.core.exports import csv_text
+
+    lines = csv_text(["Số", "Tỷ lệ"], [[1702.0, 66.25], [-0.0, 3]]).lstrip("\ufeff").splitlines()
+    assert lines[1:] == ["1702,66.25", "0,3"]

@@ -191,7 +191,7 @@ def test_chart_data_downloads_have_vietnamese_headers(client, form, world):
     assert response["Content-Type"].startswith("text/csv")
     lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert lines[0] == ["Năm", "Tổng số", "Nam", "Nữ", "Dự báo", "Dự báo: cận dưới", "Dự báo: cận trên"]
-    assert lines[1][:4] == ["2016", "60.0", "65.0", "55.0"]
+    assert lines[1][:4] == ["2016", "60", "65", "55"]  # whole numbers without ".0"
     url = (
         reverse("indicators:chart-data", args=["indicator", "xlsx"])
         + f"?unit={world.province.pk}&indicator=LIT&chart=breakdown"
