@@ -55,18 +55,6 @@ logger = logging.getLogger(__name__)
 ValueRow = tuple[int, int, int, int, float]
 
 
-def _ancestor_ids(unit_id: int) -> list[int]:
-    """The units above ``unit_id`` (by path, so one indexed lookup whatever the depth)."""
-    path = OrgUnit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
-    if path is None:
-        return []
-    parts = path.strip("/").split("/")
-    prefixes = ["/".join(parts[:end]) + "/" for end in range(2, len(parts))]
-    if not prefixes:
-        return []
-    return list(OrgUnit.objects.filter(path__in=prefixes).values_list("pk", flat=True))
-
-
 def _upsert_rollups(rows: Iterable[tuple[int, int, int, int, float, int]]) -> None:
     """Add (value, count) deltas to rollup rows, creating them as needed (atomic per row)."""
     # One row per key: PostgreSQL refuses to update the same row twice in one statement.
@@ -121,23 +109,7 @@ def apply_change(old: ValueRow | None, new: ValueRow | None) -> None:
     """Move one value's change into the rollups of the units above it (call inside the saving transaction)."""
     if new is not None:
         numbers.check_value(new[4])  # never a non-finite or absurd value into a total
-    old = _counted(old)
-    deltas: dict[tuple[int, int, int, int], list[float]] = defaultdict(lambda: [0.0, 0])
-    if old is not None:
-        d = deltas[old[:4]]
-        d[0] -= old[4]
-        d[1] -= 1
-    if new is not None:
-        d = deltas[new[:4]]
-        d[0] += new[4]
-        d[1] += 1
-    rows = []
-    for (unit_id, period_id, element_id, combo_id), (value, count) in deltas.items():
-        if value == 0 and count == 0:
-            continue
-        for ancestor in _ancestor_ids(unit_id):
-            rows.append((ancestor, period_id, element_id, combo_id, value, count))
-    _upsert_rollups(rows)
+    _rollup_deltas([(old, new)])
 
 
 def _rollup_deltas(changes: Iterable[tuple[ValueRow | None, ValueRow | None]]) -> None:

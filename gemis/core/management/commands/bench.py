@@ -9,14 +9,13 @@ status 1 when a target is missed.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import Any
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gemis.core.bench import format_table
+from gemis.core.plugins import app_modules
 
 Runner = Callable[[dict[str, Any], Any], list]
 
@@ -24,16 +23,7 @@ Runner = Callable[[dict[str, Any], Any], list]
 def discover() -> dict[str, tuple[Any, Runner]]:
     """``target → (module, run_<target>)`` over the installed ``gemis.*`` apps."""
     found: dict[str, tuple[Any, Runner]] = {}
-    for app in apps.get_app_configs():
-        if not app.name.startswith("gemis."):
-            continue
-        module_name = f"{app.name}.bench"
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue
-            raise
+    for _app, module in app_modules("bench"):
         for name in sorted(vars(module)):
             if name.startswith("run_") and callable(getattr(module, name)):
                 found[name.removeprefix("run_")] = (module, getattr(module, name))

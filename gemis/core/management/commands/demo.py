@@ -8,18 +8,18 @@ of every app; then prints the ``describe(context) -> (title, lines)`` of each (t
 
 from __future__ import annotations
 
-import importlib
 import subprocess
 import sys
 import time
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from gemis.core.plugins import app_modules
 
 
 class Command(BaseCommand):
@@ -42,7 +42,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         self.stdout.write(_("Preparing the database…"))
         call_command("migrate", verbosity=0, interactive=False)
-        demos = _demo_modules()
+        demos = app_modules("demo")
         context: Any = None
         for _app, module in demos:
             if hasattr(module, "prepare"):
@@ -83,20 +83,3 @@ class Command(BaseCommand):
         return subprocess.Popen(
             [sys.executable, "-m", "gemis.cli", "db_worker", "--no-reload", "--verbosity", "0"]
         )
-
-
-def _demo_modules() -> list[tuple[Any, Any]]:
-    """``(app config, demo module)`` of every installed GEMIS app that has one, in INSTALLED_APPS order."""
-    found = []
-    for app in apps.get_app_configs():
-        if not app.name.startswith("gemis."):
-            continue
-        module_name = f"{app.name}.demo"
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue
-            raise
-        found.append((app, module))
-    return found
