@@ -38,12 +38,12 @@ rollups), whatever the number of units below.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
 
 from gemis.core import numbers
 from gemis.indicators.models import (
@@ -57,18 +57,20 @@ from gemis.indicators.models import (
     PeriodType,
     SuccessionShare,
     TimeAggregation,
-    ValueRollup,
     parse_period_code,
 )
+from gemis.orgs.access import REORGANISATION_DATE
 from gemis.orgs.models import OrgUnit, Scheme, UnitSuccession
 
 __all__ = [
+    "Gap",
     "IndicatorResult",
     "breakdown",
     "children_values",
     "indicator_value",
     "indicator_values",
     "sources_for",
+    "unattributed_values",
     "yearly_series",
 ]
 
@@ -78,8 +80,29 @@ NOT_DISAGGREGABLE = "not_disaggregable"
 
 
 @dataclass(frozen=True)
+class Gap:
+    """A unit that reported part of what a figure needs: the cells and the sub-periods it left empty."""
+
+    unit_id: int
+    cells: tuple[int, ...] = ()
+    periods: tuple[str, ...] = ()
+    #: left out of the figure (a ratio takes a unit only with both its sides complete)
+    excluded: bool = False
+
+
+def coverage_for_status() -> float:
+    """The share of the expected units a figure needs to decide a status or feed a trend (a setting)."""
+    return float(getattr(settings, "GEMIS_COVERAGE_FOR_STATUS", 1.0))
+
+
+@dataclass(frozen=True)
 class IndicatorResult:
-    """One indicator for one unit and period; ``value`` None when it cannot be computed (see ``note``)."""
+    """One indicator for one unit and period; ``value`` None when it cannot be computed (see ``note``).
+
+    ``expected`` is how many units should report it (the communes below, or the former
+    communes for a period before 1/7/2025), ``reported`` how many did, completely;
+    ``gaps`` lists the units that reported only part of it.
+    """
 
     unit_id: int
     period: str
@@ -89,6 +112,20 @@ class IndicatorResult:
     #: how many reported values went into the numerator (0: no data)
     values_counted: int = 0
     note: str = ""
+    reported: int = 0
+    expected: int = 0
+    gaps: tuple[Gap, ...] = ()
+
+    @property
+    def is_complete(self) -> bool:
+        return self.reported >= self.expected and not self.gaps
+
+    @property
+    def is_provisional(self) -> bool:
+        """Shown, but too few units for it to decide "achieved" or to feed a trend."""
+        if self.value is None or self.expected == 0:
+            return False
+        return self.reported < self.expected * coverage_for_status() - 1e-9
 
 
 def sources_for(units: Sequence[OrgUnit]) -> dict[int, list[tuple[int, float, bool]]]:
@@ -201,20 +238,22 @@ def _merge_options(term_options: dict[str, str], wanted: dict[str, str]) -> dict
     return merged
 
 
-def indicator_values(
-    indicator: Indicator,
-    units: Sequence[OrgUnit],
-    periods: Sequence[Period | str],
-    *,
-    options: dict[str, str] | None = None,
-) -> dict[tuple[int, str], IndicatorResult]:
-    """The indicator for every unit × period, keyed ``(unit id, period code)``; a handful of queries."""
-    options = options or {}
-    specs = [_spec(p) for p in periods]
-    results: dict[tuple[int, str], IndicatorResult] = {}
-    if not units or not specs:
-        return results
+@dataclass(frozen=True)
+class _Plan:
+    """What an indicator needs, resolved to ids: per side, ``[(element id, {cell id: weight})]``."""
 
+    sides: dict[str, list[tuple[int, dict[int, float]]]]
+    stocks: frozenset[int]
+    is_ratio: bool
+    reported_only: bool
+
+    @property
+    def element_ids(self) -> set[int]:
+        return {pk for terms in self.sides.values() for pk, _cells in terms}
+
+
+def _plan(indicator: Indicator, options: dict[str, str]) -> _Plan | None:
+    """The indicator's terms as element and cell ids; None when the breakdown asked for does not apply."""
     terms = {
         "numerator": indicator.numerator,
         "denominator": indicator.denominator if indicator.is_ratio else [],
@@ -225,154 +264,306 @@ def indicator_values(
             combo_id__in={e.category_combo_id for e in elements.values()}
         ).values_list("pk", "combo_id", "option_codes")
     )
-    # For each side: [(element id, {combo id: weight})]; None if the breakdown asked for does not apply.
-    sides: dict[str, list[tuple[int, dict[int, float]]] | None] = {}
+    sides: dict[str, list[tuple[int, dict[int, float]]]] = {}
     for side, side_terms in terms.items():
-        resolved: list[tuple[int, dict[int, float]]] | None = []
+        resolved: list[tuple[int, dict[int, float]]] = []
         for term in side_terms:
             element = elements.get(term["element"])
             if element is None:
                 continue  # an element not defined yet contributes nothing
             wanted = _merge_options(term.get("options", {}), options)
             if wanted is None:
-                resolved = None
-                break
+                return None
             cells = {
                 pk: float(term.get("weight", 1))
                 for pk, combo_id, codes in combos
                 if combo_id == element.category_combo_id and all(codes.get(c) == o for c, o in wanted.items())
             }
             if not cells and wanted:
-                resolved = None  # the element is not broken down by the category asked for
-                break
+                return None  # the element is not broken down by the category asked for
             resolved.append((element.pk, cells))
         sides[side] = resolved
-    if sides["numerator"] is None or sides["denominator"] is None:
+    stocks = frozenset(e.pk for e in elements.values() if e.time_aggregation == TimeAggregation.LAST)
+    return _Plan(sides, stocks, indicator.is_ratio, indicator.kind == IndicatorKind.VALUE)
+
+
+def indicator_values(
+    indicator: Indicator,
+    units: Sequence[OrgUnit],
+    periods: Sequence[Period | str],
+    *,
+    options: dict[str, str] | None = None,
+) -> dict[tuple[int, str], IndicatorResult]:
+    """The indicator for every unit × period, keyed ``(unit id, period code)``; a handful of queries."""
+    specs = [_spec(p) for p in periods]
+    if not units or not specs:
+        return {}
+    plan = _plan(indicator, options or {})
+    if plan is None:
         return {
             (u.pk, s.code): IndicatorResult(u.pk, s.code, None, note=NOT_DISAGGREGABLE)
             for u in units
             for s in specs
         }
+    sources = sources_for(units)
+    if plan.reported_only:
+        # Not additive: the unit's own value, or that of the one legacy unit it wholly took over.
+        for unit_id, found in sources.items():
+            own = [(s, w, False) for s, w, _whole in found if s == unit_id]
+            others = [(s, w, False) for s, w, whole in found if s != unit_id and whole]
+            sources[unit_id] = own + (others if len(others) == 1 else [])
+    return _evaluate(indicator, plan, {u.pk: sources[u.pk] for u in units}, specs)
 
-    element_ids = {pk for side in sides.values() for pk, _cells in side or []}
-    stocks = {e.pk for e in elements.values() if e.time_aggregation == TimeAggregation.LAST}
+
+# A source: (unit id, weight, whole). A whole source counts with every unit below it.
+Source = tuple[int, float, bool]
+
+
+@dataclass
+class _Unit:
+    pk: int
+    path: str
+    scheme: str
+    is_leaf: bool
+    # keys (requested unit ids) this unit's values count for, with their weight
+    keys: dict[int, float]
+    # period id → element id → cell id → value
+    values: dict[int, dict[int, dict[int, float]]]
+
+
+@dataclass
+class _Part:
+    """One reporting unit's share of one side of a figure."""
+
+    value: float = 0.0
+    count: int = 0
+    complete: bool = True
+    missing_cells: set[int] | None = None
+    missing_periods: set[str] | None = None
+
+    def lacks(self, cells: Iterable[int] = (), periods: Iterable[str] = ()) -> None:
+        cells, periods = set(cells), set(periods)
+        if cells or periods:
+            self.complete = False
+            self.missing_cells = (self.missing_cells or set()) | cells
+            self.missing_periods = (self.missing_periods or set()) | periods
+
+
+def _evaluate(
+    indicator: Indicator,
+    plan: _Plan,
+    sources: dict[int, list[Source]],
+    specs: list[_PeriodSpec],
+) -> dict[tuple[int, str], IndicatorResult]:
+    """Each key's figure for each period, from the values of every unit its sources reach.
+
+    Reading the values unit by unit (rather than the totals kept by
+    :mod:`~gemis.indicators.rollups`) is what lets a ratio take only the units
+    that gave both of its sides, a unit that reported quarters be added to one
+    that reported the year, and the figure say how many units it rests on.
+    """
+    whole_paths: dict[str, dict[int, float]] = defaultdict(dict)
+    single: dict[int, dict[int, float]] = defaultdict(dict)
+    source_ids = {src for found in sources.values() for src, _w, _whole in found}
+    paths = dict(OrgUnit.objects.filter(pk__in=source_ids).values_list("pk", "path"))
+    for key, found in sources.items():
+        for src, weight, whole in found:
+            if src in paths:
+                (whole_paths[paths[src]] if whole else single[src])[key] = weight
+
+    reach = Q(pk__in=list(single))
+    for path in whole_paths:
+        reach |= Q(path__startswith=path)
+    has_children = OrgUnit.objects.filter(parent_id=OuterRef("pk"))
+    reached: dict[int, _Unit] = {}
+    for pk, path, scheme, has_below in (
+        OrgUnit.objects.filter(reach)
+        .annotate(has_below=Exists(has_children))
+        .values_list("pk", "path", "scheme", "has_below")
+    ):
+        keys = dict(single.get(pk, {}))
+        if whole_paths:
+            parts = path.strip("/").split("/")
+            for end in range(2, len(parts) + 1):
+                for key, weight in whole_paths.get("/".join(parts[:end]) + "/", {}).items():
+                    keys.setdefault(key, weight)
+        if keys:
+            reached[pk] = _Unit(pk, path, scheme, not has_below, keys, {})
+
     first, last = min(s.start for s in specs), max(s.end for s in specs)
-    period_rows = list(
-        Period.objects.filter(start__gte=first, end__lte=last).values_list(
+    period_rows = {
+        pk: (code, kind, start, end)
+        for pk, code, kind, start, end in Period.objects.filter(start__gte=first, end__lte=last).values_list(
             "pk", "code", "type", "start", "end"
         )
-    )
-    inside: dict[str, list[tuple[int, str, dt.date]]] = {
-        s.code: [
-            (pk, kind, start) for pk, _c, kind, start, end in period_rows if s.start <= start and end <= s.end
-        ]
-        for s in specs
     }
-    period_ids = {pk for rows in inside.values() for pk, _k, _s in rows}
-
-    reported_only = indicator.kind == IndicatorKind.VALUE
-    sources = sources_for(units)
-    if reported_only:
-        # Not additive: the unit's own value, or the one legacy unit it wholly took over.
-        for unit_id, found in sources.items():
-            own = [s for s in found if s[0] == unit_id]
-            others = [s for s in found if s[0] != unit_id and s[2]]
-            sources[unit_id] = own + (others if len(others) == 1 else [])
-    whole_ids = {src for found in sources.values() for src, _w, whole in found if whole}
-    own_ids = {src for found in sources.values() for src, _w, _whole in found}
-    cells: dict[tuple[int, int, int, int], list[float]] = defaultdict(lambda: [0.0, 0])
-    if element_ids and period_ids:
+    element_ids = plan.element_ids
+    if element_ids and period_rows and reached:
+        unit_reach = Q(org_unit_id__in=list(single))
+        for path in whole_paths:
+            unit_reach |= Q(org_unit__path__startswith=path)
         for unit_id, period_id, element_id, combo_id, value in DataValue.objects.filter(
-            org_unit_id__in=own_ids, period_id__in=period_ids, data_element_id__in=element_ids
+            unit_reach, period_id__in=list(period_rows), data_element_id__in=element_ids
         ).values_list("org_unit_id", "period_id", "data_element_id", "option_combo_id", "value"):
-            if not numbers.is_storable(value):
-                continue  # left out of totals, as rebuild_rollups leaves it out
-            c = cells[(unit_id, period_id, element_id, combo_id)]
-            c[0] += value
-            c[1] += 1
-        if not reported_only:
-            for unit_id, period_id, element_id, combo_id, value, count in ValueRollup.objects.filter(
-                org_unit_id__in=whole_ids,
-                period_id__in=period_ids,
-                data_element_id__in=element_ids,
-                count__gt=0,
-            ).values_list("org_unit_id", "period_id", "data_element_id", "option_combo_id", "value", "count"):
-                if not math.isfinite(value):
-                    continue  # a damaged total (until rebuild_rollups) never reaches a chart as Infinity
-                c = cells[(unit_id, period_id, element_id, combo_id)]
-                c[0] += value
-                c[1] += count
+            if unit_id not in reached or not numbers.is_storable(value):
+                continue  # an unstorable value is left out of every figure, as out of the rollups
+            reached[unit_id].values.setdefault(period_id, {}).setdefault(element_id, {})[combo_id] = value
 
-    # (source, element) → period → combo → (value, count), to add up per requested unit.
-    by_source: dict[int, dict[int, dict[int, dict[int, list[float]]]]] = defaultdict(
-        lambda: defaultdict(lambda: defaultdict(dict))
-    )
-    for (unit_id, period_id, element_id, combo_id), vc in cells.items():
-        by_source[unit_id][element_id][period_id][combo_id] = vc
+    units_by_key: dict[int, list[_Unit]] = defaultdict(list)
+    for unit in reached.values():
+        for key in unit.keys:
+            units_by_key[key].append(unit)
 
-    for unit in units:
-        for spec in specs:
-            totals: dict[str, tuple[float, int]] = {}
-            for side, resolved in sides.items():
-                total, counted = 0.0, 0
-                for element_id, weights in resolved or []:
-                    # period id → combo → (value, count), summed over the sources with their weights
-                    merged: dict[int, dict[int, list[float]]] = defaultdict(
-                        lambda: defaultdict(lambda: [0.0, 0])
-                    )
-                    for source_id, weight, _whole in sources[unit.pk]:
-                        for period_id, per_combo in by_source[source_id][element_id].items():
-                            for combo_id, (value, count) in per_combo.items():
-                                m = merged[period_id][combo_id]
-                                m[0] += value * weight
-                                m[1] += count
-                    value, count = _over_time(inside[spec.code], merged, weights, element_id in stocks)
-                    total += value
-                    counted += count
-                totals[side] = (total, counted)
-            results[(unit.pk, spec.code)] = _result(indicator, unit.pk, spec.code, totals)
+    results: dict[tuple[int, str], IndicatorResult] = {}
+    for spec in specs:
+        inside = [
+            (pk, code, kind, start, end)
+            for pk, (code, kind, start, end) in period_rows.items()
+            if spec.start <= start and end <= spec.end
+        ]
+        for key in sources:
+            results[(key, spec.code)] = _figure(indicator, plan, key, spec, inside, units_by_key[key])
     return results
 
 
-def _over_time(
-    periods: list[tuple[int, str, dt.date]],
-    merged: dict[int, dict[int, list[float]]],
-    weights: dict[int, float],
-    is_stock: bool,
-) -> tuple[float, int]:
-    """One element's value over a requested period, from the coarsest period type that has data."""
-    for kind in PERIOD_TYPE_ORDER:
-        found = []
-        for period_id, period_kind, start in periods:
-            if period_kind != kind or period_id not in merged:
-                continue
-            value = sum(merged[period_id][c][0] * w for c, w in weights.items() if c in merged[period_id])
-            count = sum(int(merged[period_id][c][1]) for c in weights if c in merged[period_id])
-            if count:
-                found.append((start, value, count))
-        if found:
-            if is_stock:
-                _start, value, count = max(found)
-                return value, count
-            return sum(v for _s, v, _c in found), sum(c for _s, _v, c in found)
-    return 0.0, 0
+def _era(scheme: str) -> tuple[dt.date, dt.date]:
+    """The days a unit of ``scheme`` holds values for: the former units until the 2025 reorganisation."""
+    if scheme == Scheme.LEGACY:
+        return dt.date.min, REORGANISATION_DATE - dt.timedelta(days=1)
+    return REORGANISATION_DATE, dt.date.max
 
 
-def _result(
-    indicator: Indicator, unit_id: int, code: str, totals: dict[str, tuple[float, int]]
+def _overlaps(era: tuple[dt.date, dt.date], start: dt.date, end: dt.date) -> bool:
+    return start <= era[1] and era[0] <= end
+
+
+def _figure(
+    indicator: Indicator,
+    plan: _Plan,
+    key: int,
+    spec: _PeriodSpec,
+    inside: list[tuple[int, str, str, dt.date, dt.date]],
+    units: list[_Unit],
 ) -> IndicatorResult:
+    """One key's figure for one period: the parts of its reporting units, their coverage and gaps."""
+    # Expected: the units of the scheme in force at the period's end (today's communes answer for
+    # the year 2025, the former ones for 2025H1); values of the others still count.
+    reporting = [u for u in units if u.is_leaf or plan.reported_only]
+    expected = {u.pk for u in reporting if _overlaps(_era(u.scheme), spec.end, spec.end)} or {
+        u.pk for u in reporting if _overlaps(_era(u.scheme), spec.start, spec.end)
+    }  # a former unit asked for 2025: its communes, for their half-year
+    covered: set[int] = set()
+    totals = {"numerator": [0.0, 0], "denominator": [0.0, 0]}
+    gaps: list[Gap] = []
+    for unit in units:
+        if not unit.values:
+            continue
+        weight = unit.keys[key]
+        parts = {
+            side: _side_part(unit, terms, spec, inside, plan.stocks) for side, terms in plan.sides.items()
+        }
+        if not any(p.count for p in parts.values()):
+            continue  # nothing of this indicator in this period
+        complete = all(p.complete for p in parts.values())
+        counted = complete or not plan.is_ratio
+        if counted:
+            for side, part in parts.items():
+                totals[side][0] += part.value * weight
+                totals[side][1] += part.count
+        if complete:
+            if unit.is_leaf:
+                covered.add(unit.pk)
+            else:
+                # A unit that reported for itself (a former district) answers for the units below it.
+                covered |= {u.pk for u in units if u.is_leaf and u.path.startswith(unit.path)}
+        else:
+            cells: set[int] = set()
+            periods: set[str] = set()
+            for part in parts.values():
+                cells |= part.missing_cells or set()
+                periods |= part.missing_periods or set()
+            gaps.append(Gap(unit.pk, tuple(sorted(cells)), tuple(sorted(periods)), excluded=not counted))
+    reported = len(covered & expected)
     numerator, n_count = totals["numerator"]
-    if n_count == 0:
-        return IndicatorResult(unit_id, code, None, note=NO_DATA)
-    if not indicator.is_ratio:
-        return IndicatorResult(unit_id, code, numerator, numerator, None, n_count)
     denominator, d_count = totals["denominator"]
-    if d_count == 0:
-        return IndicatorResult(unit_id, code, None, numerator, None, n_count, NO_DATA)
+    extra = {"reported": reported, "expected": len(expected), "gaps": tuple(gaps)}
+    if n_count == 0 and not (plan.is_ratio and d_count):
+        return IndicatorResult(key, spec.code, None, note=NO_DATA, **extra)
+    if not plan.is_ratio:
+        return IndicatorResult(key, spec.code, numerator, numerator, None, n_count, **extra)
+    if n_count == 0 or d_count == 0:
+        return IndicatorResult(key, spec.code, None, None, None, 0, NO_DATA, **extra)
     if denominator == 0:
-        return IndicatorResult(unit_id, code, None, numerator, denominator, n_count, ZERO_DENOMINATOR)
+        return IndicatorResult(
+            key, spec.code, None, numerator, denominator, n_count, ZERO_DENOMINATOR, **extra
+        )
     value = numerator / denominator * indicator.multiplier
-    return IndicatorResult(unit_id, code, value, numerator, denominator, n_count)
+    return IndicatorResult(key, spec.code, value, numerator, denominator, n_count, **extra)
+
+
+def _side_part(
+    unit: _Unit,
+    terms: list[tuple[int, dict[int, float]]],
+    spec: _PeriodSpec,
+    inside: list[tuple[int, str, str, dt.date, dt.date]],
+    stocks: frozenset[int],
+) -> _Part:
+    """One unit's value of one side over the requested period.
+
+    Per element, the unit's coarsest period type with data is used: a year, else its
+    half-years, quarters or months — summed for a flow, the last one for a stock. The
+    part is complete when every cell of every element is there for every sub-period
+    the unit had to report (only those of its scheme's time: a former commune answers
+    for 2025 up to 30/06).
+    """
+    part = _Part()
+    era = _era(unit.scheme)
+    for element_id, weights in terms:
+        present: dict[str, list[tuple[int, str, dt.date]]] = defaultdict(list)
+        for pk, code, kind, start, _end in inside:
+            cells = unit.values.get(pk, {}).get(element_id)
+            if cells and any(c in cells for c in weights):
+                present[kind].append((pk, code, start))
+        kind = next((k for k in PERIOD_TYPE_ORDER if present.get(k)), None)
+        if kind is None:
+            part.lacks(cells=weights)
+            continue
+        found = {code: pk for pk, code, _start in present[kind]}
+        required = [code for code, start, end in _sub_periods(spec, kind) if _overlaps(era, start, end)]
+        if element_id in stocks:
+            last = required[-1] if required else None
+            use = last if last in found else max(present[kind], key=lambda p: p[2])[1]
+            if use != last:
+                part.lacks(periods=[last] if last else [])
+            chosen = [found[use]]
+        else:
+            part.lacks(periods=[code for code in required if code not in found])
+            chosen = [pk for pk, _code, _start in present[kind]]
+        for pk in chosen:
+            cells = unit.values[pk][element_id]
+            part.lacks(cells=[c for c in weights if c not in cells])
+            for c, w in weights.items():
+                if c in cells:
+                    part.value += cells[c] * w
+                    part.count += 1
+    return part
+
+
+def _sub_periods(spec: _PeriodSpec, kind: str) -> list[tuple[str, dt.date, dt.date]]:
+    """The periods of type ``kind`` that make up ``spec``, in order: ("2024Q1", 1/1, 31/3), …"""
+    suffixes = {
+        PeriodType.YEAR: [""],
+        PeriodType.HALF_YEAR: ["H1", "H2"],
+        PeriodType.QUARTER: ["Q1", "Q2", "Q3", "Q4"],
+        PeriodType.MONTH: [f"-{m:02d}" for m in range(1, 13)],
+    }[PeriodType(kind)]
+    found = []
+    for year in range(spec.start.year, spec.end.year + 1):
+        for suffix in suffixes:
+            _kind, start, end = parse_period_code(f"{year}{suffix}")
+            if spec.start <= start and end <= spec.end:
+                found.append((f"{year}{suffix}", start, end))
+    return found
 
 
 def indicator_value(
@@ -395,6 +586,51 @@ def children_values(
     found = indicator_values(indicator, children, periods, options=options)
     codes = [_spec(p).code for p in periods]
     return [(child, {code: found[(child.pk, code)] for code in codes}) for child in children]
+
+
+def unattributed_values(
+    indicator: Indicator,
+    parent: OrgUnit,
+    periods: Sequence[Period | str],
+    *,
+    options: dict[str, str] | None = None,
+) -> dict[str, IndicatorResult]:
+    """What ``parent`` counts that none of the units directly below it does, by period code.
+
+    Values a former district reported for itself are in today's province but in no
+    2025 commune (communes succeed communes); the parent's own values are in no
+    child either. A breakdown shows them as their own row, so that its parts add up
+    to the whole. Empty for a reported value (nothing is added up).
+    """
+    specs = [_spec(p) for p in periods]
+    plan = _plan(indicator, options or {})
+    if plan is None or plan.reported_only or not specs:
+        return {}
+    children = list(OrgUnit.objects.filter(parent=parent))
+    reached_by_children = sources_for(children)
+    child_paths = {
+        path
+        for path in OrgUnit.objects.filter(
+            pk__in=[s for found in reached_by_children.values() for s, _w, whole in found if whole]
+        ).values_list("path", flat=True)
+    }
+    child_singles = {s for found in reached_by_children.values() for s, _w, whole in found if not whole}
+    parent_sources = sources_for([parent])[parent.pk]
+    whole = Q(pk__in=[s for s, _w, w in parent_sources if not w])
+    for path in OrgUnit.objects.filter(pk__in=[s for s, _w, w in parent_sources if w]).values_list(
+        "path", flat=True
+    ):
+        whole |= Q(path__startswith=path)
+    with_values = DataValue.objects.filter(data_element_id__in=plan.element_ids).values("org_unit_id")
+    outside = [
+        (pk, 1.0, False)
+        for pk, path in OrgUnit.objects.filter(whole, pk__in=with_values).values_list("pk", "path")
+        if pk not in child_singles and not any(path.startswith(c) for c in child_paths)
+    ]
+    if not outside:
+        return {}
+    found = _evaluate(indicator, plan, {parent.pk: outside}, specs)
+    return {spec.code: found[(parent.pk, spec.code)] for spec in specs}
 
 
 def breakdown(

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from gemis.indicators.catalog import combo_for, ensure_categories
 from gemis.indicators.loader import load_all
@@ -77,7 +78,15 @@ MEAN_AGE = (24.6, 25.9)
 
 
 def _communes(unit: OrgUnit) -> list[OrgUnit]:
-    return list(OrgUnit.objects.filter(path__startswith=unit.path, tier=Tier.COMMUNE).order_by("code"))
+    """The units that report under ``unit``: those with none below them (communes, and a district
+    without communes), as ``aggregate`` expects them."""
+    below = OrgUnit.objects.filter(parent_id=OuterRef("pk"))
+    return list(
+        OrgUnit.objects.filter(path__startswith=unit.path)
+        .exclude(pk=unit.pk)
+        .filter(~Exists(below))
+        .order_by("code")
+    )
 
 
 def _level(series_start: float, series_end: float, year: int) -> float:

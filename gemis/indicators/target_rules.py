@@ -9,14 +9,14 @@ province compares itself with the strategy); a local target for its own unit.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gemis.indicators import forecast as fc
-from gemis.indicators.aggregate import yearly_series
+from gemis.indicators.aggregate import IndicatorResult, indicator_values
 from gemis.indicators.models import Indicator, IndicatorKind, Target
 from gemis.orgs import access
 from gemis.orgs.models import OrgUnit
@@ -57,10 +57,27 @@ METHOD_TEXT = _(
 
 @dataclass(frozen=True)
 class TargetReport:
+    """A target for a unit. ``series`` holds the figures that may decide (complete enough, see
+    ``aggregate.IndicatorResult.is_provisional``); ``results`` every year's figure with its coverage."""
+
     target: Target
     unit: OrgUnit
     series: list[tuple[int, float | None]]
     assessment: fc.Assessment
+    results: dict[int, IndicatorResult] = field(default_factory=dict)
+
+    @property
+    def latest_result(self) -> IndicatorResult | None:
+        """The figure the status rests on, with how many units it covers."""
+        year = self.assessment.latest_year
+        return self.results.get(year) if year is not None else None
+
+    @property
+    def provisional(self) -> IndicatorResult | None:
+        """A later figure shown but not used: too few units have reported it yet."""
+        latest = self.assessment.latest_year or 0
+        later = [r for y, r in sorted(self.results.items()) if y > latest and r.is_provisional]
+        return later[-1] if later else None
 
     @property
     def status(self) -> str:
@@ -95,10 +112,14 @@ def assess_target(
         raise ValueError("a national target is measured for a unit: pass one")
     this_year = (today or timezone.localdate()).year
     last_year = min(this_year, target.year)
-    series = yearly_series(target.indicator, unit, first_year, last_year, options=options)
+    codes = [str(year) for year in range(first_year, last_year + 1)]
+    found = indicator_values(target.indicator, [unit], codes, options=options)
+    results = {int(code): found[(unit.pk, code)] for code in codes}
+    # A figure too few units have reported neither decides "achieved" nor feeds the trend.
+    series = [(year, None if r.is_provisional else r.value) for year, r in results.items()]
     bounds = value_bounds(target.indicator)
     assessment = fc.assess(series, target_spec(target), bounds=bounds, year_ended=target.year < this_year)
-    return TargetReport(target, unit, series, assessment)
+    return TargetReport(target, unit, series, assessment, results)
 
 
 def value_bounds(indicator: Indicator) -> fc.Bounds:

@@ -271,3 +271,130 @@ def test_values_are_read_only_in_ones_own_subtree(country, deputies):
     assert may(w.other_coordinator, Action.CHANGE, elsewhere)  # a unit in force: its coordinator
     assert not may(w.district_a_viewer, Action.CHANGE, mine)
     assert not may(w.district_b_coordinator, Action.CHANGE, mine)
+
+
+# --------------------------------------------------------------------------- pairs, coverage, mixed periods
+
+
+@pytest.fixture
+def helped(country):
+    """A percentage of two plain elements: people helped / victims (no breakdown)."""
+    helped = make_element("helped", categories=())
+    victims = make_element("victims", categories=())
+    rate = make_indicator("H", IndicatorKind.PERCENTAGE, ["helped"], ["victims"])
+    return helped, victims, rate
+
+
+def test_a_ratio_takes_a_unit_only_with_both_its_sides(country, helped):
+    helped_cases, victims, rate = helped
+    put(helped_cases, country.a1, "2024", 3)
+    put(victims, country.a1, "2024", 10)
+    put(helped_cases, country.a2, "2024", 30)  # a numerator without its denominator
+    result = indicator_value(rate, country.province, "2024")
+    assert result.value == pytest.approx(30)  # 3/10, not 33/10 = 330 %
+    assert (result.numerator, result.denominator) == (3, 10)
+    assert [(g.unit_id, g.excluded) for g in result.gaps] == [(country.a2.pk, True)]
+    DataValue.objects.filter(org_unit=country.a2).delete()
+    put(victims, country.a2, "2024", 40)  # a denominator without its numerator
+    assert value(rate, country.province) == pytest.approx(30)  # not 3/50 = 6 %
+    put(helped_cases, country.a2, "2024", 8)
+    assert value(rate, country.province) == pytest.approx(11 / 50 * 100)
+
+
+def test_a_ratio_by_sex_needs_every_cell_of_its_unit(country, deputies):
+    element, _count, share = deputies
+    put_sexes(element, country.a1, "2024", male=7, female=3)
+    put(element, country.a2, "2024", 5, "female")  # the men not entered: not 100 % women
+    result = indicator_value(share, country.province, "2024")
+    assert result.value == pytest.approx(30)
+    gap = result.gaps[0]
+    assert gap.unit_id == country.a2.pk and gap.excluded
+    assert gap.cells == (aggregate_cell(element, "male"),)
+
+
+def aggregate_cell(element, code):
+    from gemis.indicators.testing import cell
+
+    return cell(element, code).pk
+
+
+def test_every_figure_says_how_many_units_reported(country, deputies):
+    element, count, share = deputies
+    put_sexes(element, country.a1, "2024", male=7, female=3)
+    result = indicator_value(share, country.province, "2024")
+    assert (result.reported, result.expected) == (1, 4)  # the four communes of the former province
+    assert result.value == pytest.approx(30) and result.is_provisional and not result.is_complete
+    for unit in (country.a2, country.b1, country.b2):
+        put_sexes(element, unit, "2024", male=1, female=1)
+    result = indicator_value(share, country.province, "2024")
+    assert (result.reported, result.expected) == (4, 4) and not result.is_provisional
+    district = indicator_value(count, country.district_a, "2024")
+    assert (district.reported, district.expected, district.value) == (2, 2, 12)
+    # A count with a missing cell is still summed, but its unit has not reported completely.
+    put(element, country.n1, "2026", 4, "female")
+    result = indicator_value(count, country.new_province, "2026")
+    assert (result.value, result.reported, result.expected) == (4, 0, 3)
+    assert result.gaps[0].cells == (aggregate_cell(element, "male"),) and not result.gaps[0].excluded
+
+
+def test_the_threshold_for_a_provisional_figure_is_a_setting(country, deputies, settings):
+    element, count, _share = deputies
+    for unit in (country.a1, country.a2, country.b1):
+        put_sexes(element, unit, "2024", male=1, female=1)
+    assert indicator_value(count, country.province, "2024").is_provisional
+    settings.GEMIS_COVERAGE_FOR_STATUS = 0.75
+    assert not indicator_value(count, country.province, "2024").is_provisional
+
+
+def test_a_unit_reporting_quarters_is_added_to_one_reporting_the_year(country):
+    make_element("cases", categories=())
+    make_element("members", categories=(), time_aggregation=TimeAggregation.LAST)
+    from gemis.indicators.models import DataElement
+
+    cases, members = DataElement.objects.get(code="cases"), DataElement.objects.get(code="members")
+    flow = make_indicator("F", IndicatorKind.COUNT, ["cases"])
+    stock = make_indicator("S", IndicatorKind.COUNT, ["members"])
+    put(cases, country.a1, "2024", 100)
+    put(members, country.a1, "2024", 50)
+    for quarter, members_then in zip(("Q1", "Q2", "Q3", "Q4"), (5, 6, 7, 8), strict=True):
+        put(cases, country.a2, f"2024{quarter}", 10)
+        put(members, country.a2, f"2024{quarter}", members_then)
+    assert value(flow, country.province) == 140  # flows add up over the quarters
+    assert value(stock, country.province) == 58  # a stock takes the last quarter
+    assert indicator_value(flow, country.district_a, "2024").reported == 2
+    # A quarter missing: still summed, but the unit is incomplete and says which quarter.
+    DataValue.objects.filter(org_unit=country.a2, period__code="2024Q4").delete()
+    result = indicator_value(flow, country.district_a, "2024")
+    assert (result.value, result.reported, result.expected) == (130, 1, 2)
+    assert result.gaps[0].periods == ("2024Q4",)
+    stock_result = indicator_value(stock, country.district_a, "2024")
+    assert stock_result.value == 57 and stock_result.gaps[0].periods == ("2024Q4",)
+
+
+def test_a_former_commune_answers_for_2025_until_june(country, deputies):
+    element, count, _share = deputies
+    put_sexes(element, country.a1, "2025H1", male=1, female=1)
+    put_sexes(element, country.n1, "2025H2", male=2, female=2)
+    result = indicator_value(count, country.new_province, "2025")
+    assert result.value == 6
+    assert result.gaps == ()  # neither had to report the other half-year
+    # Today's communes answer for the year; the former ones' first half still counts.
+    assert (result.reported, result.expected) == (1, 3)
+    assert indicator_value(count, country.new_province, "2025H1").expected == 4
+
+
+def test_values_a_former_district_reported_for_itself_have_their_own_row(country, deputies):
+    element, count, share = deputies
+    put_sexes(element, country.a1, "2019", male=30, female=20)
+    put_sexes(element, country.b1, "2019", male=30, female=20)
+    put(element, country.district_a, "2019", 50, "female")  # reported at district level
+    put(element, country.district_a, "2019", 0, "male")
+    whole = indicator_value(count, country.new_province, "2019").value
+    rows = aggregate.children_values(count, country.new_province, ["2019"])
+    parts = sum(results["2019"].value or 0 for _unit, results in rows)
+    rest = aggregate.unattributed_values(count, country.new_province, ["2019"])["2019"]
+    assert (whole, parts, rest.value) == (150, 100, 50)  # the parts add up to the whole
+    # The ratio of the row is its own: 50 women of 50.
+    assert aggregate.unattributed_values(share, country.new_province, ["2019"])["2019"].value == 100
+    # The former province's breakdown by district has nothing left over.
+    assert aggregate.unattributed_values(count, country.province, ["2019"]) == {}

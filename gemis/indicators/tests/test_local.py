@@ -69,6 +69,10 @@ def test_values_of_the_units_below_add_up_and_the_ratio_is_recomputed(world):
     put(denominator, world.commune_a, "2025", 10, "female")
     put(numerator, world.district_b, "2025", 1, "female")
     put(denominator, world.district_b, "2025", 10, "female")
+    for element, unit in ((numerator, world.commune_a), (denominator, world.commune_a)):
+        put(element, unit, "2025", 0, "male")  # a ratio takes a unit only with every cell of both sides
+    for element in (numerator, denominator):
+        put(element, world.district_b, "2025", 0, "male")
     assert indicator_value(indicator, world.province, "2025").value == pytest.approx(
         20.0
     )  # 4 / 20, not (30+10)/2

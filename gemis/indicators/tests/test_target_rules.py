@@ -10,7 +10,7 @@ from gemis.indicators import forecast as fc
 from gemis.indicators.models import Comparator, IndicatorKind, NationalTarget, Target
 from gemis.indicators.permissions import may_change_indicator
 from gemis.indicators.target_rules import METHOD_TEXT, assess_target, far_off_targets, targets_overview
-from gemis.indicators.testing import make_element, make_indicator, put_sexes
+from gemis.indicators.testing import make_element, make_indicator, put, put_sexes
 from gemis.orgs.access import Action, filter_for, may
 
 TODAY = dt.date(2026, 3, 1)
@@ -27,6 +27,8 @@ def share(country):
         women = 20 + 2 * i
         put_sexes(element, country.a1, str(year), male=50 - women // 2, female=women // 2)
         put_sexes(element, country.b1, str(year), male=50 - (women - women // 2), female=women - women // 2)
+        for unit in (country.a2, country.b2):  # every commune reports: the figures are complete
+            put_sexes(element, unit, str(year), male=0, female=0)
     return indicator
 
 
@@ -155,3 +157,22 @@ def test_forecast_judges_an_ended_year_without_the_calendar():
     )
     assert fc.assess([*series, (2025, 51.0)], spec, year_ended=True).status == fc.ACHIEVED
     assert fc.assess([*series, (2025, 49.5)], spec, year_ended=True).status == fc.OFF_TRACK
+
+
+def test_a_figure_too_few_units_reported_does_not_decide(country):
+    element = make_element("victims", categories=())
+    count = make_indicator("V", IndicatorKind.COUNT, ["victims"])
+    target = Target.objects.create(
+        indicator=count, org_unit=country.province, year=2025, comparator=Comparator.AT_MOST, value=20
+    )
+    put(element, country.a1, "2025", 7)
+    put(element, country.a2, "2025", 5)  # two communes of four: 12, "achieved" if blanks were zeros
+    report = assess_target(target, country.province, today=TODAY)
+    assert report.status == fc.NO_DATA and report.assessment.latest_value is None
+    provisional = report.provisional
+    assert provisional.value == 12 and (provisional.reported, provisional.expected) == (2, 4)
+    put(element, country.b1, "2025", 9)
+    put(element, country.b2, "2025", 4)
+    report = assess_target(target, country.province, today=TODAY)
+    assert report.status == fc.OFF_TRACK and report.assessment.latest_value == 25
+    assert report.provisional is None and report.latest_result.reported == 4

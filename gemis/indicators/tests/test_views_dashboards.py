@@ -213,8 +213,11 @@ def test_the_dashboard_changes_as_soon_as_a_value_is_saved(client, form, world):
     for element, sex, value in (("W.people", "male", 50), ("W.people", "female", 50)):
         client.post(cell, {"element": element, "cell": sex, "value": value, "version": 0})
     client.post(cell, {"element": "W.literate", "cell": "female", "value": 25, "version": 0})
+    # The men's cell still empty: no total yet (a blank is not a zero), the women's share is there.
+    assert specs(client.get(url))["breakdown"]["series"][2]["data"] == [None, None]
+    client.post(cell, {"element": "W.literate", "cell": "male", "value": 40, "version": 0})
     after = specs(client.get(url))["breakdown"]["series"][2]["data"]
-    assert after == [25.0, None]
+    assert after == [65.0, None]
 
 
 # --- the unit profile and small cells ---------------------------------------------------------------
