@@ -57,6 +57,7 @@ from gemis.indicators.models import (
     PeriodType,
     SuccessionShare,
     TimeAggregation,
+    ValueRollup,
     parse_period_code,
 )
 from gemis.orgs.access import REORGANISATION_DATE
@@ -397,33 +398,166 @@ def _evaluate(
             "pk", "code", "type", "start", "end"
         )
     }
+    inside = {
+        spec.code: [
+            (pk, code, kind, start, end)
+            for pk, (code, kind, start, end) in period_rows.items()
+            if spec.start <= start and end <= spec.end
+        ]
+        for spec in specs
+    }
+    units_by_key: dict[int, list[_Unit]] = defaultdict(list)
+    for unit in reached.values():
+        for key in unit.keys:
+            units_by_key[key].append(unit)
+
+    results = _from_rollups(indicator, plan, sources, specs, inside, units_by_key)
+    slow = {key for key in sources if any((key, s.code) not in results for s in specs)}
     element_ids = plan.element_ids
-    if element_ids and period_rows and reached:
-        unit_reach = Q(org_unit_id__in=list(single))
-        for path in whole_paths:
-            unit_reach |= Q(org_unit__path__startswith=path)
+    if slow and element_ids and period_rows and reached:
+        unit_reach = Q(org_unit_id__in=[pk for pk, keys in single.items() if slow & keys.keys()])
+        for path, keys in whole_paths.items():
+            if slow & keys.keys():
+                unit_reach |= Q(org_unit__path__startswith=path)
         for unit_id, period_id, element_id, combo_id, value in DataValue.objects.filter(
             unit_reach, period_id__in=list(period_rows), data_element_id__in=element_ids
         ).values_list("org_unit_id", "period_id", "data_element_id", "option_combo_id", "value"):
             if unit_id not in reached or not numbers.is_storable(value):
                 continue  # an unstorable value is left out of every figure, as out of the rollups
             reached[unit_id].values.setdefault(period_id, {}).setdefault(element_id, {})[combo_id] = value
+    for spec in specs:
+        for key in slow:
+            if (key, spec.code) not in results:
+                results[(key, spec.code)] = _figure(
+                    indicator, plan, key, spec, inside[spec.code], units_by_key[key]
+                )
+    return results
 
-    units_by_key: dict[int, list[_Unit]] = defaultdict(list)
-    for unit in reached.values():
-        for key in unit.keys:
-            units_by_key[key].append(unit)
+
+def _from_rollups(
+    indicator: Indicator,
+    plan: _Plan,
+    sources: dict[int, list[Source]],
+    specs: list[_PeriodSpec],
+    inside: dict[str, list[tuple[int, str, str, dt.date, dt.date]]],
+    units_by_key: dict[int, list[_Unit]],
+) -> dict[tuple[int, str], IndicatorResult]:
+    """The figures that the totals kept by :mod:`~gemis.indicators.rollups` give exactly.
+
+    That is when every unit expected to report gave every cell the figure needs, in one
+    period type: each cell's total then counts exactly the expected units, and no unit
+    above them reported for itself. It is the usual case once a period is closed, and
+    reads one row per source and cell instead of one per commune; any other case is
+    left to the unit-by-unit reading.
+    """
+    wanted = [
+        key
+        for key, found in sources.items()
+        if found and all(whole for _s, _w, whole in found) and not plan.reported_only
+    ]
+    element_ids = plan.element_ids
+    if not wanted or not element_ids or not any(inside.values()):
+        return {}
+    source_ids = {src for key in wanted for src, _w, _whole in sources[key]}
+    period_ids = {pk for rows in inside.values() for pk, *_rest in rows}
+    upper = [u.pk for key in wanted for u in units_by_key[key] if not u.is_leaf]
+    reported_above = (
+        set(
+            DataValue.objects.filter(
+                org_unit_id__in=upper, period_id__in=period_ids, data_element_id__in=element_ids
+            ).values_list("org_unit_id", "period_id")
+        )
+        if upper
+        else set()
+    )
+    totals: dict[tuple[int, int, int, int], tuple[float, int]] = {}
+    for unit_id, period_id, element_id, combo_id, value, count in ValueRollup.objects.filter(
+        org_unit_id__in=source_ids, period_id__in=period_ids, data_element_id__in=element_ids, count__gt=0
+    ).values_list("org_unit_id", "period_id", "data_element_id", "option_combo_id", "value", "count"):
+        totals[(unit_id, period_id, element_id, combo_id)] = (value, count)
 
     results: dict[tuple[int, str], IndicatorResult] = {}
-    for spec in specs:
-        inside = [
-            (pk, code, kind, start, end)
-            for pk, (code, kind, start, end) in period_rows.items()
-            if spec.start <= start and end <= spec.end
-        ]
-        for key in sources:
-            results[(key, spec.code)] = _figure(indicator, plan, key, spec, inside, units_by_key[key])
+    for key in wanted:
+        upper_ids = {u.pk for u in units_by_key[key] if not u.is_leaf}
+        for spec in specs:
+            rows = inside[spec.code]
+            if any((unit_id, pk) in reported_above for unit_id in upper_ids for pk, *_r in rows):
+                continue
+            leaves = [
+                u for u in units_by_key[key] if u.is_leaf and _overlaps(_era(u.scheme), spec.start, spec.end)
+            ]
+            if not leaves or any(not _within(_era(u.scheme), spec) for u in leaves):
+                continue  # a period across the reorganisation: read unit by unit
+            expected = leaves
+            found = _exact_totals(plan, sources[key], spec, rows, totals, len(expected))
+            if found is None:
+                continue
+            numerator, n_count, denominator = found
+            extra = {"reported": len(expected), "expected": len(expected)}
+            if not plan.is_ratio:
+                results[(key, spec.code)] = IndicatorResult(
+                    key, spec.code, numerator, numerator, None, n_count, **extra
+                )
+            elif denominator == 0:
+                results[(key, spec.code)] = IndicatorResult(
+                    key, spec.code, None, numerator, denominator, n_count, ZERO_DENOMINATOR, **extra
+                )
+            else:
+                value = numerator / denominator * indicator.multiplier
+                results[(key, spec.code)] = IndicatorResult(
+                    key, spec.code, value, numerator, denominator, n_count, **extra
+                )
     return results
+
+
+def _exact_totals(
+    plan: _Plan,
+    found: list[Source],
+    spec: _PeriodSpec,
+    rows: list[tuple[int, str, str, dt.date, dt.date]],
+    totals: dict[tuple[int, int, int, int], tuple[float, int]],
+    expected: int,
+) -> tuple[float, int, float] | None:
+    """(numerator, values counted, denominator) when every cell counts ``expected`` units in one period
+    type; None otherwise."""
+    sources = [src for src, _w, _whole in found]
+    kinds = {
+        kind
+        for pk, _code, kind, _s, _e in rows
+        for element_id, cells in (t for terms in plan.sides.values() for t in terms)
+        for c in cells
+        for src in sources
+        if (src, pk, element_id, c) in totals
+    }
+    if len(kinds) != 1:
+        return None
+    kind = kinds.pop()
+    by_code = {code: pk for pk, code, k, _s, _e in rows if k == kind}
+    codes = [code for code, _s, _e in _sub_periods(spec, kind)]
+    if any(code not in by_code for code in codes):
+        return None
+    sums = {}
+    n_count = 0
+    for side, terms in plan.sides.items():
+        total = 0.0
+        for element_id, cells in terms:
+            used = codes[-1:] if element_id in plan.stocks else codes
+            for code in used:
+                for c, weight in cells.items():
+                    value, count = 0.0, 0
+                    for src in sources:
+                        v, n = totals.get((src, by_code[code], element_id, c), (0.0, 0))
+                        value += v
+                        count += n
+                    if count != expected:
+                        return None
+                    total += value * weight
+                    if side == "numerator":
+                        n_count += count
+        sums[side] = total
+    if plan.is_ratio and not plan.sides["denominator"]:
+        return None
+    return sums["numerator"], n_count, sums.get("denominator", 0.0)
 
 
 def _era(scheme: str) -> tuple[dt.date, dt.date]:
@@ -431,6 +565,10 @@ def _era(scheme: str) -> tuple[dt.date, dt.date]:
     if scheme == Scheme.LEGACY:
         return dt.date.min, REORGANISATION_DATE - dt.timedelta(days=1)
     return REORGANISATION_DATE, dt.date.max
+
+
+def _within(era: tuple[dt.date, dt.date], spec: _PeriodSpec) -> bool:
+    return era[0] <= spec.start and spec.end <= era[1]
 
 
 def _overlaps(era: tuple[dt.date, dt.date], start: dt.date, end: dt.date) -> bool:

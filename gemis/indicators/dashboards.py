@@ -95,6 +95,10 @@ class Figure:
     value: float | None
     suppressed: bool = False
     note: str = ""
+    #: how many of the units that should report it did (0/0: a single unit's own figure)
+    reported: int = 0
+    expected: int = 0
+    provisional: bool = False
 
     @property
     def shown(self) -> float | None:
@@ -107,7 +111,7 @@ def figure(indicator: Indicator, unit: OrgUnit, result: IndicatorResult | None) 
         return Figure(None, True)
     if result is None:
         return Figure(None)
-    return Figure(result.value, False, result.note)
+    return Figure(result.value, False, result.note, result.reported, result.expected, result.is_provisional)
 
 
 def years_until(today: dt.date) -> list[str]:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from gemis.indicators import forecast as fc
 from gemis.indicators import target_rules
-from gemis.indicators.aggregate import indicator_values
+from gemis.indicators.aggregate import indicator_values, unattributed_values
 from gemis.indicators.dashboards import (
     SEXES,
     Chart,
@@ -31,10 +31,17 @@ from gemis.orgs.models import OrgUnit
 
 @dataclass
 class UnitRow:
-    unit: OrgUnit
+    """A row of the breakdown: a unit below, or (``unit`` None) what no unit below accounts for."""
+
+    unit: OrgUnit | None
     total: Figure
     male: Figure
     female: Figure
+    label: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.unit.name if self.unit else self.label
 
 
 @dataclass
@@ -126,7 +133,12 @@ def indicator_page(
             for child in children
         ]
         # A ranking reads best: the highest first, units without a figure last.
-        breakdown.sort(key=lambda r: (r.total.shown is None, -(r.total.shown or 0), r.unit.code))
+        breakdown.sort(
+            key=lambda r: (r.total.shown is None, -(r.total.shown or 0), r.unit.code if r.unit else "")
+        )
+        rest = _unattributed_row(indicator, unit, code, sex_split)
+        if rest is not None:
+            breakdown.append(rest)
     page = IndicatorPage(
         indicator,
         unit,
@@ -144,6 +156,25 @@ def indicator_page(
     )
     page.charts = [_series_chart(page), _breakdown_chart(page)]
     return page
+
+
+def _unattributed_row(indicator: Indicator, unit: OrgUnit, code: str, sex_split: bool) -> UnitRow | None:
+    """Values in the unit's total that no unit below holds (a former district's own), so the parts add up."""
+    found = {"total": unattributed_values(indicator, unit, [code]).get(code)}
+    if found["total"] is None or found["total"].value is None:
+        return None
+    for sex, _label in SEXES if sex_split else ():
+        found[sex] = unattributed_values(indicator, unit, [code], options={"sex": sex}).get(code)
+    label = _("Reported at a former district or at this level")
+    # Judged as a unit below the province: small violence counts stay hidden.
+    below = next(iter(OrgUnit.objects.filter(parent=unit)[:1]), unit)
+    return UnitRow(
+        None,
+        figure(indicator, below, found["total"]),
+        figure(indicator, below, found.get("male")),
+        figure(indicator, below, found.get("female")),
+        label,
+    )
 
 
 def _series_chart(page: IndicatorPage) -> Chart:
@@ -241,11 +272,11 @@ def _breakdown_chart(page: IndicatorPage) -> Chart:
         id="breakdown",
         kind="bar",
         title=_("By unit, %(year)s") % {"year": page.breakdown_year or "—"},
-        categories=[r.unit.short_name or r.unit.name for r in rows],
+        categories=[(r.unit.short_name or r.unit.name) if r.unit else r.label for r in rows],
         series=series,
         headers=headers,
         rows=[
-            [r.unit.name, chart_cell(r.total)]
+            [r.name, chart_cell(r.total)]
             + ([chart_cell(r.male), chart_cell(r.female)] if page.sex_split else [])
             for r in rows
         ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import ngettext
 
 from gemis.core import numbers
 
@@ -32,3 +33,15 @@ def fig(value: Any, indicator: Any) -> str:
     if value is None:
         return "—"
     return num(value, 1 if getattr(indicator, "is_ratio", True) else 0)
+
+
+@register.filter
+def coverage(found: Any) -> str:
+    """ "3/4 đơn vị đã báo cáo" for a figure (or an aggregate result) that rests on units below; "" else."""
+    expected = getattr(found, "expected", 0) or 0
+    if expected <= 1 and getattr(found, "reported", 0) >= expected:
+        return ""
+    reported = getattr(found, "reported", 0)
+    return ngettext(
+        "%(reported)s/%(expected)s unit reported", "%(reported)s/%(expected)s units reported", expected
+    ) % {"reported": reported, "expected": expected}
