@@ -70,6 +70,7 @@ __all__ = [
     "children_values",
     "indicator_value",
     "indicator_values",
+    "is_sex_disaggregable",
     "sources_for",
     "unattributed_values",
     "yearly_series",
@@ -795,6 +796,14 @@ def yearly_series(
     codes = [str(year) for year in range(first_year, last_year + 1)]
     found = indicator_values(indicator, [unit], codes, options=options)
     return [(int(code), found[(unit.pk, code)].value) for code in codes]
+
+
+def is_sex_disaggregable(indicator: Indicator) -> bool:
+    """Can the indicator be split by sex (its terms do not already fix the sex)?"""
+    if "sex" not in (indicator.disaggregations or []):
+        return False
+    terms = [*indicator.numerator, *indicator.denominator]
+    return not any("sex" in t.get("options", {}) for t in terms)
 
 
 def year_periods(first_year: int, last_year: int) -> list[Period]:

@@ -7,13 +7,9 @@ from summed numerators and denominators) and every status from
 :mod:`gemis.indicators.target_rules`; this module only chooses what to show and
 shapes it for the page and its downloads.
 
-Small cells: DESIGN says GBV data is aggregates only and small cells are
-suppressed below province level. The domain stores aggregates only; this
-module suppresses a figure of a sensitive indicator (``Indicator.sensitive``:
-gender-based violence, set by the loader from the indicator's text) for a
-unit below a province when its numerator or denominator is 1 to
-:data:`SMALL_CELL` − 1 (the page shows "< 5"), everywhere it is shown and
-downloaded.
+Small cells of violence figures are hidden, with the cells that would give
+them back by subtraction, by :mod:`gemis.indicators.disclosure`; every figure
+a page shows goes through :func:`figure` with its decision.
 """
 
 from __future__ import annotations
@@ -28,15 +24,15 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext as _
 
 from gemis.core import numbers
+from gemis.indicators import disclosure, target_rules
 from gemis.indicators import forecast as fc
-from gemis.indicators import target_rules
-from gemis.indicators.aggregate import IndicatorResult, indicator_values, sources_for
+from gemis.indicators.aggregate import IndicatorResult, indicator_values, is_sex_disaggregable, sources_for
 from gemis.indicators.models import DataValue, Indicator, Target, ValueRollup
 from gemis.orgs import access
-from gemis.orgs.models import OrgUnit, Scheme, Tier
+from gemis.orgs.models import OrgUnit, Scheme
 
 FIRST_YEAR = 2010
-SMALL_CELL = 5
+SMALL_CELL = disclosure.SMALL_CELL
 MIN_PROVINCES_FOR_COUNTRY = 3
 SEXES = (("male", "Nam"), ("female", "Nữ"))
 
@@ -78,18 +74,6 @@ def province_of(unit: OrgUnit) -> OrgUnit:
 # --------------------------------------------------------------------------- figures
 
 
-def is_gbv(indicator: Indicator) -> bool:
-    """Are the indicator's figures sensitive (gender-based violence)? Set on the indicator, by the loader."""
-    return indicator.sensitive
-
-
-def is_suppressed(indicator: Indicator, unit: OrgUnit, result: IndicatorResult | None) -> bool:
-    if result is None or result.value is None or unit.tier == Tier.PROVINCE or not is_gbv(indicator):
-        return False
-    small = [x for x in (result.numerator, result.denominator) if x is not None and 0 < x < SMALL_CELL]
-    return bool(small)
-
-
 @dataclass(frozen=True)
 class Figure:
     value: float | None
@@ -99,16 +83,28 @@ class Figure:
     reported: int = 0
     expected: int = 0
     provisional: bool = False
+    #: why it is hidden: disclosure.SMALL (fewer than 5 people) or disclosure.COMPLEMENT
+    why: str = ""
 
     @property
     def shown(self) -> float | None:
         """The value if it may be shown (a chart's data point)."""
         return None if self.suppressed else self.value
 
+    @property
+    def hidden_label(self) -> str:
+        """What a page or a download shows instead: "< 5", or "ẩn" for a cell hidden to protect another."""
+        if self.why == disclosure.COMPLEMENT:
+            return str(_("hidden"))
+        return f"< {SMALL_CELL}"
 
-def figure(indicator: Indicator, unit: OrgUnit, result: IndicatorResult | None) -> Figure:
-    if is_suppressed(indicator, unit, result):
-        return Figure(None, True)
+
+def figure(
+    indicator: Indicator, unit: OrgUnit | None, result: IndicatorResult | None, why: str | None = None
+) -> Figure:
+    """A figure as a page shows it; ``why`` (from :class:`disclosure.Disclosure`) hides it."""
+    if why:
+        return Figure(None, True, why=why)
     if result is None:
         return Figure(None)
     return Figure(result.value, False, result.note, result.reported, result.expected, result.is_provisional)
@@ -122,14 +118,6 @@ def yearly_values(indicator: Indicator, unit: OrgUnit, today: dt.date, options: 
     codes = years_until(today)
     found = indicator_values(indicator, [unit], codes, options=options)
     return [(int(code), found[(unit.pk, code)]) for code in codes]
-
-
-def is_sex_disaggregable(indicator: Indicator) -> bool:
-    """Can the indicator be split by sex (its terms do not already fix the sex)?"""
-    if "sex" not in (indicator.disaggregations or []):
-        return False
-    terms = [*indicator.numerator, *indicator.denominator]
-    return not any("sex" in t.get("options", {}) for t in terms)
 
 
 def indicators_with_data(unit: OrgUnit, user: Any = None) -> list[Indicator]:
@@ -226,6 +214,12 @@ def chart_specs(charts: list[Chart]) -> list[dict[str, Any]]:
 @dataclass
 class TargetRow:
     report: target_rules.TargetReport
+    #: the latest figure is a small violence count (or protects one): value, gap and forecast hidden
+    why: str = ""
+
+    @property
+    def hidden_label(self) -> str:
+        return Figure(None, True, why=self.why).hidden_label
 
     @property
     def target(self) -> Target:
@@ -259,7 +253,8 @@ def target_rows(user: Any, unit: OrgUnit, today: dt.date, *, far_only: bool = Fa
         reports = target_rules.far_off_targets(user, unit, today=today)
     else:
         reports = target_rules.targets_overview(user, unit, today=today)
-    return [TargetRow(r) for r in reports]
+    protect = disclosure.Disclosure(user)
+    return [TargetRow(r, protect.target_hidden(r) or "") for r in reports]
 
 
 def status_counts(rows: list[TargetRow]) -> list[tuple[str, str, int]]:
@@ -293,6 +288,7 @@ def gender_gaps(
 ) -> list[GenderGap]:
     """Male and female side by side for the latest year with data, the widest gaps (relative) first."""
     gaps = []
+    protect = disclosure.Disclosure(user)
     for indicator in indicators if indicators is not None else indicators_with_data(unit, user):
         if not is_sex_disaggregable(indicator):
             continue
@@ -305,12 +301,13 @@ def gender_gaps(
             sex: indicator_values(indicator, [unit], [str(year)], options={"sex": sex})[(unit.pk, str(year))]
             for sex, _label in SEXES
         }
+        code = str(year)
         gap = GenderGap(
             indicator,
             year,
-            figure(indicator, unit, found["male"]),
-            figure(indicator, unit, found["female"]),
-            figure(indicator, unit, total_result),
+            figure(indicator, unit, found["male"], protect.hidden(indicator, unit, code, "male")),
+            figure(indicator, unit, found["female"], protect.hidden(indicator, unit, code, "female")),
+            figure(indicator, unit, total_result, protect.hidden(indicator, unit, code)),
         )
         if gap.male.value is None and gap.female.value is None:
             continue
@@ -359,7 +356,7 @@ def rounded(value: float | None, places: int = 2) -> float | None:
 
 
 def chart_cell(f: Figure) -> Any:
-    return f"< {SMALL_CELL}" if f.suppressed else rounded(f.value)
+    return f.hidden_label if f.suppressed else rounded(f.value)
 
 
 # --------------------------------------------------------------------------- the province dashboard

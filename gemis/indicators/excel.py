@@ -92,16 +92,26 @@ def template_name(dataset: Dataset, period: Period) -> str:
     return f"bieu-nhap-{dataset.code}-{period.code}.xlsx"
 
 
-def build_template(dataset: Dataset, period: Period, units: Iterable[OrgUnit]) -> bytes:
-    """The workbook to fill in for ``units``, with what they have saved already."""
+def build_template(
+    dataset: Dataset,
+    period: Period,
+    units: Iterable[OrgUnit],
+    *,
+    withheld: dict[int, frozenset[str]] | None = None,
+) -> bytes:
+    """The workbook to fill in for ``units``, with what they have saved already — except the values of
+    the elements ``withheld`` for a unit (unit id → element codes; ``disclosure.withheld_elements``)."""
     units = list(units)
     elements = list(dataset.data_elements.order_by("code"))
     columns, cells_of = _columns(elements)
+    codes = {e.pk: e.code for e in elements}
+    withheld = withheld or {}
     saved: dict[tuple[int, int, str], float] = {}
     for unit_id, element_id, cell, value in DataValue.objects.filter(
         org_unit__in=units, period=period, data_element__in=elements
     ).values_list("org_unit_id", "data_element_id", "option_combo__code", "value"):
-        saved[(unit_id, element_id, cell)] = value
+        if codes[element_id] not in withheld.get(unit_id, ()):
+            saved[(unit_id, element_id, cell)] = value
 
     book = Workbook()
     sheet = book.active

@@ -145,10 +145,12 @@ class GridCell:
     version: int = 0
     applies: bool = True
     has_comment: bool = False
+    #: a violence count below province level the person may not see (``disclosure``)
+    withheld: bool = False
 
     @property
     def display(self) -> str:
-        return numbers.format_for_page(self.value)
+        return str(_("hidden")) if self.withheld else numbers.format_for_page(self.value)
 
 
 @dataclass
@@ -200,8 +202,11 @@ def saved_values(dataset: Dataset, period: Period, unit: OrgUnit) -> dict[tuple[
     return {(dv.data_element.code, dv.option_combo.code): dv for dv in rows}
 
 
-def build_grid(dataset: Dataset, period: Period, unit: OrgUnit) -> list[GridSection]:
-    """The grid's sections, one per breakdown, with the saved values and their versions."""
+def build_grid(
+    dataset: Dataset, period: Period, unit: OrgUnit, *, withheld: frozenset[str] = frozenset()
+) -> list[GridSection]:
+    """The grid's sections, one per breakdown, with the saved values and their versions; the values of
+    the ``withheld`` elements are left out (``disclosure.withheld_elements``)."""
     elements = list(dataset.data_elements.select_related("category_combo").order_by("code"))
     required = set(dataset.required_elements.values_list("pk", flat=True))
     layout = _layout(elements)
@@ -217,7 +222,7 @@ def build_grid(dataset: Dataset, period: Period, unit: OrgUnit) -> list[GridSect
             sections[element.category_combo_id] = section
         row = GridRow(element, [], element.pk in required, has_total=has_total)
         for combo in cells:
-            dv = saved.get((element.code, combo.code))
+            dv = None if element.code in withheld else saved.get((element.code, combo.code))
             row.cells.append(
                 GridCell(
                     element.code,
@@ -226,6 +231,7 @@ def build_grid(dataset: Dataset, period: Period, unit: OrgUnit) -> list[GridSect
                     dv.value if dv else None,
                     dv.version if dv else 0,
                     has_comment=bool(dv and dv.comment),
+                    withheld=element.code in withheld,
                 )
             )
         if has_total:

@@ -24,6 +24,7 @@ from gemis.indicators.dashboards import (
     rounded,
     years_until,
 )
+from gemis.indicators.disclosure import Disclosure
 from gemis.indicators.models import Indicator, Target
 from gemis.orgs import access
 from gemis.orgs.models import OrgUnit
@@ -91,9 +92,18 @@ def indicator_page(
         for sex, _label in SEXES
     }
     years = [int(c) for c in codes]
-    total = [figure(indicator, unit, totals[(unit.pk, c)]) for c in codes]
-    male = [figure(indicator, unit, by_sex["male"].get((unit.pk, c))) for c in codes]
-    female = [figure(indicator, unit, by_sex["female"].get((unit.pk, c))) for c in codes]
+    protect = Disclosure(user)
+    if indicator.sensitive and unit.parent is not None and not protect.sees_raw(unit):
+        protect.table(indicator, unit.parent, codes)  # every year's decisions at once
+
+    def shown(found: dict, code: str, column: str) -> Figure:
+        return figure(
+            indicator, unit, found.get((unit.pk, code)), protect.hidden(indicator, unit, code, column)
+        )
+
+    total = [shown(totals, c, "total") for c in codes]
+    male = [shown(by_sex["male"], c, "male") for c in codes]
+    female = [shown(by_sex["female"], c, "female") for c in codes]
     # Trim the years before the first value (the chart starts with the data).
     first = next((i for i, f in enumerate(total) if f.value is not None or f.suppressed), len(years))
     first = min(first, max(0, len(years) - 1))
@@ -104,10 +114,10 @@ def indicator_page(
         .filter(indicator=indicator)
         .filter(Q(org_unit__isnull=True) | Q(org_unit=unit))
     )
-    rows = [
-        TargetRow(target_rules.assess_target(t, unit, today=today))
-        for t in applicable.select_related("indicator", "org_unit")
+    reports = [
+        target_rules.assess_target(t, unit, today=today) for t in applicable.select_related("indicator")
     ]
+    rows = [TargetRow(r, protect.target_hidden(r) or "") for r in reports]
     rows.sort(key=lambda r: (r.target.year, r.target.org_unit_id is not None))
     main = _main_target(rows, today)
     series = [(y, f.shown) for y, f in zip(years, total, strict=True)]
@@ -126,9 +136,16 @@ def indicator_page(
         breakdown = [
             UnitRow(
                 child,
-                figure(indicator, child, t[(child.pk, code)]),
-                figure(indicator, child, m.get((child.pk, code))),
-                figure(indicator, child, f.get((child.pk, code))),
+                figure(indicator, child, t[(child.pk, code)], protect.hidden(indicator, child, code)),
+                figure(
+                    indicator, child, m.get((child.pk, code)), protect.hidden(indicator, child, code, "male")
+                ),
+                figure(
+                    indicator,
+                    child,
+                    f.get((child.pk, code)),
+                    protect.hidden(indicator, child, code, "female"),
+                ),
             )
             for child in children
         ]
@@ -136,7 +153,7 @@ def indicator_page(
         breakdown.sort(
             key=lambda r: (r.total.shown is None, -(r.total.shown or 0), r.unit.code if r.unit else "")
         )
-        rest = _unattributed_row(indicator, unit, code, sex_split)
+        rest = _unattributed_row(indicator, unit, code, sex_split, protect)
         if rest is not None:
             breakdown.append(rest)
     page = IndicatorPage(
@@ -158,23 +175,20 @@ def indicator_page(
     return page
 
 
-def _unattributed_row(indicator: Indicator, unit: OrgUnit, code: str, sex_split: bool) -> UnitRow | None:
+def _unattributed_row(
+    indicator: Indicator, unit: OrgUnit, code: str, sex_split: bool, protect: Disclosure
+) -> UnitRow | None:
     """Values in the unit's total that no unit below holds (a former district's own), so the parts add up."""
     found = {"total": unattributed_values(indicator, unit, [code]).get(code)}
     if found["total"] is None or found["total"].value is None:
         return None
     for sex, _label in SEXES if sex_split else ():
         found[sex] = unattributed_values(indicator, unit, [code], options={"sex": sex}).get(code)
-    label = _("Reported at a former district or at this level")
-    # Judged as a unit below the province: small violence counts stay hidden.
-    below = next(iter(OrgUnit.objects.filter(parent=unit)[:1]), unit)
-    return UnitRow(
-        None,
-        figure(indicator, below, found["total"]),
-        figure(indicator, below, found.get("male")),
-        figure(indicator, below, found.get("female")),
-        label,
+    total, male, female = (
+        figure(indicator, None, found.get(column), protect.hidden_rest(indicator, unit, code, column))
+        for column in ("total", "male", "female")
     )
+    return UnitRow(None, total, male, female, _("Reported at a former district or at this level"))
 
 
 def _series_chart(page: IndicatorPage) -> Chart:

@@ -22,6 +22,7 @@ from gemis.indicators.dashboards import (
     rounded,
     yearly_values,
 )
+from gemis.indicators.disclosure import Disclosure
 from gemis.indicators.models import Indicator
 from gemis.orgs.models import OrgUnit
 
@@ -61,6 +62,7 @@ def unit_profile(user: Any, unit: OrgUnit, today: dt.date) -> Profile:
     provinces = _country_units(unit)
     rows = []
     contributing = 0
+    protect = Disclosure(user)
     for indicator in indicators_with_data(unit, user):
         series = yearly_values(indicator, unit, today)
         latest = [(y, r) for y, r in series if r.value is not None]
@@ -85,15 +87,23 @@ def unit_profile(user: Any, unit: OrgUnit, today: dt.date) -> Profile:
                 indicator,
                 unit,
                 indicator_values(indicator, [unit], [code], options={"sex": "male"})[(unit.pk, code)],
+                protect.hidden(indicator, unit, code, "male"),
             )
             female = figure(
                 indicator,
                 unit,
                 indicator_values(indicator, [unit], [code], options={"sex": "female"})[(unit.pk, code)],
+                protect.hidden(indicator, unit, code, "female"),
             )
         rows.append(
             ProfileRow(
-                indicator, year, figure(indicator, unit, result), province_figure, country, male, female
+                indicator,
+                year,
+                figure(indicator, unit, result, protect.hidden(indicator, unit, code)),
+                province_figure,
+                country,
+                male,
+                female,
             )
         )
     chart_rows = [r for r in rows if r.indicator.kind == "percentage"]

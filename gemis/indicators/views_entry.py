@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gemis.indicators import grid, permissions
+from gemis.indicators import disclosure, grid, permissions
 from gemis.indicators.forms import DeadlineForm, EntryChoiceForm, ExceptionForm
 from gemis.indicators.models import Dataset, LockException, Period, PeriodLock, parse_period_code
 from gemis.orgs import access
@@ -97,7 +97,12 @@ def _grid_context(
         "period": period,
         "period_label": grid.period_label(period.code),
         "periods": grid.period_choices(dataset, now),
-        "sections": grid.build_grid(dataset, period, unit),
+        "sections": grid.build_grid(
+            dataset,
+            period,
+            unit,
+            withheld=disclosure.withheld_elements(user, unit, dataset.data_elements.all()),
+        ),
         "state": state,
         "may_enter": may_enter,
         "editable": may_enter and not state.locked,
@@ -186,7 +191,7 @@ def entry_cell_detail(request: AuthenticatedRequest, dataset: str, unit: int, pe
         )
         saved = not problems
     detail = grid.cell_detail(found, found_period, org_unit, element, cell, today())
-    if detail is None:
+    if detail is None or not disclosure.may_see_raw_values(request.user, detail.element, org_unit):
         raise Http404
     context = {
         "detail": detail,

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from gemis.core import exports, jobs
 from gemis.core.uploads import check_upload
-from gemis.indicators import excel, grid, permissions
+from gemis.indicators import disclosure, excel, grid, permissions
 from gemis.indicators.forms import UploadForm
 from gemis.indicators.uploads import WORKBOOKS, beside
 from gemis.indicators.views_entry import _grid_objects, grid_url, today
@@ -41,7 +41,9 @@ def excel_template(request: AuthenticatedRequest, dataset: str, unit: int, perio
     """The workbook for the unit and the units below it that the person enters for (or the unit alone)."""
     found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
     units = list(_units_under(request.user, org_unit)) or [org_unit]
-    content = excel.build_template(found, found_period, units)
+    elements = list(found.data_elements.all())
+    withheld = {u.pk: disclosure.withheld_elements(request.user, u, elements) for u in units}
+    content = excel.build_template(found, found_period, units, withheld=withheld)
     return exports.download(content, excel.template_name(found, found_period), exports.XLSX_TYPE)
 
 

@@ -237,7 +237,7 @@ def test_the_unit_profile_compares_with_the_province(client, form, world):
 
 
 def test_small_violence_figures_are_hidden_below_the_province(client, form, violence, world):
-    client.force_login(world.province_coordinator)
+    client.force_login(world.province_leader)
     html = client.get(
         reverse("indicators:indicator-detail", args=["GBV"]) + f"?unit={world.province.pk}"
     ).content.decode()
@@ -245,17 +245,25 @@ def test_small_violence_figures_are_hidden_below_the_province(client, form, viol
     row_a = re.search(rf'<tr data-unit="{world.district_a.pk}">(.*?)</tr>', html, re.S).group(1)
     row_b = re.search(rf'<tr data-unit="{world.district_b.pk}">(.*?)</tr>', html, re.S).group(1)
     assert "&lt; 5" in row_a and "75,0" not in row_a
-    assert "75,0" in row_b
-    # The province itself (33 of 44) is shown.
+    # The other district is hidden too: the province (shown, 33 of 44) minus it would give A back.
+    assert "ẩn" in row_b and "75,0" not in row_b
     assert "75,0" in html
     url = (
         reverse("indicators:chart-data", args=["indicator", "csv"])
         + f"?unit={world.province.pk}&indicator=GBV&chart=breakdown"
     )
     lines = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
-    assert ["Huyện An Bình", "< 5"] in [line[:2] for line in lines]  # hidden ones sort last
+    assert ["Huyện An Bình", "< 5"] in [line[:2] for line in lines]
+    assert ["Huyện Bắc Sơn", "ẩn"] in [line[:2] for line in lines]
     commune = client.get(reverse("indicators:indicator-detail", args=["GBV"]) + f"?unit={world.commune_a.pk}")
     assert specs(commune)["series"]["series"][0]["data"][-1] is None
+    # Those who enter the data below (the province's coordinator) see the raw cells.
+    client.force_login(world.province_coordinator)
+    html = client.get(
+        reverse("indicators:indicator-detail", args=["GBV"]) + f"?unit={world.province.pk}"
+    ).content.decode()
+    row_a = re.search(rf'<tr data-unit="{world.district_a.pk}">(.*?)</tr>', html, re.S).group(1)
+    assert "75,0" in row_a
 
 
 def test_the_unit_switch_offers_the_units_above_and_below(client, form, world):
