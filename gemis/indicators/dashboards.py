@@ -222,6 +222,27 @@ class TargetRow:
         return Figure(None, True, why=self.why).hidden_label
 
     @property
+    def latest_places(self) -> int:
+        """Decimals of the latest value: one, or as many as show which side of the target it lies."""
+        return target_rules.deciding_places(self.assessment.latest_value, self.target, self.places)
+
+    @property
+    def forecast_places(self) -> int:
+        value = self.forecast.value if self.forecast else None
+        return target_rules.deciding_places(value, self.target, self.places)
+
+    @property
+    def places(self) -> int:
+        """One precision per kind of figure: counts whole, shares and rates to one decimal."""
+        return 1 if self.target.indicator.is_ratio else 0
+
+    @property
+    def flagged_text(self) -> str:
+        """Says which year's value was set aside as far outside the series ("" if none)."""
+        flagged = self.assessment.flagged
+        return str(target_rules.FLAGGED_TEXT % {"year": flagged[-1]}) if flagged else ""
+
+    @property
     def target(self) -> Target:
         return self.report.target
 

@@ -188,3 +188,58 @@ def test_one_outlier_moves_the_slope_a_little_on_a_noisy_series_however_large_it
     assert shifts[0] > 0  # not "does not change at all"
     assert max(shifts) == pytest.approx(min(shifts))  # bounded: the size of the mistake does not matter
     assert max(shifts) < 0.5 * clean_slope
+
+
+# --------------------------------------------------------------------------- the interval's coverage
+
+
+def test_student_quantiles_match_the_tables():
+    for p, df, expected in [(0.95, 1, 6.3138), (0.95, 3, 2.3534), (0.95, 7, 1.8946), (0.975, 10, 2.2281)]:
+        assert fc.t_quantile(p, df) == pytest.approx(expected, abs=1e-4)
+    assert fc.t_quantile(0.05, 3) == pytest.approx(-2.3534, abs=1e-4)
+
+
+@pytest.mark.parametrize("years, ahead", [(5, 1), (5, 5), (9, 1), (9, 5)])
+def test_the_interval_covers_as_often_as_it_says(years, ahead):
+    """Simulated straight series with normal noise: the next value falls in the 90 % interval about
+    90 % of the time (the earlier interval: 99 % with 5 years, 86 % with 9)."""
+    import random
+
+    rng = random.Random(years * 100 + ahead)
+    runs, inside = 3000, 0
+    for _run in range(runs):
+        a, b, sd = rng.uniform(20, 60), rng.uniform(-2, 2), rng.uniform(0.5, 3)
+        series = [(2016 + i, a + b * i + rng.gauss(0, sd)) for i in range(years)]
+        year = 2016 + years - 1 + ahead
+        truth = a + b * (year - 2016) + rng.gauss(0, sd)
+        predicted = forecast(series, year)
+        inside += predicted.low <= truth <= predicted.high
+    assert 0.875 <= inside / runs <= 0.925
+
+
+def test_an_interval_beyond_a_bound_keeps_its_width():
+    rising = [(2016 + i, 90 + 3 * i + (0.5 if i % 2 else -0.5)) for i in range(6)]  # past 100 by 2030
+    predicted = forecast(rising, 2030, bounds=(0, 100))
+    assert predicted.value == 100 and predicted.high == 100 and predicted.low < 100
+
+
+# --------------------------------------------------------------------------- a value to check
+
+
+def test_a_mistyped_latest_value_is_flagged_and_does_not_decide():
+    series = [(2019, 30.0), (2020, 31.5), (2021, 33.0), (2022, 34.2), (2023, 36.0), (2024, 360.0)]
+    target = TargetSpec(">=", 2030, 50)
+    found = assess(series, target)
+    assert found.flagged == (2024,)
+    assert found.status != fc.ACHIEVED and found.latest_value == 36.0
+    # The same value typed right decides as usual.
+    assert assess([*series[:-1], (2024, 37.5)], target).flagged == ()
+    # A target year whose own value is to check is not judged.
+    ended = assess(series, TargetSpec(">=", 2024, 50), year_ended=True)
+    assert (ended.status, ended.reason, ended.flagged) == (fc.NO_DATA, fc.REASON_CHECK_VALUE, (2024,))
+
+
+def test_an_ordinary_rise_is_not_flagged():
+    series = [(2019, 30.0), (2020, 32.0), (2021, 31.0), (2022, 35.0), (2023, 34.0), (2024, 39.0)]
+    assert not fc.is_outlier(series)
+    assert not fc.is_outlier(series[:3])  # three years: too few to tell

@@ -176,3 +176,15 @@ def test_a_figure_too_few_units_reported_does_not_decide(country):
     report = assess_target(target, country.province, today=TODAY)
     assert report.status == fc.OFF_TRACK and report.assessment.latest_value == 25
     assert report.provisional is None and report.latest_result.reported == 4
+
+
+def test_a_figure_shows_the_digits_that_decide_it(country, share):
+    from gemis.indicators.target_rules import deciding_places
+
+    at_least = Target(indicator=share, year=2030, comparator=Comparator.AT_LEAST, value=95)
+    assert deciding_places(94.96, at_least) == 2  # "94,96", not "95,0" beside "Off track"
+    assert deciding_places(94.9996, at_least) == 4
+    assert deciding_places(95.0, at_least) == 1 and deciding_places(80.04, at_least) == 1
+    at_most = Target(indicator=share, year=2030, comparator=Comparator.AT_MOST, value=12)
+    assert deciding_places(12.4, at_most, places=0) == 1  # a count of 12.4 is not "12"
+    assert deciding_places(11.0, at_most, places=0) == 0
