@@ -132,16 +132,36 @@ class _Echo:
         return value
 
 
-def csv_lines(headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    """The CSV file line by line (for a streaming response): BOM and header first."""
-    writer = csv.writer(_Echo())
+#: the CSV dialects a download offers: numbers "1234.5" with commas between cells (the default, what
+#: software reads), or "1234,5" with semicolons (what Excel set to Vietnamese opens in columns).
+DECIMAL_POINT = "point"
+DECIMAL_COMMA = "comma"
+
+
+def csv_lines(
+    headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, decimal: str = DECIMAL_POINT
+) -> Iterator[str]:
+    """The CSV file line by line (for a streaming response): BOM and header first.
+
+    ``decimal=DECIMAL_COMMA`` writes "1234,5" and separates cells with ";" (a comma-decimal
+    spreadsheet's list separator), so that the numbers stay numbers in a Vietnamese Excel.
+    """
+    comma = decimal == DECIMAL_COMMA
+    writer = csv.writer(_Echo(), delimiter=";" if comma else ",")
+
+    def cell(value: Any) -> Any:
+        value = text_for_csv(value)
+        if comma and isinstance(value, float):
+            return repr(value).replace(".", ",")
+        return value
+
     yield BOM + writer.writerow([text_for_csv(h) for h in headers])
     for row in rows:
-        yield writer.writerow([text_for_csv(v) for v in row])
+        yield writer.writerow([cell(v) for v in row])
 
 
-def csv_text(headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> str:
-    return "".join(csv_lines(headers, rows))
+def csv_text(headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, decimal: str = DECIMAL_POINT) -> str:
+    return "".join(csv_lines(headers, rows, decimal=decimal))
 
 
 # --------------------------------------------------------------------------- XLSX
@@ -233,6 +253,7 @@ def table_response(
     *,
     sheet_title: str = "Sheet",
     title: str = "",
+    decimal: str = DECIMAL_POINT,
 ) -> HttpResponse | StreamingHttpResponse:
     """A table as ``fmt``; 404 for another format.
 
@@ -242,8 +263,8 @@ def table_response(
     if fmt == "csv":
         headers = [c.title if isinstance(c, Column) else c for c in columns]
         if isinstance(rows, Sequence):
-            return download(csv_text(headers, rows), filename, CSV_TYPE)
-        return download(csv_lines(headers, rows), filename, CSV_TYPE)
+            return download(csv_text(headers, rows, decimal=decimal), filename, CSV_TYPE)
+        return download(csv_lines(headers, rows, decimal=decimal), filename, CSV_TYPE)
     if fmt == "xlsx":
         return download(xlsx_bytes(columns, rows, sheet_title=sheet_title, title=title), filename, XLSX_TYPE)
     raise Http404

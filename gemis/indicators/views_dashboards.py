@@ -145,6 +145,7 @@ def chart_data(request: AuthenticatedRequest, page: str, fmt: str) -> HttpRespon
     headers = [str(h) for h in chart.headers]
     # Names typed by people (a local indicator, a unit) go through the shared exporter, which keeps a
     # "=HYPERLINK(…)" a text and not a live formula.
+    decimal = exports.DECIMAL_COMMA if request.GET.get("decimal") == "comma" else exports.DECIMAL_POINT
     return exports.table_response(
-        fmt, headers, chart.rows, filename, sheet_title=_("Data"), title=str(chart.title)
+        fmt, headers, chart.rows, filename, sheet_title=_("Data"), title=str(chart.title), decimal=decimal
     )

@@ -148,3 +148,13 @@ def test_a_whole_number_in_a_csv_has_no_decimals():
 
     lines = csv_text(["Số", "Tỷ lệ"], [[1702.0, 66.25], [-0.0, 3]]).lstrip("\ufeff").splitlines()
     assert lines[1:] == ["1702,66.25", "0,3"]
+
+
+def test_a_csv_with_the_decimal_comma_keeps_numbers_numbers_in_a_vietnamese_excel():
+    from gemis.core.exports import DECIMAL_COMMA, csv_text
+
+    text = csv_text(
+        ["Đơn vị", "Tỷ lệ", "Số"], [["Xã A", 66.25, 1702.0], ["Xã B, C", 0.5, 3]], decimal=DECIMAL_COMMA
+    )
+    assert text.splitlines() == ["\ufeffĐơn vị;Tỷ lệ;Số", "Xã A;66,25;1702", "Xã B, C;0,5;3"]
+    assert csv_text(["a"], [[66.25]]).splitlines()[1] == "66.25"

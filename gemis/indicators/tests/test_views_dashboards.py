@@ -281,3 +281,16 @@ def test_the_unit_switch_offers_the_units_above_and_below(client, form, world):
     offered = {u.pk for _label, units in response.context["unit_groups"] for u in units}
     assert world.district_b.pk not in offered and world.other_province.pk not in offered
     assert offered >= {world.district_a.pk, world.commune_a.pk}
+
+
+def test_a_csv_download_offers_the_decimal_comma(client, form, world):
+    client.force_login(world.province_coordinator)
+    url = reverse("indicators:chart-data", args=["indicator", "csv"])
+    query = {"unit": world.province.pk, "indicator": "LIT", "chart": "series"}
+    plain = client.get(url, query).content.decode("utf-8-sig").splitlines()
+    comma = client.get(url, {**query, "decimal": "comma"}).content.decode("utf-8-sig").splitlines()
+    assert plain[0].count(",") >= 2 and ";" not in plain[0]
+    assert next(line for line in comma[1:] if line.startswith("2016;")) == "2016;60;65;55;;;"
+    assert not any("." in line for line in comma[1:])  # the forecast's decimals are written 12,34
+    page = client.get(reverse("indicators:indicator-detail", args=["LIT"]), {"unit": world.province.pk})
+    assert 'data-testid="download-series-csv-comma"' in page.content.decode()
