@@ -117,6 +117,8 @@ class IndicatorResult:
     reported: int = 0
     expected: int = 0
     gaps: tuple[Gap, ...] = ()
+    #: the expected units that reported nothing of it
+    missing: tuple[int, ...] = ()
 
     @property
     def is_complete(self) -> bool:
@@ -625,7 +627,13 @@ def _figure(
     reported = len(covered & expected)
     numerator, n_count = totals["numerator"]
     denominator, d_count = totals["denominator"]
-    extra = {"reported": reported, "expected": len(expected), "gaps": tuple(gaps)}
+    partly = {g.unit_id for g in gaps}
+    extra = {
+        "reported": reported,
+        "expected": len(expected),
+        "gaps": tuple(gaps),
+        "missing": tuple(sorted(expected - covered - partly)),
+    }
     if n_count == 0 and not (plan.is_ratio and d_count):
         return IndicatorResult(key, spec.code, None, note=NO_DATA, **extra)
     if not plan.is_ratio:

@@ -25,7 +25,8 @@ from gemis.indicators.dashboards import (
     years_until,
 )
 from gemis.indicators.disclosure import Disclosure
-from gemis.indicators.models import Indicator, Target
+from gemis.indicators.grid import period_label
+from gemis.indicators.models import CategoryOptionCombo, Indicator, Target
 from gemis.orgs import access
 from gemis.orgs.models import OrgUnit
 
@@ -46,6 +47,48 @@ class UnitRow:
 
 
 @dataclass
+class CoverageNote:
+    """Who has not reported (fully) the figure of one year: what a coordinator chases."""
+
+    year: int
+    reported: int
+    expected: int
+    partly: list[tuple[str, str]]  # (unit, what it left empty)
+    missing: list[str]
+    more: int = 0
+
+
+MAX_LISTED = 30
+
+
+def coverage_note(user: Any, indicator: Indicator, unit: OrgUnit, year: int) -> CoverageNote | None:
+    """The units below that left the year's figure incomplete, those the person may read (None: complete)."""
+    result = indicator_values(indicator, [unit], [str(year)])[(unit.pk, str(year))]
+    if result.expected <= 1 or result.is_complete:
+        return None
+    ids = [g.unit_id for g in result.gaps] + list(result.missing)
+    names = dict(
+        access.filter_for(user, OrgUnit.objects.filter(pk__in=ids[: MAX_LISTED * 4])).values_list(
+            "pk", "name"
+        )
+    )
+    cells = dict(
+        CategoryOptionCombo.objects.filter(pk__in={c for g in result.gaps for c in g.cells}).values_list(
+            "pk", "name"
+        )
+    )
+    partly = []
+    for gap in result.gaps:
+        if gap.unit_id in names:
+            lacking = [cells.get(c, "") for c in gap.cells] + [period_label(p) for p in gap.periods]
+            partly.append((names[gap.unit_id], ", ".join(x for x in lacking if x)))
+    missing = [names[pk] for pk in result.missing if pk in names]
+    listed = partly[:MAX_LISTED], missing[:MAX_LISTED]
+    more = len(result.gaps) + len(result.missing) - len(listed[0]) - len(listed[1])
+    return CoverageNote(year, result.reported, result.expected, listed[0], listed[1], more)
+
+
+@dataclass
 class IndicatorPage:
     indicator: Indicator
     unit: OrgUnit
@@ -60,6 +103,7 @@ class IndicatorPage:
     breakdown: list[UnitRow]
     sex_split: bool
     charts: list[Chart]
+    coverage: CoverageNote | None = None
 
 
 def _main_target(rows: list[TargetRow], today: dt.date) -> TargetRow | None:
@@ -172,6 +216,8 @@ def indicator_page(
         [],
     )
     page.charts = [_series_chart(page), _breakdown_chart(page)]
+    if breakdown_year:
+        page.coverage = coverage_note(user, indicator, unit, breakdown_year)
     return page
 
 

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from gemis.indicators.models import Comparator, IndicatorKind, NationalTarget
 from gemis.indicators.testing import make_element, make_indicator, put, put_sexes
 from gemis.indicators.tests.screens import make_form
+from gemis.orgs.testing import make_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -294,3 +295,22 @@ def test_a_csv_download_offers_the_decimal_comma(client, form, world):
     assert not any("." in line for line in comma[1:])  # the forecast's decimals are written 12,34
     page = client.get(reverse("indicators:indicator-detail", args=["LIT"]), {"unit": world.province.pk})
     assert 'data-testid="download-series-csv-comma"' in page.content.decode()
+
+
+def test_the_indicator_page_says_who_has_not_reported(client, form, world):
+    from gemis.indicators.testing import put
+
+    year = form.last_period
+    commune_b = make_unit("Xã Bình Yên", code="91102", parent=world.district_a)
+    put(form.literate, commune_b, year, 30, "female")  # the men's cell and the denominator left empty
+    client.force_login(world.province_coordinator)
+    response = client.get(
+        reverse("indicators:indicator-detail", args=["LIT"]), {"unit": world.province.pk, "year": year}
+    )
+    note = response.context["page"].coverage
+    # Expected: the two communes of district A and district B (no commune below it, it reports itself).
+    assert (note.reported, note.expected) == (2, 3)
+    assert note.partly == [("Xã Bình Yên", "Nam, Nữ")] and note.missing == []
+    html = response.content.decode()
+    assert 'data-testid="coverage-note"' in html and "2 trong 3 đơn vị" in html
+    assert "2/3 đơn vị đã báo cáo" in html and "tạm tính" in html
