@@ -213,16 +213,42 @@ def load_demo_indicators(
     element = DataElement.objects.get(code=local.numerator[0]["element"])
     if not _has_values(element, every_commune):
         male, female = _cell(element, "male"), _cell(element, "female")
+        former = len(reporting[0][1])
         for year, communes in reporting:
+            # A 2025 commune took over about three former ones: it reaches as many people as they did.
+            merged = former / len(communes) if communes else 1.0
             for commune in communes:
-                reached = rng.randint(40, 400) * (1 + 0.08 * (year - FIRST_YEAR))
+                reached = rng.randint(40, 400) * (1 + 0.08 * (year - FIRST_YEAR)) * merged
                 women = round(reached * rng.uniform(0.52, 0.66))
                 rows.append((commune.pk, periods[year].pk, element.pk, female, float(women)))
                 rows.append((commune.pk, periods[year].pk, element.pk, male, float(round(reached) - women)))
+        rows += _year_in_progress(reporting[-1][1], element, rng)
 
     created, _updated = load_values(rows, reason="demo") if rows else (0, 0)
     _targets_and_dataset(province, local, indicators, every_commune)
     return {"indicators": len(indicators), "values": created}
+
+
+IN_PROGRESS_YEAR = LAST_YEAR + 1
+IN_PROGRESS_SHARE = 0.6
+
+
+def _year_in_progress(
+    communes: list[OrgUnit], element: DataElement, rng: random.Random
+) -> list[tuple[int, int, int, int, float]]:
+    """The year under way (2026): six communes in ten have entered it, one of them the women only —
+    so the dashboards show a provisional figure, its coverage and who is missing."""
+    period = Period.get(str(IN_PROGRESS_YEAR))
+    male, female = _cell(element, "male"), _cell(element, "female")
+    rows = []
+    entered = communes[: round(len(communes) * IN_PROGRESS_SHARE)]
+    for index, commune in enumerate(entered):
+        reached = rng.randint(120, 1200) * (1 + 0.08 * (IN_PROGRESS_YEAR - FIRST_YEAR))
+        women = round(reached * rng.uniform(0.52, 0.66))
+        rows.append((commune.pk, period.pk, element.pk, female, float(women)))
+        if index != len(entered) - 1:
+            rows.append((commune.pk, period.pk, element.pk, male, float(round(reached) - women)))
+    return rows
 
 
 def _targets_and_dataset(province: OrgUnit, local: Indicator, indicators: list[Indicator], communes) -> None:

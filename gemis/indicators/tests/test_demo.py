@@ -34,6 +34,13 @@ def test_demo_indicators():
     female = yearly_series(local, province, 2016, 2025, options={"sex": "female"})
     assert all(0.45 * total < f < 0.7 * total for (_y, f), (_y2, total) in zip(female, series, strict=True))
 
+    # The year under way: partly entered, so provisional, with its coverage and who is missing.
+    now = indicator_values(local, [province], ["2026"])[(province.pk, "2026")]
+    assert now.is_provisional and 0 < now.reported < now.expected and len(now.gaps) == 1
+    target = Target.objects.get(indicator=local, org_unit=province)
+    report = assess_target(target, province, today=dt.date(2026, 12, 7))
+    assert report.provisional is not None and report.assessment.latest_year == 2025
+
     statuses = set()
     for target in NationalTarget.objects.filter(year=2030).select_related("indicator"):
         report = assess_target(target, province, today=dt.date(2026, 6, 1))
