@@ -44,12 +44,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from gemis.core import numbers
-from gemis.indicators import validation
+from gemis.indicators import completion, validation
 from gemis.indicators.models import (
     CategoryOptionCombo,
     DataElement,
     Dataset,
     DataValue,
+    FormCompletion,
     LockException,
     Period,
     PeriodType,
@@ -70,6 +71,11 @@ CONFIRM = "confirm"
 CONFLICT_MESSAGE = _(
     "Someone else saved this cell after you opened the form: it now holds %(value)s. Your value "
     "(%(yours)s) was not saved; type it again if it is still right."
+)
+
+REOPENED = _(
+    "Saved. The form was marked complete and now misses a cell a figure needs: it is open again; mark it "
+    "complete once every cell is filled."
 )
 
 DAMAGED_TOTALS = _(
@@ -612,12 +618,15 @@ def save_cell(
     except RollupError:
         # The totals above the unit are already damaged (a value saved before numbers were checked).
         return CellResult(INVALID, element_code, cell_code, messages=[str(DAMAGED_TOTALS)])
+    # A completed form that lost a cell a figure needs is no longer complete (``completion``).
+    reopened = completion.recheck(dataset, period, unit)
     return CellResult(
         SAVED,
         element_code,
         cell_code,
         value,
         version,
+        messages=[str(REOPENED)] if reopened else [],
         row_total=_row_total(dataset, period, unit, element),
     )
 
@@ -640,6 +649,8 @@ class CompletenessRow:
     filled: int
     expected: int
     locked: bool
+    #: the unit marked the form as entered in full (``completion``)
+    completed: bool = False
 
     @property
     def percent(self) -> int:
@@ -669,12 +680,18 @@ def completeness_below(
         ]
     )
     found = validation.completeness(dataset, period, units)
+    done = set(
+        FormCompletion.objects.filter(dataset=dataset, period=period, org_unit__in=units).values_list(
+            "org_unit_id", flat=True
+        )
+    )
     return [
         CompletenessRow(
             u,
             found[u.pk].filled,
             found[u.pk].expected,
             validation.is_locked(dataset, period, u, today),
+            u.pk in done,
         )
         for u in units
     ]

@@ -740,3 +740,29 @@ class NationalTarget(Target):
         proxy = True
         verbose_name = _("national target")
         verbose_name_plural = _("national targets")
+
+
+class FormCompletion(VersionedModel):
+    """A unit says its form for a period is entered in full (``indicators.completion``): the cells a
+    figure needs are all there, so the units above may count on it."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="completions")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    completed_at = models.DateTimeField(_("completed at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    ACCESS_UNIT_FIELD = "org_unit"
+
+    class Meta:
+        verbose_name = _("completed form")
+        verbose_name_plural = _("completed forms")
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "period", "org_unit"], name="form_completion_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset} {self.period} — {self.org_unit}"

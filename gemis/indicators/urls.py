@@ -35,6 +35,7 @@ urlpatterns = [
     path(GRID + "cell/detail/", views_entry.entry_cell_detail, name="entry-cell-detail"),
     path(GRID + "exception/", views_entry.entry_exception, name="entry-exception"),
     path(GRID + "deadline/", views_entry.entry_deadline, name="entry-deadline"),
+    path(GRID + "complete/", views_entry.entry_complete, name="entry-complete"),
     path(GRID + "template.xlsx", views_excel.excel_template, name="excel-template"),
     path(GRID + "upload/", views_excel.excel_upload, name="excel-upload"),
     path(GRID + "upload/<str:token>/", views_excel.excel_preview, name="excel-preview"),

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gemis.indicators import disclosure, grid, permissions
+from gemis.indicators import completion, disclosure, grid, permissions
 from gemis.indicators.forms import DeadlineForm, EntryChoiceForm, ExceptionForm
-from gemis.indicators.models import Dataset, LockException, Period, PeriodLock, parse_period_code
+from gemis.indicators.models import Dataset, DataValue, LockException, Period, PeriodLock, parse_period_code
 from gemis.orgs import access
 from gemis.orgs.models import OrgUnit
 from gemis.orgs.requests import AuthenticatedRequest
@@ -110,6 +110,11 @@ def _grid_context(
         "own": rows[0] if rows else None,
         "may_grant": permissions.may_grant_exception(user, unit),
         "may_set_deadline": permissions.may_set_deadline(user, unit),
+        "completion": completion.completion_of(dataset, period, unit),
+        "form_problems": completion.form_problems(dataset, period, unit) if may_enter else [],
+        "value_count": DataValue.objects.filter(
+            org_unit=unit, period=period, data_element__in=dataset.data_elements.all()
+        ).count(),
         "exception_form": ExceptionForm(today=now),
         "deadline_form": DeadlineForm(),
         "today": now,
@@ -260,4 +265,35 @@ def entry_deadline(request: AuthenticatedRequest, dataset: str, unit: int, perio
         _("The last day of entry for the units under %(unit)s is %(date)s.")
         % {"unit": org_unit.name, "date": lock.lock_after.strftime("%d/%m/%Y")},
     )
+    return redirect(grid_url(found, org_unit, found_period))
+
+
+@require_POST
+def entry_complete(request: AuthenticatedRequest, dataset: str, unit: int, period: str) -> HttpResponse:
+    """Mark the unit's form complete (refused, with what is missing, while a figure lacks a cell), or
+    take the mark back (``reopen``)."""
+    found, org_unit, found_period = _grid_objects(request, dataset, unit, period)
+    if not permissions.may_enter(request.user, org_unit):
+        raise Http404
+    if request.POST.get("reopen"):
+        completion.reopen_form(dataset=found, period=found_period, unit=org_unit)
+        messages.success(request, _("The form is open again for entry."))
+        return redirect(grid_url(found, org_unit, found_period))
+    try:
+        expected = int(request.POST.get("version", "-1"))
+    except ValueError:
+        expected = -1
+    try:
+        completion.complete_form(
+            dataset=found,
+            period=found_period,
+            unit=org_unit,
+            user=request.user,
+            today=today(),
+            expected_version=expected,
+        )
+    except completion.FormIncomplete as refused:
+        context = _grid_context(request, found, org_unit, found_period, complete_refused=refused.problems)
+        return render(request, "indicators/entry_grid.html", context, status=400)
+    messages.success(request, _("The form is marked as entered in full."))
     return redirect(grid_url(found, org_unit, found_period))
