@@ -164,12 +164,15 @@ def indicator_page(
     rows = [TargetRow(r, protect.target_hidden(r) or "") for r in reports]
     rows.sort(key=lambda r: (r.target.year, r.target.org_unit_id is not None))
     main = _main_target(rows, today)
-    series = [(y, f.shown) for y, f in zip(years, total, strict=True)]
+    # The trend and its band rest on the figures that may decide: not the provisional ones.
+    series = [(y, None if f.provisional else f.shown) for y, f in zip(years, total, strict=True)]
     with_values = [y for y, v in series if v is not None]
+    shown_years = [y for y, f in zip(years, total, strict=True) if f.shown is not None]
     bounds = target_rules.value_bounds(indicator)
     band = _band(series, with_values[-1], main.target.year, bounds) if main and with_values else []
 
-    breakdown_year = year or (with_values[-1] if with_values else None)
+    # The breakdown opens on the latest year with figures, a year under way included (who is missing).
+    breakdown_year = year or (shown_years[-1] if shown_years else None)
     children = list(access.filter_for(user, OrgUnit.objects.filter(parent=unit)).order_by("code"))
     breakdown: list[UnitRow] = []
     if children and breakdown_year:
@@ -247,7 +250,7 @@ def _series_chart(page: IndicatorPage) -> Chart:
     series = [
         {
             "name": _("Total"),
-            "data": [rounded(f.shown) for f in page.total] + [None] * pad,
+            "data": [None if f.provisional else rounded(f.shown) for f in page.total] + [None] * pad,
             "dash": "solid",
             "symbol": "circle",
         }
@@ -267,6 +270,15 @@ def _series_chart(page: IndicatorPage) -> Chart:
                 "symbol": "rect",
             },
         ]
+    if any(f.provisional and f.shown is not None for f in page.total):
+        series.append(
+            {
+                "name": _("Total, provisional (not all units have reported)"),
+                "data": [rounded(f.shown) if f.provisional else None for f in page.total] + [None] * pad,
+                "dash": "dotted",
+                "symbol": "emptyCircle",
+            }
+        )
     target = None
     if page.main is not None:
         t = page.main.target

@@ -314,3 +314,8 @@ def test_the_indicator_page_says_who_has_not_reported(client, form, world):
     html = response.content.decode()
     assert 'data-testid="coverage-note"' in html and "2 trong 3 đơn vị" in html
     assert "2/3 đơn vị đã báo cáo" in html and "tạm tính" in html
+    # The chart draws the provisional year apart: not on the total's line, not in the trend.
+    chart = specs(response)["series"]
+    at = chart["categories"].index(year)
+    assert chart["series"][0]["data"][at] is None
+    assert chart["series"][-1]["name"].startswith("Tổng số, tạm tính") and chart["series"][-1]["data"][at]
