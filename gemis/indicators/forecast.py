@@ -41,7 +41,7 @@ How the forecast is made (the page shows this text)
    mistyped 360 for 36) is flagged and does not decide: the status is taken
    from the years before it until someone checks it. "Far" is both more than
    3.5 robust standard deviations from the trend of the earlier years (the
-   modified z-score of Iglewicz and Hoaglin) and more than a quarter of the
+   modified z-score of Iglewicz and Hoaglin) and more than half of the
    level; it needs four years.
 
 Comparators: at least (≥), at most (≤), within a range, and "about" a value
@@ -99,7 +99,7 @@ REASON_INTERVAL_REACHES = "interval_reaches"
 REASON_INTERVAL_MISSES = "interval_misses"
 REASON_CHECK_VALUE = "check_value"
 OUTLIER_Z = 3.5
-OUTLIER_SHARE = 0.25
+OUTLIER_SHARE = 0.5
 
 
 @dataclass(frozen=True)
