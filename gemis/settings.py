@@ -163,6 +163,10 @@ LOGOUT_REDIRECT_URL = "orgs:login"
 # GEMIS_IP_FAILURE_LIMIT failures over any accounts (gemis.orgs.lockout). Wrong 2FA codes count too.
 AXES_FAILURE_LIMIT = 5
 GEMIS_IP_FAILURE_LIMIT = int(os.environ.get("GEMIS_IP_FAILURE_LIMIT", "20"))
+
+# The share of the expected units that must have reported a figure before it decides a status or feeds a
+# trend (gemis.indicators.aggregate.IndicatorResult.is_provisional); below it the figure is provisional.
+GEMIS_COVERAGE_FOR_STATUS = min(1.0, max(0.0, float(os.environ.get("GEMIS_COVERAGE_FOR_STATUS", "1.0"))))
 AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_CALLABLE = "gemis.orgs.auth.axes_username"

@@ -12,10 +12,23 @@ Rules (each has a test in ``tests/test_aggregate.py``):
   term; no option means every cell (the total is male + female). An indicator
   whose terms fix the option already (boys / girls × 100) or whose data elements
   are not broken down by that category gives no value for it (``note="not_disaggregable"``).
-* **Over time.** A year's value comes from the year's own values if there are
-  any; otherwise from the coarsest finer periods present (half-years, then
-  quarters, then months), summed for flows and the last one taken for stocks
-  (``DataElement.time_aggregation``).
+* **A share takes whole units.** A unit's part of a ratio counts only when every
+  cell of both its numerator and its denominator is there; a unit that gave
+  one side (or the women but not the men) is left out of both and listed in
+  ``IndicatorResult.gaps``. A count sums what is there and lists the gaps.
+* **Over time, unit by unit.** Each unit's figure for a period comes from its
+  own coarsest period type with data (the year, else its half-years, quarters,
+  months) — summed for flows, the last one for stocks
+  (``DataElement.time_aggregation``) — so a unit that reported quarters adds to
+  one that reported the year; a unit missing a sub-period is incomplete.
+* **Coverage.** ``expected`` counts the units that should report (those with no
+  unit below them, of the scheme in force at the period's end), ``reported``
+  those that did completely; a unit that reported for itself answers for the
+  units below it. A figure below ``settings.GEMIS_COVERAGE_FOR_STATUS`` of
+  them is provisional: shown, never deciding a status or feeding a trend.
+* **What no unit below holds.** :func:`unattributed_values` gives the part of a
+  parent's figure that none of its children has (a former district's own
+  values), so a breakdown adds up to its whole.
 * **Across the 2025 reorganisation.** Values stay attached to the unit they
   were reported for. A unit of the 2025 scheme also counts the values of the
   legacy units whose territory it took over (``orgs.UnitSuccession``): a legacy
@@ -31,8 +44,11 @@ Rules (each has a test in ``tests/test_aggregate.py``):
   it wholly succeeds.
 
 The totals of the units below are kept by :mod:`gemis.indicators.rollups`; this module
-only reads them: a read is two indexed queries (the units' own values and their
-rollups), whatever the number of units below.
+only reads them. When they give a figure exactly — every expected unit reported every
+cell in one period type and no unit above them reported for itself — a read is a few
+indexed queries whatever the number of units below (:func:`_from_rollups`); otherwise
+the values are read unit by unit (:func:`_evaluate`). A test checks on random data that
+both readings agree; ``gemis bench analytics`` measures them.
 """
 
 from __future__ import annotations
