@@ -353,8 +353,8 @@ def gaps_chart(gaps: list[GenderGap]) -> Chart:
         title=_("Men and women, latest year"),
         categories=labels,
         series=[
-            {"name": _("Male"), "data": [rounded(g.male.shown) for g in ratio]},
-            {"name": _("Female"), "data": [rounded(g.female.shown) for g in ratio]},
+            {"name": _("Male"), "sex": "male", "data": [rounded(g.male.shown) for g in ratio]},
+            {"name": _("Female"), "sex": "female", "data": [rounded(g.female.shown) for g in ratio]},
         ],
         headers=[_("Code"), _("Indicator"), _("Year"), _("Male"), _("Female"), _("Female − male")],
         rows=[

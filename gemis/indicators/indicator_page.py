@@ -250,6 +250,7 @@ def _series_chart(page: IndicatorPage) -> Chart:
     series = [
         {
             "name": _("Total"),
+            "sex": "total",
             "data": [None if f.provisional else rounded(f.shown) for f in page.total] + [None] * pad,
             "dash": "solid",
             "symbol": "circle",
@@ -259,12 +260,14 @@ def _series_chart(page: IndicatorPage) -> Chart:
         series += [
             {
                 "name": _("Male"),
+                "sex": "male",
                 "data": [rounded(f.shown) for f in page.male] + [None] * pad,
                 "dash": "dashed",
                 "symbol": "triangle",
             },
             {
                 "name": _("Female"),
+                "sex": "female",
                 "data": [rounded(f.shown) for f in page.female] + [None] * pad,
                 "dash": "dotted",
                 "symbol": "rect",
@@ -332,11 +335,11 @@ def _series_chart(page: IndicatorPage) -> Chart:
 
 def _breakdown_chart(page: IndicatorPage) -> Chart:
     rows = page.breakdown
-    series = [{"name": _("Total"), "data": [rounded(r.total.shown) for r in rows]}]
+    series = [{"name": _("Total"), "sex": "total", "data": [rounded(r.total.shown) for r in rows]}]
     if page.sex_split:
         series = [
-            {"name": _("Male"), "data": [rounded(r.male.shown) for r in rows]},
-            {"name": _("Female"), "data": [rounded(r.female.shown) for r in rows]},
+            {"name": _("Male"), "sex": "male", "data": [rounded(r.male.shown) for r in rows]},
+            {"name": _("Female"), "sex": "female", "data": [rounded(r.female.shown) for r in rows]},
             *series,
         ]
     headers = [_("Unit"), _("Total")] + ([_("Male"), _("Female")] if page.sex_split else [])

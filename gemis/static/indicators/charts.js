@@ -8,6 +8,16 @@
   var numbers = new Intl.NumberFormat(lang === "en" ? "en-GB" : "vi-VN", { maximumFractionDigits: 2 });
   var COLOURS = ["#1d3f72", "#c0392b", "#2e7d32", "#6a1b9a", "#ef6c00", "#455a64"];
   var DASHES = { solid: "solid", dashed: [8, 5], dotted: [2, 4] };
+  // One colour and one pattern for women, men and the total on every chart of every page.
+  var SEXES = {
+    total: { color: "#1d3f72", decal: { symbol: "none" } },
+    male: { color: "#2e7d32", decal: { symbol: "rect", symbolSize: 1, dashArrayX: [1, 0], dashArrayY: [2, 5], rotation: -Math.PI / 4 } },
+    female: { color: "#b0276f", decal: { symbol: "circle", symbolSize: 0.6 } },
+  };
+
+  function colourOf(s, i) {
+    return s.sex && SEXES[s.sex] ? SEXES[s.sex].color : COLOURS[i % COLOURS.length];
+  }
 
   function format(value) {
     if (value === null || value === undefined || value === "-") return "—";
@@ -51,6 +61,7 @@
         z: 5,
         symbol: s.symbol || symbols[i % symbols.length],
         symbolSize: 8,
+        color: colourOf(s, i),
         connectNulls: false,
         lineStyle: { width: 2.5, type: DASHES[s.dash] || "solid" },
       };
@@ -75,6 +86,9 @@
       );
     }
     if (spec.target) {
+      // The axis reaches the target even when the data stay below (or above) it.
+      option.yAxis.max = function (range) { return Math.max(range.max, spec.target.value); };
+      option.yAxis.min = function (range) { return Math.min(range.min, spec.target.value); };
       option.series[0].markLine = {
         symbol: "none",
         silent: true,
@@ -105,12 +119,14 @@
     }
     option.tooltip.axisPointer = { type: "shadow" };
     var labels = spec.categories.length * spec.series.length <= 30;
-    option.series = spec.series.map(function (s) {
+    option.series = spec.series.map(function (s, i) {
+      var style = { borderColor: "#000000", borderWidth: 1, color: colourOf(s, i) };
+      if (s.sex && SEXES[s.sex]) style.decal = SEXES[s.sex].decal;
       return {
         name: s.name,
         type: "bar",
         data: s.data,
-        itemStyle: { borderColor: "#000000", borderWidth: 1 },
+        itemStyle: style,
         barMaxWidth: 56,
         label: { show: labels, position: spec.horizontal ? "right" : "top", formatter: function (p) { return format(p.value); } },
       };
