@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gemis.core import search
 from gemis.core.edits import save_edit
+from gemis.core.home_page import home_sections
 from gemis.core.versioning import ConflictError
 from gemis.orgs import access, people, security
 from gemis.orgs.access import Action
@@ -30,24 +34,30 @@ def _search(queryset, text: str):
 
 
 def home(request: AuthenticatedRequest) -> HttpResponse:
+    """Each person's work (``core.home``: the apps' sections) and their units and roles."""
     user = request.user
     memberships = (
         Membership.objects.filter(user=user)
         .select_related("agency__org_unit")
         .order_by("agency__org_unit__path")
     )
-    units = access.visible_units(user)
-    tier_counts = dict(units.values_list("tier").annotate(n=Count("id")).values_list("tier", "n"))
     context = {
         "memberships": memberships,
-        "unit_count": units.count(),
-        "current_unit_count": units.filter(valid_to__isnull=True).count(),
-        "tier_counts": [(label, tier_counts.get(value, 0)) for value, label in Tier.choices],
-        "agency_count": access.filter_for(user, Agency.objects.filter(valid_to__isnull=True)).count(),
-        "people_count": access.filter_for(user, Membership.objects.all()).values("user").distinct().count(),
+        "sections": home_sections(user, timezone.localdate()),
         "may_manage": bool(access.scope_for(user).prefixes(Action.MANAGE)) or user.is_superuser,
     }
     return render(request, "orgs/home.html", context)
+
+
+def registry_counts(user: Any) -> dict[str, Any]:
+    """What the units page says of the registry the person sees: units in force by tier, agencies, people."""
+    units = access.visible_units(user).filter(access.current_q())
+    tiers = dict(units.values_list("tier").annotate(n=Count("id")).values_list("tier", "n"))
+    return {
+        "tier_counts": [(label, tiers.get(value, 0)) for value, label in Tier.choices if tiers.get(value)],
+        "agency_count": access.filter_for(user, Agency.objects.filter(valid_to__isnull=True)).count(),
+        "people_count": access.filter_for(user, Membership.objects.all()).values("user").distinct().count(),
+    }
 
 
 def unit_list(request: AuthenticatedRequest) -> HttpResponse:
@@ -75,12 +85,10 @@ def unit_list(request: AuthenticatedRequest) -> HttpResponse:
         "schemes": Scheme.choices,
         "tiers": Tier.choices,
     }
-    template = (
-        "orgs/_unit_rows.html"
-        if request.htmx and request.htmx.target == "unit-results"
-        else "orgs/unit_list.html"
-    )
-    return render(request, template, context)
+    partial = bool(request.htmx and request.htmx.target == "unit-results")
+    if not partial:
+        context["counts"] = registry_counts(request.user)
+    return render(request, "orgs/_unit_rows.html" if partial else "orgs/unit_list.html", context)
 
 
 def unit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
