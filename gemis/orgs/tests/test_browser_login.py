@@ -25,7 +25,8 @@ def test_coordinator_signs_in_and_sees_home(page, live_world):
     screenshot(page, "login")
     _sign_in(page, "tinh@example.vn")
     assert page.get_by_role("heading", name="Xin chào, Nguyễn Thị Tỉnh").is_visible()
-    assert page.get_by_test_id("unit-count").inner_text() == "4"
+    # Her work first: nothing is overdue in this world, and she chases no one.
+    assert "Không cơ quan nào có nhiệm vụ quá hạn" in page.get_by_test_id("home-late").inner_text()
     assert "Sở Lao động - Thương binh và Xã hội" in page.get_by_test_id("memberships").inner_text()
     screenshot(page, "home")
 
