@@ -14,6 +14,7 @@ a draft; an issued plan is an official document.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 
@@ -29,7 +30,9 @@ from gemis.legal.models import LegalDocument
 from gemis.legal.register import record_document
 from gemis.orgs.models import User
 from gemis.plans import trash
-from gemis.plans.models import Plan, PlanSection, PlanStatus, Task
+from gemis.plans.models import Plan, PlanSection, PlanStatus, Task, TaskStatus
+from gemis.vn.deadlines import DeadlineKind
+from gemis.vn.text import fold
 
 NOT_DRAFT_MESSAGE = gettext_lazy(
     "This plan has been issued: it can no longer be edited or returned to draft."
@@ -74,8 +77,53 @@ def missing_for_issue(plan: Plan) -> list[str]:
     return missing
 
 
+#: how a task says, on purpose, that it has no deadline (folded: no accents, lower case)
+NO_DEADLINE_WORDS = ("khong co han", "khong thoi han", "khong quy dinh thoi han", "no deadline")
+
+
+@dataclasses.dataclass(frozen=True)
+class IssueCheck:
+    """What the person is shown before issuing: what stops it, and what she should know."""
+
+    #: the official document lacks these (number, issue date)
+    missing: list[str]
+    #: tasks whose deadline was written but could not be read: no due date, no reminder
+    unreadable: list[Task]
+    #: tasks already overdue on the day of issue
+    overdue: list[Task]
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.missing or self.unreadable)
+
+
+def unreadable_deadlines(plan: Plan) -> list[Task]:
+    """Tasks with a deadline written ("trước ngày 31/02/2026") that GEMIS could not read, unless the
+    words say there is no deadline on purpose ("không có hạn")."""
+    found = []
+    for task in plan.tasks.exclude(deadline_text="").order_by("order", "pk"):
+        kind = (task.deadline or {}).get("kind", DeadlineKind.NONE.value)
+        if kind == DeadlineKind.NONE.value and not any(
+            w in fold(task.deadline_text) for w in NO_DEADLINE_WORDS
+        ):
+            found.append(task)
+    return found
+
+
+CLOSED_STATUSES = (TaskStatus.DONE, TaskStatus.CANCELLED)
+
+
+def check_issue(plan: Plan, today: dt.date | None = None) -> IssueCheck:
+    today = today or timezone.localdate()
+    overdue = list(
+        plan.tasks.filter(due_date__lt=today).exclude(status__in=CLOSED_STATUSES).order_by("due_date")
+    )
+    return IssueCheck(missing_for_issue(plan), unreadable_deadlines(plan), overdue)
+
+
 def issue_plan(plan: Plan, *, by: User, expected_version: int | None = None) -> Plan:
-    """Issue a draft: its tasks are followed up from now on. Needs the number and the issue date."""
+    """Issue a draft: its tasks are followed up from now on. Needs the number and the issue date, and
+    every deadline written readable (or marked "không có hạn")."""
     with transaction.atomic():
         locked = _locked(plan, expected_version)
         if locked.status != PlanStatus.DRAFT:
@@ -86,6 +134,16 @@ def issue_plan(plan: Plan, *, by: User, expected_version: int | None = None) -> 
                 _("Before issuing, fill in %(missing)s (Edit the plan).")
                 % {"missing": _(" and ").join(missing)},
                 code="incomplete",
+            )
+        unreadable = unreadable_deadlines(locked)
+        if unreadable:
+            raise ValidationError(
+                _(
+                    "The deadline of %(n)s task(s) could not be read (e.g. “%(text)s”): correct it, or write "
+                    "“không có hạn”, before issuing."
+                )
+                % {"n": len(unreadable), "text": unreadable[0].deadline_text},
+                code="unreadable_deadline",
             )
         locked.status = PlanStatus.ISSUED
         locked.issued_by = by

@@ -325,17 +325,29 @@ def _change_status(
     return redirect("plans:plan-detail", pk=plan.pk)
 
 
-@require_POST
 def plan_issue(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Issuing cannot be undone: first the page of what is wrong and what follows, then the confirmed POST."""
     plan = access.get_for(request.user, Plan, Action.APPROVE, pk=pk)
+    if request.method != "POST" or not request.POST.get("confirm"):
+        check = actions.check_issue(plan)
+        context = {"plan": plan, "action": "issue", "check": check}
+        return render(
+            request, "plans/plan_confirm.html", context, status=409 if request.method == "POST" else 200
+        )
     return _change_status(
         request, plan, actions.issue_plan, _("The plan has been issued. Its tasks are now followed up.")
     )
 
 
-@require_POST
 def plan_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Closing ends the follow-up of every open task: say how many, then the confirmed POST."""
     plan = access.get_for(request.user, Plan, Action.APPROVE, pk=pk)
+    if request.method != "POST" or not request.POST.get("confirm"):
+        still_open = plan.tasks.exclude(status__in=actions.CLOSED_STATUSES).count()
+        context = {"plan": plan, "action": "close", "still_open": still_open}
+        return render(
+            request, "plans/plan_confirm.html", context, status=409 if request.method == "POST" else 200
+        )
     return _change_status(request, plan, actions.close_plan, _("The plan has been closed."))
 
 

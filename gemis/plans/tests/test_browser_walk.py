@@ -107,6 +107,7 @@ def test_plan_issue_progress_and_follow_up(chromium, live_server, live_world, tm
     )
     assert plan.tasks.count() == 2
     page.get_by_test_id("plan-issue").click()
+    page.get_by_test_id("plan-issue-confirm").click()  # issuing asks first
     page.get_by_test_id("plan-status").and_(page.locator("[data-status=issued]")).wait_for()
     plan.refresh_from_db()
     assert plan.status == PlanStatus.ISSUED

@@ -147,7 +147,9 @@ def test_another_district_gets_404_everywhere(client, world, district_plan):
 def test_another_province_gets_404_on_the_provincial_plan(client, world, province_plan):
     client.force_login(world.other_coordinator)
     assert client.get(reverse("plans:plan-detail", args=[province_plan.pk])).status_code == 404
-    assert client.post(reverse("plans:plan-close", args=[province_plan.pk])).status_code == 404
+    assert (
+        client.post(reverse("plans:plan-close", args=[province_plan.pk]), {"confirm": "1"}).status_code == 404
+    )
     response = client.post(
         reverse("plans:plan-cascade", args=[province_plan.pk]), {"unit": world.district_a.pk}
     )
@@ -861,7 +863,9 @@ def ready_to_issue(plan: Plan) -> Plan:
 def test_issue_permission_at_province(client, world, who, allowed):
     plan = ready_to_issue(make_plan(world.province, ubnd(world)))
     client.force_login(getattr(world, who))
-    response = client.post(reverse("plans:plan-issue", args=[plan.pk]), {"expected_version": plan.version})
+    response = client.post(
+        reverse("plans:plan-issue", args=[plan.pk]), {"expected_version": plan.version, "confirm": "1"}
+    )
     plan.refresh_from_db()
     if allowed:
         assert response.status_code == 302 and plan.status == PlanStatus.ISSUED
@@ -884,7 +888,8 @@ def test_issue_permission_at_district(client, world, district_plan, who, allowed
     ready_to_issue(district_plan)
     client.force_login(getattr(world, who))
     response = client.post(
-        reverse("plans:plan-issue", args=[district_plan.pk]), {"expected_version": district_plan.version}
+        reverse("plans:plan-issue", args=[district_plan.pk]),
+        {"expected_version": district_plan.version, "confirm": "1"},
     )
     district_plan.refresh_from_db()
     assert (district_plan.status == PlanStatus.ISSUED) is allowed
@@ -894,7 +899,9 @@ def test_issue_permission_at_district(client, world, district_plan, who, allowed
 def test_issue_needs_number_and_date(client, world, district_plan):
     client.force_login(world.district_a_coordinator)
     with translation.override("en"):
-        response = client.post(reverse("plans:plan-issue", args=[district_plan.pk]), follow=True)
+        response = client.post(
+            reverse("plans:plan-issue", args=[district_plan.pk]), {"confirm": "1"}, follow=True
+        )
     district_plan.refresh_from_db()
     assert district_plan.status == PlanStatus.DRAFT
     text = " ".join(str(m) for m in response.context["messages"])
@@ -905,30 +912,33 @@ def test_issue_with_a_stale_version_is_refused(client, world, district_plan):
     ready_to_issue(district_plan)  # version bumped by nobody: save() keeps 1, so bump it
     Plan.objects.filter(pk=district_plan.pk).update(version=5)
     client.force_login(world.district_a_coordinator)
-    client.post(reverse("plans:plan-issue", args=[district_plan.pk]), {"expected_version": 1})
+    client.post(reverse("plans:plan-issue", args=[district_plan.pk]), {"expected_version": 1, "confirm": "1"})
     district_plan.refresh_from_db()
     assert district_plan.status == PlanStatus.DRAFT
 
 
 def test_close_and_no_way_back(client, world, province_plan):
     client.force_login(world.district_a_focal)
-    assert client.post(reverse("plans:plan-close", args=[province_plan.pk])).status_code == 404
+    assert (
+        client.post(reverse("plans:plan-close", args=[province_plan.pk]), {"confirm": "1"}).status_code == 404
+    )
     client.force_login(world.province_leader)
     client.post(
-        reverse("plans:plan-close", args=[province_plan.pk]), {"expected_version": province_plan.version}
+        reverse("plans:plan-close", args=[province_plan.pk]),
+        {"expected_version": province_plan.version, "confirm": "1"},
     )
     province_plan.refresh_from_db()
     assert province_plan.status == PlanStatus.CLOSED
     # Neither issuing again nor closing again changes anything.
-    client.post(reverse("plans:plan-issue", args=[province_plan.pk]))
-    client.post(reverse("plans:plan-close", args=[province_plan.pk]))
+    client.post(reverse("plans:plan-issue", args=[province_plan.pk]), {"confirm": "1"})
+    client.post(reverse("plans:plan-close", args=[province_plan.pk]), {"confirm": "1"})
     province_plan.refresh_from_db()
     assert province_plan.status == PlanStatus.CLOSED
 
 
 def test_draft_cannot_be_closed(client, world, district_plan):
     client.force_login(world.district_a_coordinator)
-    client.post(reverse("plans:plan-close", args=[district_plan.pk]))
+    client.post(reverse("plans:plan-close", args=[district_plan.pk]), {"confirm": "1"})
     district_plan.refresh_from_db()
     assert district_plan.status == PlanStatus.DRAFT
 
@@ -1064,6 +1074,7 @@ def test_browser_coordinator_writes_and_issues_a_plan(page, live_world):
     assert plan.tasks.count() == 2
     screenshot(page, "plan-draft")
     page.get_by_test_id("plan-issue").click()
+    page.get_by_test_id("plan-issue-confirm").click()  # issuing asks first
     page.get_by_test_id("plan-status").and_(page.locator("[data-status=issued]")).wait_for()
     plan.refresh_from_db()
     assert plan.status == PlanStatus.ISSUED and plan.issued_by.username == "tinh"
@@ -1123,7 +1134,7 @@ def test_other_id_parameters_of_the_plan_screens_never_fail(client, world, provi
     assert response.status_code == 404
     client.force_login(world.province_coordinator)
     response = client.post(
-        reverse("plans:plan-close", args=[province_plan.pk]), {"expected_version": endless}
+        reverse("plans:plan-close", args=[province_plan.pk]), {"expected_version": endless, "confirm": "1"}
     )
     assert response.status_code == 302
 
@@ -1196,9 +1207,11 @@ def test_a_former_units_plans_are_read_only(client, world, former_province):
     for name in ("plan-edit", "plan-delete", "plan-task-create", "plan-section-create"):
         assert client.get(reverse(f"plans:{name}", args=[draft.pk])).status_code == 404, name
     assert client.post(reverse("plans:plan-edit", args=[draft.pk]), plan_data(world)).status_code == 404
-    response = client.post(reverse("plans:plan-issue", args=[draft.pk]), {"expected_version": draft.version})
+    response = client.post(
+        reverse("plans:plan-issue", args=[draft.pk]), {"expected_version": draft.version, "confirm": "1"}
+    )
     assert response.status_code == 404
-    assert client.post(reverse("plans:plan-close", args=[issued.pk])).status_code == 404
+    assert client.post(reverse("plans:plan-close", args=[issued.pk]), {"confirm": "1"}).status_code == 404
     child = former_province.children.get()
     response = client.post(reverse("plans:plan-cascade", args=[issued.pk]), {"unit": child.pk})
     assert response.status_code == 404 and not issued.cascaded_plans.exists()
@@ -1215,3 +1228,55 @@ def test_no_new_plan_for_a_former_unit(client, world, former_province):
     response = client.post(reverse("plans:plan-create"), data)
     assert response.status_code == 400 and "org_unit" in response.context["form"].errors
     assert not Plan.objects.filter(org_unit=former_province).exists()
+
+
+# --- issuing and closing ask first ----------------------------------------------------------------------
+
+
+def test_issuing_shows_what_is_wrong_and_asks_to_confirm(client, world):
+    plan = ready_to_issue(make_plan(world.province, ubnd(world)))
+    late = make_task(
+        plan, "Báo cáo quý I", world.province_agency, Deadline.on(dt.date.today() - dt.timedelta(days=20))
+    )
+    client.force_login(world.province_coordinator)
+    url = reverse("plans:plan-issue", args=[plan.pk])
+    page = client.get(url)
+    body = page.content.decode()
+    assert page.status_code == 200 and 'data-testid="issue-overdue"' in body and late.text in body
+    assert 'data-testid="plan-issue-confirm"' in body
+    # A POST without the confirmation issues nothing: it shows the same page.
+    assert client.post(url, {"expected_version": plan.version}).status_code == 409
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT
+    client.post(url, {"expected_version": plan.version, "confirm": "1"})
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ISSUED
+
+
+def test_an_unreadable_deadline_blocks_issuing_until_it_is_fixed(client, world):
+    plan = ready_to_issue(make_plan(world.province, ubnd(world)))
+    task = make_task(plan, "Tổng kết", world.province_agency, deadline_text="trước ngày 31/02/2026")
+    client.force_login(world.province_coordinator)
+    url = reverse("plans:plan-issue", args=[plan.pk])
+    body = client.get(url).content.decode()
+    assert 'data-testid="issue-unreadable"' in body and "31/02/2026" in body
+    assert 'data-testid="plan-issue-confirm"' not in body
+    response = client.post(url, {"expected_version": plan.version, "confirm": "1"}, follow=True)
+    assert "không đọc được" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT
+    # "không có hạn" says on purpose that there is none: issuing goes through.
+    Task.objects.filter(pk=task.pk).update(deadline_text="Không có hạn")
+    client.post(url, {"expected_version": plan.version, "confirm": "1"})
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ISSUED
+
+
+def test_closing_says_how_many_tasks_stop_being_followed(client, world, province_plan):
+    client.force_login(world.province_coordinator)
+    url = reverse("plans:plan-close", args=[province_plan.pk])
+    body = client.get(url).content.decode()
+    still_open = province_plan.tasks.exclude(status__in=[TaskStatus.DONE, TaskStatus.CANCELLED]).count()
+    assert f"{still_open} nhiệm vụ" in body and 'data-testid="plan-close-confirm"' in body
+    province_plan.refresh_from_db()
+    assert province_plan.status == PlanStatus.ISSUED
