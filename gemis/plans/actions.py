@@ -29,7 +29,7 @@ from gemis.core.versioning import ConflictError
 from gemis.legal.models import LegalDocument
 from gemis.legal.register import record_document
 from gemis.orgs.models import User
-from gemis.plans import trash
+from gemis.plans import notify, trash
 from gemis.plans.models import Plan, PlanSection, PlanStatus, Task, TaskStatus
 from gemis.vn.deadlines import DeadlineKind
 from gemis.vn.text import fold
@@ -149,6 +149,7 @@ def issue_plan(plan: Plan, *, by: User, expected_version: int | None = None) -> 
         locked.issued_by = by
         locked.issued_at = timezone.now()
         locked.save_checked(locked.version)
+        notify.plan_issued(locked)
     _refresh(plan, locked)
     return plan
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from gemis.core.uploads import MAX_FILES_PER_UPDATE, check_upload
 from gemis.core.versioning import ConflictError
 from gemis.orgs.models import Agency, User
-from gemis.plans import task_rules
+from gemis.plans import notify, task_rules
 from gemis.plans.models import Attachment, PlanStatus, ProgressUpdate, Task, TaskStatus
 from gemis.vn.deadlines import Deadline, DeadlineKind, Recurrence
 
@@ -99,6 +99,7 @@ def record_progress(
         locked.due_date = task_rules.compute_due_date(locked)
         locked.save_checked(locked.version)
         task_rules.roll_up(locked.parent_task)
+        notify.progress_recorded(update)
     task.refresh_from_db()
     return update
 
