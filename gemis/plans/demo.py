@@ -18,6 +18,7 @@ from gemis.legal.models import DocumentKind, LegalDocument
 from gemis.orgs.demo import unit_slug
 from gemis.orgs.models import Agency, OrgUnit, Scheme, Tier, User
 from gemis.plans import cascade as cascading
+from gemis.plans import notify
 from gemis.plans.models import Plan, PlanKind, PlanSection, PlanStatus, Task, TaskStatus
 from gemis.plans.progress import record_progress
 from gemis.plans.task_rules import set_deadline
@@ -542,4 +543,7 @@ def build(ctx) -> None:
         district_plan.save()
         old_plan.status = PlanStatus.CLOSED
         old_plan.save()
+    # The bell has content from the first sign-in: what issuing these plans told each agency.
+    for issued in Plan.objects.filter(status=PlanStatus.ISSUED, org_unit__path__startswith=province.path):
+        notify.tell_issued(issued.pk)
     ctx.extra["annual_plan"] = plan

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from gemis.orgs.models import Membership, Role
 from gemis.plans.models import Notification, Plan, ProgressUpdate
 
-__all__ = ["plan_issued", "progress_recorded"]
+__all__ = ["plan_issued", "progress_recorded", "tell_issued", "tell_progress"]
 
 
 def _write(rows: Iterable[Notification]) -> int:
@@ -36,10 +36,11 @@ def _write(rows: Iterable[Notification]) -> int:
 
 def plan_issued(plan: Plan) -> None:
     """After the issuing transaction: every lead and partner agency's people learn their share."""
-    transaction.on_commit(lambda: _plan_issued(plan.pk))
+    transaction.on_commit(lambda: tell_issued(plan.pk))
 
 
-def _plan_issued(plan_pk: int) -> int:
+def tell_issued(plan_pk: int) -> int:
+    """Write the notifications of an issued plan now (the demo, which builds plans already issued)."""
     plan = Plan.objects.get(pk=plan_pk)
     led: dict[int, int] = defaultdict(int)
     shared: dict[int, int] = defaultdict(int)
@@ -74,10 +75,11 @@ def _plan_issued(plan_pk: int) -> int:
 
 def progress_recorded(update: ProgressUpdate) -> None:
     """After the saving transaction: the coordinators following the plan see the new progress."""
-    transaction.on_commit(lambda: _progress_recorded(update.pk))
+    transaction.on_commit(lambda: tell_progress(update.pk))
 
 
-def _progress_recorded(update_pk: int) -> int:
+def tell_progress(update_pk: int) -> int:
+    """Write the notifications of one progress update now."""
     update = ProgressUpdate.objects.select_related("task__plan", "agency", "author").get(pk=update_pk)
     plan = update.task.plan
     coordinators = set(

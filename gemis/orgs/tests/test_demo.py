@@ -42,6 +42,11 @@ def test_demo_loads_a_province_in_both_schemes_with_logins():
     assert access.may_view(coordinator, kon_tum)
     commune_officer = User.objects.get(username="vhxh.xa")
     assert not access.may_view(commune_officer, province)
+    # The bell has content from the first sign-in (what issuing the demo plans told the agencies).
+    from gemis.plans.models import Notification
+
+    assert Notification.objects.filter(user__username="yte", key__startswith="issued:").exists()
+    notified = Notification.objects.count()
 
     counts = (
         OrgUnit.objects.count(),
@@ -56,3 +61,4 @@ def test_demo_loads_a_province_in_both_schemes_with_logins():
         User.objects.count(),
         Membership.objects.count(),
     ) == counts
+    assert Notification.objects.count() == notified  # a second run notifies no one again

@@ -36,10 +36,10 @@ def test_issuing_tells_every_lead_and_partner_agency_its_share(
     assert Notification.objects.get(user=world.district_b_coordinator).body.endswith("phối hợp 1.")
     assert not Notification.objects.filter(user=world.other_coordinator).exists()
     # Once: the key makes a retry harmless.
-    from gemis.plans.notify import _plan_issued
+    from gemis.plans.notify import tell_issued
 
     before = Notification.objects.count()
-    _plan_issued(plan.pk)
+    tell_issued(plan.pk)
     assert Notification.objects.count() == before
 
 
