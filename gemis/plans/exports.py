@@ -65,6 +65,8 @@ _FIELDS = (
     "status",
     "progress",
     "last_update_at",
+    "plan__status",
+    "last_done_on",
 )
 
 
@@ -102,12 +104,22 @@ def task_rows(queryset: QuerySet[Task], today: dt.date | None = None) -> Iterato
     values = export_values(queryset).iterator(chunk_size=CHUNK_SIZE)
     for chunk in _chunks(values, CHUNK_SIZE):
         partners = _partner_names([row[0] for row in chunk])
-        for pk, text, plan_number, subject, lead, deadline_text, due, status, progress, last_update in chunk:
+        for row in chunk:
+            pk, text, plan_number, subject, lead, deadline_text, due, status, progress, last_update = row[:10]
+            plan_status, last_done_on = row[10:]
             number += 1
             if last_update is not None:
                 # Excel has no time zones: write the local wall-clock time without tzinfo.
                 last_update = timezone.localtime(last_update).replace(tzinfo=None, microsecond=0)
-            shown = task_rules.display_status(SimpleNamespace(status=status, due_date=due), today)
+            shown = task_rules.display_status(
+                SimpleNamespace(
+                    status=status,
+                    due_date=due,
+                    plan=SimpleNamespace(status=plan_status),
+                    last_done_on=last_done_on,
+                ),
+                today,
+            )
             yield (
                 number,
                 text,

@@ -24,18 +24,20 @@ from django.db.models import Avg, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gemis.plans.models import OPEN_STATUSES, Task, TaskStatus
+from gemis.plans.models import OPEN_STATUSES, PlanStatus, Task, TaskStatus
 from gemis.vn.deadlines import Deadline, DeadlineKind, next_due, parse_deadline, previous_due
 
 DUE_SOON_DAYS = 7
 
 OVERDUE = "overdue"
+DONE_LATE = "done_late"
 DISPLAY_LABELS = {
     TaskStatus.NOT_STARTED: _("Not started"),
     TaskStatus.IN_PROGRESS: _("In progress"),
     TaskStatus.DONE: _("Done"),
     TaskStatus.CANCELLED: _("Cancelled"),
     OVERDUE: _("Overdue"),
+    DONE_LATE: _("Done late"),
 }
 
 
@@ -82,7 +84,24 @@ def is_open(task: Task) -> bool:
 
 
 def is_overdue(task: Task, on: dt.date | None = None) -> bool:
-    return is_open(task) and task.due_date is not None and task.due_date < (on or today())
+    """The one definition (``overdue_q`` is the same in SQL): open, past its due date, in an issued plan
+    (a draft is still being written, a closed plan is no longer followed up)."""
+    return (
+        is_open(task)
+        and task.due_date is not None
+        and task.due_date < (on or today())
+        and task.plan.status == PlanStatus.ISSUED
+    )
+
+
+def is_done_late(task: Task) -> bool:
+    """Done, but after its due date ("hoàn thành trễ hạn"): recorded, counted, shown."""
+    return (
+        task.status == TaskStatus.DONE
+        and task.last_done_on is not None
+        and task.due_date is not None
+        and task.last_done_on > task.due_date
+    )
 
 
 def is_due_soon(task: Task, on: dt.date | None = None, days: int = DUE_SOON_DAYS) -> bool:
@@ -91,8 +110,10 @@ def is_due_soon(task: Task, on: dt.date | None = None, days: int = DUE_SOON_DAYS
 
 
 def display_status(task: Task, on: dt.date | None = None) -> str:
-    """The status a person sees: the stored one, or "overdue"."""
-    return OVERDUE if is_overdue(task, on) else task.status
+    """The status a person sees: the stored one, "overdue", or "done late"."""
+    if is_overdue(task, on):
+        return OVERDUE
+    return DONE_LATE if is_done_late(task) else task.status
 
 
 def display_label(task: Task, on: dt.date | None = None) -> str:
@@ -100,7 +121,8 @@ def display_label(task: Task, on: dt.date | None = None) -> str:
 
 
 def overdue_q(on: dt.date | None = None) -> Q:
-    return Q(status__in=OPEN_STATUSES, due_date__lt=on or today())
+    """Overdue, in SQL: the same rule as :func:`is_overdue`, used by every list, count and digest."""
+    return Q(status__in=OPEN_STATUSES, due_date__lt=on or today(), plan__status=PlanStatus.ISSUED)
 
 
 def due_within_q(days: int, on: dt.date | None = None) -> Q:

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from gemis.plans import task_rules as rules
-from gemis.plans.models import Task, TaskStatus
+from gemis.plans.models import PlanStatus, Task, TaskStatus
 from gemis.plans.testing import make_plan, make_task
 from gemis.vn.deadlines import Deadline, Recurrence, parse_deadline
 
@@ -18,7 +18,8 @@ TODAY = dt.date(2026, 11, 22)
 
 @pytest.fixture
 def plan(world):
-    return make_plan(world.province, world.province_agency)
+    """An issued plan: overdue is a matter of the plans being followed up."""
+    return make_plan(world.province, world.province_agency, status=PlanStatus.ISSUED)
 
 
 @pytest.mark.parametrize(
@@ -111,3 +112,22 @@ def test_refresh_recurring_due_dates_fixes_stale_rows(plan):
     assert rules.refresh_recurring_due_dates() == 1
     task.refresh_from_db()
     assert task.due_date == dt.date(2026, 6, 1)
+
+
+def test_a_draft_or_a_closed_plan_has_nothing_overdue(world):
+    for status in (PlanStatus.DRAFT, PlanStatus.CLOSED):
+        plan = make_plan(world.province, world.province_agency, status=status)
+        task = make_task(plan, "A", deadline=Deadline.on(dt.date(2026, 11, 1)))
+        assert (
+            not rules.is_overdue(task, TODAY) and rules.display_status(task, TODAY) == TaskStatus.NOT_STARTED
+        )
+        assert not Task.objects.filter(rules.overdue_q(TODAY), pk=task.pk).exists()
+
+
+def test_a_task_done_after_its_due_date_is_done_late(plan):
+    task = make_task(plan, "A", deadline=Deadline.on(dt.date(2026, 5, 1)), status=TaskStatus.DONE)
+    task.last_done_on = dt.date(2026, 11, 19)
+    assert rules.display_status(task, TODAY) == rules.DONE_LATE
+    assert str(rules.DISPLAY_LABELS[rules.DONE_LATE]) == "Hoàn thành trễ hạn"
+    task.last_done_on = dt.date(2026, 4, 30)
+    assert rules.display_status(task, TODAY) == TaskStatus.DONE
