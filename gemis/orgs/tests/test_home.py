@@ -90,3 +90,8 @@ def test_member_of_nothing_is_told_what_to_do(client, world):
     client.force_login(world.nobody)
     body = client.get(reverse("orgs:home")).content.decode()
     assert "chưa được gắn với cơ quan nào" in body
+
+
+def test_the_browser_s_favicon_request_finds_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("gemis/favicon.svg")
