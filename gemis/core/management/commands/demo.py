@@ -8,6 +8,7 @@ of every app; then prints the ``describe(context) -> (title, lines)`` of each (t
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
@@ -68,6 +69,9 @@ class Command(BaseCommand):
                 % {"addr": options["addrport"]}
             )
             worker = self._start_worker()
+            # A stop by SIGTERM or a closed terminal (not only Ctrl+C) still stops the worker below.
+            for stop in (signal.SIGTERM, signal.SIGHUP):
+                signal.signal(stop, _exit)
             try:
                 call_command("runserver", options["addrport"], use_reloader=False)
             finally:
@@ -81,5 +85,21 @@ class Command(BaseCommand):
             return None
         self.stdout.write(_("Starting the background worker (gemis db_worker)…"))
         return subprocess.Popen(
-            [sys.executable, "-m", "gemis.cli", "db_worker", "--no-reload", "--verbosity", "0"]
+            [sys.executable, "-m", "gemis.cli", "db_worker", "--no-reload", "--verbosity", "0"],
+            preexec_fn=_die_with_parent,
         )
+
+
+def _exit(signum: int, _frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _die_with_parent() -> None:
+    """In the worker, before it starts: on Linux, be stopped when the demo process goes, however it goes."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass  # not Linux: the finally clause of the demo command stops it
