@@ -14,6 +14,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils import translation
+
 from gemis.legal.models import LegalDocument
 from gemis.orgs.models import AgencyKind
 from gemis.plans.models import Plan, PlanSection, Task
@@ -155,7 +157,16 @@ def signer_lines(plan: Plan) -> list[str]:
 
 
 def plan_document(plan: Plan, sections: list[PlanSection], tasks: list[Task]) -> PlanDocument:
-    """The plan laid out as its document (``tasks`` with partners and addressed units prefetched)."""
+    """The plan laid out as its document (``tasks`` with partners and addressed units prefetched).
+
+    A Vietnamese document stays Vietnamese whatever the interface language ("Căn cứ Luật…", not
+    "Căn cứ Law…"): its words are taken in Vietnamese here, and the template does the same for its own.
+    """
+    with translation.override("vi"):
+        return _plan_document(plan, sections, tasks)
+
+
+def _plan_document(plan: Plan, sections: list[PlanSection], tasks: list[Task]) -> PlanDocument:
     day, month, year = date_line_parts(plan.issue_date)
     upper_body, issuing_body = issuing_body_lines(plan)
     return PlanDocument(

@@ -1280,3 +1280,14 @@ def test_closing_says_how_many_tasks_stop_being_followed(client, world, province
     assert f"{still_open} nhiệm vụ" in body and 'data-testid="plan-close-confirm"' in body
     province_plan.refresh_from_db()
     assert province_plan.status == PlanStatus.ISSUED
+
+
+def test_the_document_stays_vietnamese_in_english(client, world, province_plan):
+    """Only the interface around the document is translated: "Căn cứ Luật…", "KẾ HOẠCH", "Cơ quan chủ trì"."""
+    client.force_login(world.province_coordinator)
+    response = client.get(reverse("plans:plan-detail", args=[province_plan.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    document = html[html.index('data-testid="plan-document"') :]
+    assert 'lang="en"' in html[:300]  # the interface is English…
+    assert "Căn cứ Law" not in document and "Led by" not in document and ">Plan<" not in document
+    assert "Căn cứ " in document and "Kế hoạch" in document  # …the document is not
