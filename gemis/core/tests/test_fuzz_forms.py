@@ -166,6 +166,11 @@ NOT_DISCOVERED: dict[str, tuple[str, list[str]]] = {
         "authenticator app (a pending sign-in in the session); posted here with its one field.",
         ["code"],
     ),
+    "plan-issue": (
+        "Issuing asks first: its confirm form is shown only when nothing blocks issuing, and the fuzz "
+        "world's draft has no number (the blocked page is visited; the POST is fuzzed with its fields).",
+        ["expected_version", "confirm"],
+    ),
 }
 
 
