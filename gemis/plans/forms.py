@@ -224,6 +224,14 @@ class SectionForm(VersionedModelForm):
         self.fields["parent"].empty_label = _("(top level)")
         self.fields["number"].widget.attrs["placeholder"] = "I, 1, a, -"
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not any((data.get(name) or "").strip() for name in ("number", "title", "body")):
+            raise forms.ValidationError(
+                _("A section needs a title (or at least its number or some text): this one is empty.")
+            )
+        return data
+
 
 class TaskForm(VersionedModelForm):
     """A task of a draft plan; the deadline is typed as the document writes it and parsed.

@@ -1291,3 +1291,12 @@ def test_the_document_stays_vietnamese_in_english(client, world, province_plan):
     assert 'lang="en"' in html[:300]  # the interface is English…
     assert "Căn cứ Law" not in document and "Led by" not in document and ">Plan<" not in document
     assert "Căn cứ " in document and "Kế hoạch" in document  # …the document is not
+
+
+def test_an_empty_section_is_refused_with_a_message(client, world, district_plan):
+    client.force_login(world.district_a_coordinator)
+    before = district_plan.sections.count()
+    url = reverse("plans:plan-section-create", args=[district_plan.pk])
+    response = client.post(url, {"number": " ", "title": "", "body": "", "parent": ""})
+    assert response.status_code in (200, 400) and "mục này đang trống" in response.content.decode()
+    assert district_plan.sections.count() == before
