@@ -283,7 +283,7 @@ class TaskForm(VersionedModelForm):
         self.fields["partners"].queryset = visible
         self.fields["addressed_units"].queryset = plan.org_unit.children.order_by("code")
         self.fields["addressed_units"].widget.attrs["class"] = "form-check-input"
-        self.fields["addressed_text"].widget.attrs["placeholder"] = "UBND các huyện, thị xã, thành phố"
+        self.fields["addressed_text"].widget.attrs["placeholder"] = "UBND các xã, phường, đặc khu"
         if self.instance.pk and not self.is_bound:
             self.fields["deadline_text"].initial = self.instance.deadline_text
             event_date = (self.instance.deadline or {}).get("event_date")
