@@ -17,8 +17,8 @@ from django.utils.translation import ngettext
 from gemis.core.home_page import HomeItem, HomeSection
 from gemis.orgs import access
 from gemis.orgs.access import Action
-from gemis.orgs.models import Agency, Membership, Role
-from gemis.plans import task_rules
+from gemis.orgs.models import Agency, Role
+from gemis.plans import task_filters, task_rules
 from gemis.plans.models import Plan, PlanStatus, Task
 
 TASKS_SHOWN = 8
@@ -32,13 +32,11 @@ def home_sections(user: Any, today: dt.date) -> list[HomeSection]:
 
 
 def _my_tasks(user: Any, today: dt.date) -> HomeSection | None:
-    agency_ids = list(Membership.objects.filter(user=user).values_list("agency_id", flat=True))
+    agency_ids = task_filters.agency_ids_of(user)
     if not agency_ids:
         return None
-    mine = Task.objects.filter(lead_agency_id__in=agency_ids) | Task.objects.filter(partners__in=agency_ids)
     tasks = (
-        access.filter_for(user, Task.objects.filter(pk__in=mine.values("pk")))
-        .exclude(plan__status=PlanStatus.DRAFT)
+        task_filters.my_tasks(user, agency_ids)
         .filter(task_rules.overdue_q(today) | task_rules.due_within_q(task_rules.DUE_SOON_DAYS, today))
         .select_related("plan")
         .order_by("due_date", "pk")

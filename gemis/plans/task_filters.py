@@ -245,3 +245,18 @@ def filtered_tasks(user: User, query: Any, today: dt.date, *, use_status: bool =
     visible = access.filter_for(user, Task.objects.all())
     form = TaskFilterForm(query, user=user)
     return form, form.apply(visible, today, use_status=use_status)
+
+
+def agency_ids_of(user: Any) -> list[int]:
+    return list(Membership.objects.filter(user=user).values_list("agency_id", flat=True))
+
+
+def my_tasks(user: Any, agency_ids: list[int] | None = None) -> QuerySet[Task]:
+    """The tasks of the person's agencies (led or shared) in plans past their draft, that the person may
+    read: what "Nhiệm vụ của tôi" and the home page list."""
+    if agency_ids is None:
+        agency_ids = agency_ids_of(user)
+    mine = Task.objects.filter(lead_agency_id__in=agency_ids) | Task.objects.filter(partners__in=agency_ids)
+    return access.filter_for(user, Task.objects.filter(pk__in=mine.values("pk"))).exclude(
+        plan__status=PlanStatus.DRAFT
+    )

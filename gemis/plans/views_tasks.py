@@ -29,9 +29,9 @@ from gemis.core.uploads import ALLOWED, MAX_FILES_PER_UPDATE, TEXT_TYPES, privat
 from gemis.core.versioning import ConflictError
 from gemis.orgs import access
 from gemis.orgs.access import Action
-from gemis.orgs.models import Membership, User
+from gemis.orgs.models import User
 from gemis.orgs.requests import AuthenticatedRequest
-from gemis.plans import exports, task_calendar, task_rules
+from gemis.plans import exports, task_calendar, task_filters, task_rules
 from gemis.plans.models import OPEN_STATUSES, Attachment, PlanStatus, ProgressUpdate, Task, TaskStatus
 from gemis.plans.progress import NOT_ISSUED_MESSAGE, record_progress
 from gemis.plans.task_filters import (
@@ -196,13 +196,8 @@ def task_calendar_view(request: AuthenticatedRequest) -> HttpResponse:
 def my_tasks(request: AuthenticatedRequest) -> HttpResponse:
     """The tasks of the person's agencies (led or shared), the ones needing attention first."""
     today = task_rules.today()
-    agency_ids = list(Membership.objects.filter(user=request.user).values_list("agency_id", flat=True))
-    mine = Task.objects.filter(lead_agency_id__in=agency_ids) | Task.objects.filter(partners__in=agency_ids)
-    tasks = (
-        access.filter_for(request.user, Task.objects.filter(pk__in=mine.values("pk")))
-        .exclude(plan__status=PlanStatus.DRAFT)
-        .select_related("plan", "lead_agency")
-    )
+    agency_ids = task_filters.agency_ids_of(request.user)
+    tasks = task_filters.my_tasks(request.user, agency_ids).select_related("plan", "lead_agency")
     show = request.GET.get("show", "open")
     counts = {
         "open": tasks.filter(status__in=OPEN_STATUSES).count(),
