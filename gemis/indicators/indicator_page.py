@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from gemis.indicators import forecast as fc
 from gemis.indicators import target_rules
-from gemis.indicators.aggregate import indicator_values, unattributed_values
+from gemis.indicators.aggregate import IndicatorResult, indicator_values, unattributed_values
 from gemis.indicators.dashboards import (
     SEXES,
     Chart,
@@ -61,9 +61,9 @@ class CoverageNote:
 MAX_LISTED = 30
 
 
-def coverage_note(user: Any, indicator: Indicator, unit: OrgUnit, year: int) -> CoverageNote | None:
-    """The units below that left the year's figure incomplete, those the person may read (None: complete)."""
-    result = indicator_values(indicator, [unit], [str(year)])[(unit.pk, str(year))]
+def coverage_note(user: Any, unit: OrgUnit, year: int, result: IndicatorResult) -> CoverageNote | None:
+    """Who below ``unit`` left ``result`` (its figure for ``year``) incomplete, among the units the person
+    may read (None: complete)."""
     if result.expected <= 1 or result.is_complete:
         return None
     ids = [g.unit_id for g in result.gaps] + list(result.missing)
@@ -220,7 +220,9 @@ def indicator_page(
     )
     page.charts = [_series_chart(page), _breakdown_chart(page)]
     if breakdown_year:
-        page.coverage = coverage_note(user, indicator, unit, breakdown_year)
+        code = str(breakdown_year)
+        result = totals.get((unit.pk, code)) or indicator_values(indicator, [unit], [code])[(unit.pk, code)]
+        page.coverage = coverage_note(user, unit, breakdown_year, result)
     return page
 
 
