@@ -93,10 +93,7 @@ class Figure:
 
     @property
     def hidden_label(self) -> str:
-        """What a page or a download shows instead: "< 5", or "ẩn" for a cell hidden to protect another."""
-        if self.why == disclosure.COMPLEMENT:
-            return str(_("hidden"))
-        return f"< {SMALL_CELL}"
+        return disclosure.hidden_label(self.why)
 
 
 def figure(
@@ -219,7 +216,7 @@ class TargetRow:
 
     @property
     def hidden_label(self) -> str:
-        return Figure(None, True, why=self.why).hidden_label
+        return disclosure.hidden_label(self.why)
 
     @property
     def latest_places(self) -> int:

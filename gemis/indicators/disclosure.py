@@ -34,6 +34,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from gemis.indicators import permissions
 from gemis.indicators.aggregate import (
     IndicatorResult,
@@ -51,6 +53,12 @@ COLUMNS_BY_SEX = ("male", "female", "total")
 REST = "rest"  # the row of what no unit below holds
 
 Cell = tuple[Hashable, str]
+
+
+def hidden_label(why: str) -> str:
+    """What a page or a download shows instead of a hidden cell: "< 5", or "ẩn" for one hidden to
+    protect another."""
+    return str(_("hidden")) if why == COMPLEMENT else f"< {SMALL_CELL}"
 
 
 def is_small(result: IndicatorResult | None) -> bool:
