@@ -1300,3 +1300,13 @@ def test_an_empty_section_is_refused_with_a_message(client, world, district_plan
     response = client.post(url, {"number": " ", "title": "", "body": "", "parent": ""})
     assert response.status_code in (200, 400) and "mục này đang trống" in response.content.decode()
     assert district_plan.sections.count() == before
+
+
+def test_someone_from_another_unit_gets_no_confirm_page(client, world, province_plan):
+    draft = ready_to_issue(make_plan(world.province, ubnd(world)))
+    for user in (world.other_coordinator, world.district_a_viewer):
+        client.force_login(user)
+        assert client.get(reverse("plans:plan-issue", args=[draft.pk])).status_code == 404
+        assert client.get(reverse("plans:plan-close", args=[province_plan.pk])).status_code == 404
+    draft.refresh_from_db()
+    assert draft.status == PlanStatus.DRAFT
