@@ -53,6 +53,10 @@ Keys of ``to_dict()``
 ``body_span``  [start, end] of the body (letterhead and "Nơi nhận" outside).
 ``source``     {format: txt|docx|pdf|html|text, encoding, ocr}
 ``warnings``   e.g. ["ocr", "no_tasks"]
+``bases``      [{kind (as written, None for a ground that is no document), title, text, date, span}]:
+               the preamble's grounds ("Căn cứ Luật Bình đẳng giới năm 2006") without a number.
+``signature``  {title ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"), name (or None), span}, or None.
+``place``      the place of the place-date line ("Hòa Phú"), or None.
 ``parser_version``, ``text``.
 """
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from gemis.vn.agency_names import agency_key
 
 from .agencies import Alias, find_aliases
+from .closing import Basis, Signature, find_bases, find_signature
 from .errors import MAX_BYTES, ParseError
 from .metadata import DocumentMeta, document_year, extract_metadata
 from .normalise import normalise
@@ -57,6 +58,9 @@ class ParseResult:
     body: tuple[int, int] = (0, 0)
     source: Source | None = None
     warnings: list[str] = field(default_factory=list)
+    bases: list[Basis] = field(default_factory=list)
+    signature: Signature | None = None
+    place: str | None = None
 
     def to_dict(self, include_text: bool = True) -> dict:
         data: dict = {
@@ -75,6 +79,9 @@ class ParseResult:
                 "ocr": bool(self.source and self.source.ocr),
             },
             "warnings": list(self.warnings),
+            "bases": [b.to_dict() for b in self.bases],
+            "signature": self.signature.to_dict() if self.signature else None,
+            "place": self.place,
             "parser_version": PARSER_VERSION,
         }
         if include_text:
@@ -129,6 +136,10 @@ def parse_text(raw: str, source: Source | None = None) -> ParseResult:
     targets = extract_targets(text, body_start, body_end)
     aliases = find_aliases(text, 0, body_end)
     _expand_aliases(tasks, aliases)
+    first_section = _FIRST_SECTION_RE.search(text, header_end, body_end)
+    bases = find_bases(text, header_end, first_section.start() if first_section else body_end)
+    after_body = norm.footnotes_start if norm.footnotes_start >= 0 else len(text)
+    signature = find_signature(text, body_end, after_body)
     warnings = list(source.warnings) if source else []
     if not tasks:
         warnings.append("no_tasks")
@@ -145,6 +156,9 @@ def parse_text(raw: str, source: Source | None = None) -> ParseResult:
         body=(body_start, body_end),
         source=source,
         warnings=warnings,
+        bases=bases,
+        signature=signature,
+        place=meta.place,
     )
 
 

@@ -62,6 +62,7 @@ class DocumentMeta:
     date: str | None = None
     subject: str | None = None
     symbol: str | None = None
+    place: str | None = None  # of the place-date line ("Hòa Phú, ngày …"); not in to_dict's schema
 
     @property
     def year(self) -> int | None:
@@ -98,6 +99,16 @@ def _title_case(caps: str) -> str:
         if after_place:
             capital_next = True
     return " ".join(out)
+
+
+def _place_name(written: str) -> str | None:
+    """The place's own words: "Số: 12/KH-SYT Quảng Ngãi" on one line gives "Quảng Ngãi"."""
+    words: list[str] = []
+    for word in reversed(written.split()):
+        if not word[:1].isupper() or any(ch.isdigit() or ch in "/-:" for ch in word):
+            break
+        words.insert(0, word)
+    return " ".join(words) or None
 
 
 def _header_lines(text: str, limit: int) -> list[str]:
@@ -162,6 +173,7 @@ def extract_metadata(text: str, header_end: int) -> DocumentMeta:
         if date is not None and (date.has_year or len(date.iso) == 7):
             meta.date = date.iso
             place = match.group("place").strip()
+            meta.place = _place_name(place)
             meta.issuer = meta.issuer or None
             _issuer_from_place = place
             break
@@ -205,6 +217,7 @@ def extract_metadata(text: str, header_end: int) -> DocumentMeta:
             date = parse_date_match(found, None) if found else None
             if date is not None and (date.has_year or len(date.iso) == 7):
                 meta.date = date.iso
+                meta.place = meta.place or _place_name(match.group("place"))
                 _issuer_from_place = _issuer_from_place or match.group("place").strip()
                 break
 

@@ -349,6 +349,9 @@ def extract_tasks(
     has_sections = any(n.kind in SECTION_KINDS for n in tops)
     if not has_sections:
         _letter_without_sections(extractor, root)
+        if not extractor.tasks:
+            # A portal's news item relaying a letter lists its requests in running prose.
+            _requests_in_prose(extractor, root)
         return extractor.tasks
     for node in tops:
         if node.kind not in SECTION_KINDS or (has_roman and node.kind != "roman"):
@@ -400,3 +403,33 @@ def _letter_without_sections(extractor: _Extractor, root: Node) -> None:
             continue
         if active and child.kind in ("dash", "plus") and not attributes_of(child):
             extractor.make_task(child)
+
+
+# "yêu cầu các sở, ban, ngành …", "giao Sở Nội vụ chủ trì …", "đề nghị Báo … mở chuyên mục …"
+_REQUEST_MARK_RE = re.compile(r"(?<![\w])(?:yêu cầu|giao(?:\s+cho)?|đề nghị)\s+(?=\S)", re.IGNORECASE)
+# A sentence ends at a full stop followed by a capital (numbers such as "15/11/2026." end one too).
+_SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[A-ZĐÀ-Ỹ])|[.!?]?$")
+
+
+def _requests_in_prose(extractor: _Extractor, root: Node) -> None:
+    """Each request a paragraph makes of named agencies, from its verb to the next request or full stop.
+
+    The request keeps its verb ("giao Sở Nội vụ chủ trì …") so that its agencies read as the
+    ones asked, and the sentence's time ("trước ngày 15/11/2026") is its deadline.
+    """
+    for para in root.children:
+        if para.kind != "para" or _is_closing(para):
+            continue
+        line = para.text
+        marks = [m for m in _REQUEST_MARK_RE.finditer(line) if read_agencies(line, m.end())[0]]
+        for index, mark in enumerate(marks):
+            sentence_end = _SENTENCE_END_RE.search(line, mark.end())
+            stop = sentence_end.end() if sentence_end else len(line)
+            if index + 1 < len(marks):
+                stop = min(stop, marks[index + 1].start())
+            piece = line[mark.start() : stop].rstrip(" ,;")
+            if len(piece.split()) < 5:
+                continue
+            start = para.body_start + mark.start()
+            node = Node("para", "", start, start, start + len(piece), piece, parent=root)
+            extractor.make_task(node)
