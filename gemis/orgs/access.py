@@ -37,6 +37,9 @@ only superusers change.
 ``ACCESS_OWN_UNIT_CHANGE = True`` lets a focal point change the rows of its own
 agency's unit (exactly that unit, not those below): indicator values, which
 the commune's or department's focal point enters for its unit.
+``ACCESS_ASSIGNED_UNIT_FIELD`` (a lookup to a unit) names the unit a row was
+handed to: a provincial task's share for a commune is acted on by that
+commune's people as if it were the commune's own row (and by those above it).
 ``ACCESS_SUBTREE_ROLES = {"change": roles, "approve": roles}`` replaces the
 table's roles for a model: plans are written, issued and deleted by the
 coordinators, administrators *and leaders* of their unit (and the units above).
@@ -267,8 +270,11 @@ def condition(user: Any, model: type[models.Model], action: Action = Action.VIEW
     q = Q(pk__in=[])
     if getattr(model, "ACCESS_UNIT_OPTIONAL", False) and action == Action.VIEW and scope.is_member:
         q |= Q(**{f"{model.ACCESS_UNIT_FIELD}__isnull": True})
+    assigned = getattr(model, "ACCESS_ASSIGNED_UNIT_FIELD", None)
     for prefix in scope.prefixes(action, model):
         q |= Q(**{f"{path_lookup}__startswith": prefix})
+        if assigned:
+            q |= Q(**{f"{assigned}__path__startswith": prefix})
     if action == Action.CHANGE and getattr(model, "ACCESS_OWN_UNIT_CHANGE", False):
         own_units = scope.own_units(action)
         if own_units:
@@ -382,6 +388,12 @@ def may(user: Any, action: Action, obj: models.Model) -> bool:
         if is_former(unit):
             return any(path.startswith(prefix) for prefix in scope.former_prefixes(action, type(obj)))
     if any(path.startswith(prefix) for prefix in scope.prefixes(action, type(obj))):
+        return True
+    assigned_field = getattr(type(obj), "ACCESS_ASSIGNED_UNIT_FIELD", None)
+    assigned = _follow(obj, assigned_field) if assigned_field else None
+    if assigned is not None and any(
+        assigned.path.startswith(prefix) for prefix in scope.prefixes(action, type(obj))
+    ):
         return True
     if action == Action.CHANGE and getattr(type(obj), "ACCESS_OWN_UNIT_CHANGE", False):
         unit = _follow(obj, type(obj).ACCESS_UNIT_FIELD) if type(obj).ACCESS_UNIT_FIELD else obj

@@ -25,11 +25,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gemis.core import jobs
 from gemis.core.versioning import ConflictError
 from gemis.legal.models import LegalDocument
 from gemis.legal.register import record_document
 from gemis.orgs.models import User
-from gemis.plans import notify, trash
+from gemis.plans import handdown, notify, occurrences, task_rules, trash
 from gemis.plans.models import Plan, PlanSection, PlanStatus, Task, TaskStatus
 from gemis.vn.deadlines import DeadlineKind
 from gemis.vn.text import fold
@@ -149,9 +150,35 @@ def issue_plan(plan: Plan, *, by: User, expected_version: int | None = None) -> 
         locked.issued_by = by
         locked.issued_at = timezone.now()
         locked.save_checked(locked.version)
+        _start_follow_up(locked)
         notify.plan_issued(locked)
+        if handdown.addressed_pairs(locked):
+            # Every addressed unit gets its share at once, in the background (96 communes take a while).
+            transaction.on_commit(lambda: _start_hand_down(plan, by))
     _refresh(plan, locked)
     return plan
+
+
+def _start_follow_up(plan: Plan) -> None:
+    """What issuing fixes: each recurring task's occurrences, and the roll-up of the tasks this plan's
+    tasks came from (a unit's issued plan now counts towards the province's task)."""
+    for task in plan.tasks.select_related("plan"):
+        deadline = task_rules.deadline_of(task)
+        if occurrences.is_recurring(deadline) and occurrences.ensure(task, deadline):
+            occurrences.summarise(task, list(occurrences.of(task)))
+            task.save(update_fields=["due_date", "progress", "status", "last_done_on"])
+    parents = Task.objects.filter(
+        pk__in=plan.tasks.filter(parent_task__isnull=False).values("parent_task_id")
+    )
+    for parent in parents:
+        task_rules.roll_up(parent)
+
+
+def _start_hand_down(plan: Plan, by: User) -> None:
+    jobs.start(by, HAND_DOWN_JOB, _("Handing down the tasks of %(plan)s") % {"plan": plan}, {"plan": plan.pk})
+
+
+HAND_DOWN_JOB = "plans.hand_down"
 
 
 def close_plan(plan: Plan, *, by: User, expected_version: int | None = None) -> Plan:

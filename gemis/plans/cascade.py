@@ -1,9 +1,10 @@
 """Cascade: a district or a department builds its own draft plan from an issued plan.
 
-The tasks addressed to the unit ("UBND các huyện, thị xã, thành phố"), or led or
-partnered by the department, become tasks of the new draft, each linked to the
-task it came from; the parent task's progress is then the roll-up of its
-children (see ``task_rules.roll_up``). Cascading twice gives back the same draft.
+The tasks addressed to the unit ("UBND các xã, phường"), or led or partnered by
+the department, become tasks of the new draft, each linked to the task it came
+from — for an addressed unit, to its share of it (``handdown``); once the draft is
+issued the parent's progress is the roll-up of its children (see
+``task_rules.roll_up``). Cascading twice gives back the same draft.
 """
 
 from __future__ import annotations
@@ -42,11 +43,12 @@ class CascadeTarget:
 
 
 def tasks_for(plan: Plan, unit: OrgUnit, agency: Agency | None) -> QuerySet[Task]:
+    """The plan's own tasks for the target (the units' shares are not the plan's document)."""
     if agency is not None:
         condition = Q(lead_agency=agency) | Q(partners=agency)
     else:
         condition = Q(addressed_units=unit)
-    return plan.tasks.filter(condition).distinct().order_by("order", "pk")
+    return plan.tasks.filter(condition, assigned_unit__isnull=True).distinct().order_by("order", "pk")
 
 
 def targets(plan: Plan) -> list[CascadeTarget]:
@@ -147,6 +149,13 @@ def cascade(plan: Plan, unit: OrgUnit, agency: Agency | None, user: User | None)
             )
         return section_copies[section.pk]
 
+    # A unit's own plan carries out its share: its tasks roll up into the share, and the share into the
+    # province's task (handdown.py); without a share (an agency's plan), into the task itself.
+    shares = (
+        {t.parent_task_id: t for t in plan.tasks.filter(assigned_unit=unit, parent_task__in=source_tasks)}
+        if agency is None
+        else {}
+    )
     for order, source in enumerate(source_tasks, start=1):
         task = Task(
             plan=child,
@@ -156,7 +165,7 @@ def cascade(plan: Plan, unit: OrgUnit, agency: Agency | None, user: User | None)
             lead_agency=lead,
             deadline=source.deadline,
             deadline_text=source.deadline_text,
-            parent_task=source,
+            parent_task=shares.get(source.pk, source),
         )
         # The child has done nothing yet: a recurring deadline starts from its first occurrence,
         # exactly as the daily refresh would compute it, not from where the parent has got to.

@@ -243,6 +243,18 @@ class Task(VersionedModel):
         on_delete=models.SET_NULL,
         related_name="child_tasks",
     )
+    # A unit's share of a task addressed to it ("UBND các xã, phường"), handed down when the plan is
+    # issued (plans/handdown.py): a task of the same plan, child of the addressed task, carried out and
+    # reported by that unit. Not part of the plan's document.
+    assigned_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("unit carrying out its share"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_tasks",
+        editable=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(bases=[DeletionBatch], m2m_fields=["partners", "addressed_units"])
@@ -251,6 +263,8 @@ class Task(VersionedModel):
     ACCESS_AGENCY_FIELD = "lead_agency"
     ACCESS_VIEW_AGENCY_FIELDS = ("lead_agency", "partners")
     ACCESS_PUBLISHED_DOWN = ("plan__status", ("issued", "closed"))
+    # A share is acted on by the unit it was handed to, as if it were that unit's row.
+    ACCESS_ASSIGNED_UNIT_FIELD = "assigned_unit"
 
     class Meta:
         verbose_name = _("task")
@@ -262,10 +276,20 @@ class Task(VersionedModel):
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="task_progress_at_most_100"),
+            # One share per unit and task, however often the hand-down runs.
+            models.UniqueConstraint(
+                fields=["parent_task", "assigned_unit"],
+                condition=models.Q(assigned_unit__isnull=False),
+                name="task_one_share_per_unit",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.text[:100]
+
+    @property
+    def is_share(self) -> bool:
+        return self.assigned_unit_id is not None
 
     def save(self, *args, **kwargs) -> None:
         self.search_text = fold(self.text)
@@ -273,6 +297,43 @@ class Task(VersionedModel):
         if update_fields is not None and "text" in update_fields:
             kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
+
+
+class TaskOccurrence(VersionedModel):
+    """One period of a recurring task ("hằng tháng": Tháng 1/2026 … Tháng 12/2027), with its own due
+    date, progress and status; only a missed occurrence makes the task overdue (plans/occurrences.py)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="occurrences")
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    ACCESS_UNIT_FIELD = "task__plan__org_unit"
+    ACCESS_AGENCY_FIELD = "task__lead_agency"
+    ACCESS_VIEW_AGENCY_FIELDS = ("task__lead_agency", "task__partners")
+    ACCESS_PUBLISHED_DOWN = ("task__plan__status", ("issued", "closed"))
+    ACCESS_ASSIGNED_UNIT_FIELD = "task__assigned_unit"
+
+    class Meta:
+        verbose_name = _("occurrence")
+        verbose_name_plural = _("occurrences")
+        ordering = ["task", "due_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "due_date"], name="occurrence_unique_due_date"),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="occurrence_progress_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.due_date}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
 
 
 class ReportObligation(VersionedModel):
@@ -322,6 +383,10 @@ class ProgressUpdate(models.Model):
     note = models.TextField(_("what was done"))
     progress = models.PositiveSmallIntegerField(_("progress (%)"))
     status = models.CharField(_("status"), max_length=12, choices=TaskStatus.choices)
+    # The period a recurring task's update is for (None: the task as a whole).
+    occurrence = models.ForeignKey(
+        TaskOccurrence, null=True, blank=True, on_delete=models.SET_NULL, related_name="updates"
+    )
     history = HistoricalRecords(bases=[DeletionBatch])
 
     ACCESS_UNIT_FIELD = "task__plan__org_unit"

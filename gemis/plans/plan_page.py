@@ -59,8 +59,10 @@ class PlanPage:
 def plan_page(user: Any, plan: Plan) -> PlanPage:
     """Everything the plan page shows to ``user``, who may view ``plan``."""
     sections = list(plan.sections.order_by("order", "pk"))
+    # The plan's document: its own tasks, not the units' shares (they show as the roll-up by unit).
     tasks = list(
-        plan.tasks.select_related("lead_agency", "parent_task__plan")
+        plan.tasks.filter(assigned_unit__isnull=True)
+        .select_related("lead_agency", "parent_task__plan")
         .prefetch_related("partners", "addressed_units")
         .order_by("order", "pk")
     )
@@ -99,9 +101,15 @@ def mark_tasks(user: Any, plan: Plan, tasks: list[Task]) -> None:
     on = task_rules.today()
     children: dict[int, list[Task]] = defaultdict(list)
     child_rows = access.filter_for(user, Task.objects.filter(parent_task__plan=plan)).select_related(
-        "plan__org_unit", "plan__issuing_agency", "lead_agency"
+        "plan__org_unit", "plan__issuing_agency", "lead_agency", "assigned_unit"
     )
-    for child in child_rows.order_by("plan__org_unit__path", "pk"):
+    for child in child_rows.order_by("plan__org_unit__path", "assigned_unit__path", "pk"):
+        shown = task_rules.display_status(child, on)
+        child.shown_status, child.shown_label, child.badge = (
+            shown,
+            task_rules.DISPLAY_LABELS[shown],
+            STATUS_BADGES[shown],
+        )
         children[child.parent_task_id].append(child)
     by_section: dict[int | None, list[Task]] = defaultdict(list)
     for task in tasks:
@@ -116,9 +124,16 @@ def mark_tasks(user: Any, plan: Plan, tasks: list[Task]) -> None:
         task.shown_label = task_rules.DISPLAY_LABELS[shown]
         task.badge = STATUS_BADGES[shown]
         kids = children.get(task.pk, [])
-        counted = [kid for kid in kids if kid.status != TaskStatus.CANCELLED]
+        # The roll-up rule (task_rules.ROLL_UP_RULE): drafts below and cancelled tasks do not count.
+        counted = [
+            kid for kid in kids if kid.status != TaskStatus.CANCELLED and kid.plan.status != PlanStatus.DRAFT
+        ]
         task.children = kids
-        task.child_plans = list({kid.plan_id: kid.plan for kid in kids}.values())
+        task.child_plans = list(
+            {kid.plan_id: kid.plan for kid in kids if kid.assigned_unit_id is None}.values()
+        )
+        task.shares = [kid for kid in kids if kid.assigned_unit_id is not None]
+        task.children_overdue = sum(1 for k in counted if k.shown_status == task_rules.OVERDUE)
         task.child_average = round(sum(k.progress for k in counted) / len(counted)) if counted else None
         task.children_done = sum(1 for k in counted if k.status == TaskStatus.DONE)
         task.source_plan = None

@@ -257,6 +257,9 @@ def my_tasks(user: Any, agency_ids: list[int] | None = None) -> QuerySet[Task]:
     if agency_ids is None:
         agency_ids = agency_ids_of(user)
     mine = Task.objects.filter(lead_agency_id__in=agency_ids) | Task.objects.filter(partners__in=agency_ids)
+    # A unit's share with no standing agency to lead it is the unit's people's (plans/handdown.py).
+    units = Agency.objects.filter(pk__in=agency_ids).values("org_unit_id")
+    mine = mine | Task.objects.filter(assigned_unit__in=units, lead_agency__isnull=True)
     return access.filter_for(user, Task.objects.filter(pk__in=mine.values("pk"))).exclude(
         plan__status=PlanStatus.DRAFT
     )

@@ -4,11 +4,11 @@
 the row so that lists filter and sort on an index:
 
 * one-shot deadlines (a date, a month, a quarter, a range): the last day;
-* recurring ones: the first occurrence not yet completed — the one after the
-  occurrence nearest to the day the task last reached 100 % (or the first one of
-  the plan period).
+* recurring ones: the due date of the earliest occurrence still open
+  (plans/occurrences.py; before the plan is issued and its occurrences made, the
+  first occurrence after the day the task last reached 100 %).
   A missed occurrence therefore stays as the due date, and the task is overdue
-  until someone reports it done;
+  until someone reports that occurrence done;
 * "thường xuyên", events without a date, no deadline: no due date.
 
 "Quá hạn" (overdue) is never stored: an open task whose due date has passed.
@@ -20,10 +20,11 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Avg, Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gemis.plans import occurrences
 from gemis.plans.models import OPEN_STATUSES, PlanStatus, Task, TaskStatus
 from gemis.vn.deadlines import Deadline, DeadlineKind, next_due, parse_deadline, previous_due
 
@@ -62,6 +63,11 @@ def set_deadline(task: Task, deadline: Deadline) -> None:
 
 def compute_due_date(task: Task, deadline: Deadline | None = None) -> dt.date | None:
     deadline = deadline or deadline_of(task)
+    if deadline.kind == DeadlineKind.RECURRING and task.pk:
+        # Once the plan is issued the task has its occurrences: the earliest open one is due.
+        dates = list(task.occurrences.order_by("due_date").values_list("due_date", "status"))
+        if dates:
+            return next((day for day, status in dates if status in OPEN_STATUSES), None)
     if deadline.kind == DeadlineKind.RECURRING:
         done = task.last_done_on
         if done is None:
@@ -140,23 +146,57 @@ def status_q(display: str, on: dt.date | None = None) -> Q:
     return Q(status=display)
 
 
+#: The roll-up rule, as the task page states it.
+ROLL_UP_RULE = _(
+    "A task carried out through sub-tasks — the shares of the units it is addressed to, or the tasks of "
+    "a unit's own issued plan — takes its progress from them: the average of those not cancelled; it is "
+    "done when all of them are (late if after its due date), and records no progress of its own."
+)
+
+
+def _counted(task: Task) -> QuerySet[Task]:
+    return task.child_tasks.exclude(status=TaskStatus.CANCELLED).filter(
+        plan__status__in=(PlanStatus.ISSUED, PlanStatus.CLOSED)
+    )
+
+
+def counted_children(task: Task) -> list[Task]:
+    """The sub-tasks a task's progress is rolled up from: not cancelled, in an issued (or closed) plan.
+
+    A unit's own plan still in draft has no progress yet and does not pull its parent down."""
+    return list(_counted(task))
+
+
+def is_rolled_up(task: Task) -> bool:
+    """Whether the task's progress comes from sub-tasks (it then takes no progress of its own)."""
+    return bool(task.pk) and _counted(task).exists()
+
+
 def roll_up(task: Task | None) -> None:
-    """Recompute a parent task's progress and status from its children, up the chain."""
+    """Recompute a parent's progress and status from its children, up the chain (:data:`ROLL_UP_RULE`)."""
     seen: set[int] = set()
     while task is not None and task.pk not in seen:
         seen.add(task.pk)
-        children = task.child_tasks.exclude(status=TaskStatus.CANCELLED)
-        if not children.exists():
+        children = counted_children(task)
+        if not children:
             break
-        average = children.aggregate(avg=Avg("progress"))["avg"] or 0
-        all_done = not children.exclude(status=TaskStatus.DONE).exists()
-        progress = 100 if all_done else min(99, round(average))
-        status = TaskStatus.DONE if all_done else (TaskStatus.IN_PROGRESS if average > 0 else task.status)
-        if status == TaskStatus.DONE and task.status != TaskStatus.DONE:
-            task.last_done_on = today()
-        if (task.progress, task.status) != (progress, status):
-            task.progress, task.status = progress, status
+        before = (task.progress, task.status, task.last_done_on, task.due_date)
+        own_occurrences = list(task.occurrences.all())
+        if own_occurrences:
+            occurrences.roll_up(task, children)
+            occurrences.summarise(task, list(task.occurrences.all()))
+        else:
+            all_done = all(child.status == TaskStatus.DONE for child in children)
+            average = sum(child.progress for child in children) / len(children)
+            task.progress = 100 if all_done else min(99, round(average))
+            if all_done:
+                task.status = TaskStatus.DONE
+                # Done on the day the last of them was: that is what decides "late".
+                task.last_done_on = max((c.last_done_on for c in children if c.last_done_on), default=today())
+            else:
+                task.status = TaskStatus.IN_PROGRESS if average > 0 else TaskStatus.NOT_STARTED
             task.due_date = compute_due_date(task)
+        if (task.progress, task.status, task.last_done_on, task.due_date) != before:
             task.version += 1
             task.save(
                 update_fields=["progress", "status", "last_done_on", "due_date", "version", "updated_at"]

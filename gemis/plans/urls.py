@@ -21,6 +21,7 @@ urlpatterns = [
     path("plans/<int:pk>/issue/", views_plans.plan_issue, name="plan-issue"),
     path("plans/<int:pk>/close/", views_plans.plan_close, name="plan-close"),
     path("plans/<int:pk>/cascade/", views_plans.plan_cascade, name="plan-cascade"),
+    path("plans/<int:pk>/hand-down/", views_plans.plan_hand_down, name="plan-hand-down"),
     path("plans/<int:pk>/legal-bases/add/", views_plans.legal_basis_add, name="plan-legal-basis-add"),
     path(
         "plans/<int:pk>/legal-bases/<int:document_pk>/remove/",

@@ -24,13 +24,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gemis.core import search
+from gemis.core import jobs, search
 from gemis.core.edits import save_edit
+from gemis.core.models import BackgroundJob
 from gemis.core.versioning import CONFLICT_MESSAGE, ConflictError
 from gemis.legal.models import LegalDocument
 from gemis.orgs import access
 from gemis.orgs.access import Action
-from gemis.orgs.models import Agency, OrgUnit
+from gemis.orgs.models import Agency, OrgUnit, User
 from gemis.orgs.requests import AuthenticatedRequest
 from gemis.plans import actions, cascade, task_rules
 from gemis.plans.forms import (
@@ -55,7 +56,7 @@ AGENCY_OPTIONS_LIMIT = 60
 
 def _count_tasks(condition: Q | None = None) -> Coalesce:
     """A per-plan task count as a subquery (no join, so the two counts do not multiply)."""
-    tasks = Task.objects.filter(plan=OuterRef("pk"))
+    tasks = Task.objects.filter(plan=OuterRef("pk"), assigned_unit__isnull=True)
     if condition is not None:
         tasks = tasks.filter(condition)
     counted = tasks.order_by().values("plan").annotate(n=Count("pk")).values("n")[:1]
@@ -334,9 +335,42 @@ def plan_issue(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return render(
             request, "plans/plan_confirm.html", context, status=409 if request.method == "POST" else 200
         )
-    return _change_status(
+    response = _change_status(
         request, plan, actions.issue_plan, _("The plan has been issued. Its tasks are now followed up.")
     )
+    job = _hand_down_job(request.user, plan)
+    if job is not None and not job.is_finished:
+        # The units' shares are being made: the person watches it happen (96 communes take a moment).
+        return redirect("orgs:job-detail", pk=job.pk)
+    return response
+
+
+def _hand_down_job(user: User, plan: Plan) -> BackgroundJob | None:
+    """The hand-down the issue has just started, if any (plans/actions.py starts it on commit)."""
+    return (
+        BackgroundJob.objects.filter(owner=user, kind=actions.HAND_DOWN_JOB, params__plan=plan.pk)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+@require_POST
+def plan_hand_down(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Hand the plan down again: only the shares still missing are made (a unit given a standing agency)."""
+    plan = access.get_for(request.user, Plan, Action.APPROVE, pk=pk)
+    if plan.status != PlanStatus.ISSUED:
+        messages.error(request, _("Only an issued plan is handed down to its units."))
+        return redirect("plans:plan-detail", pk=plan.pk)
+    job = jobs.start(
+        request.user,
+        actions.HAND_DOWN_JOB,
+        _("Handing down the tasks of %(plan)s") % {"plan": plan},
+        {"plan": plan.pk},
+    )
+    if not job.is_finished:
+        return redirect("orgs:job-detail", pk=job.pk)
+    messages.success(request, _("Every addressed unit has its share of the tasks."))
+    return redirect("plans:plan-detail", pk=plan.pk)
 
 
 def plan_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:

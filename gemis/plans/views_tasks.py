@@ -31,9 +31,9 @@ from gemis.orgs import access
 from gemis.orgs.access import Action
 from gemis.orgs.models import User
 from gemis.orgs.requests import AuthenticatedRequest
-from gemis.plans import exports, task_calendar, task_filters, task_rules
-from gemis.plans.models import OPEN_STATUSES, Attachment, PlanStatus, ProgressUpdate, Task, TaskStatus
-from gemis.plans.progress import NOT_ISSUED_MESSAGE, record_progress
+from gemis.plans import cascade, exports, occurrences, permissions, task_calendar, task_filters, task_rules
+from gemis.plans.models import OPEN_STATUSES, Attachment, Plan, PlanStatus, ProgressUpdate, Task, TaskStatus
+from gemis.plans.progress import NOT_ISSUED_MESSAGE, ROLLED_UP_MESSAGE, record_progress
 from gemis.plans.task_filters import (
     DISPLAY_STATUSES,
     SORT_FIELDS,
@@ -259,9 +259,22 @@ class ProgressForm(BootstrapFormMixin, forms.Form):
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, periods: list[occurrences.OccurrenceRow] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("Set from the percentage")), *TaskStatus.choices]
+        if periods:
+            # A recurring task: the update is for one period, by default the earliest still open.
+            field = forms.TypedChoiceField(
+                label=_("Period"),
+                coerce=int,
+                choices=[(r.occurrence.pk, f"{r.label} — {r.state_label}") for r in periods],
+                help_text=_("Each period has its own due date and progress."),
+            )
+            self.fields = {"occurrence": field, **self.fields}
+            current = next((r for r in periods if r.occurrence.is_open), periods[-1])
+            self.fields["occurrence"].initial = current.occurrence.pk
         self.fields["files"].widget.attrs["accept"] = ",".join(sorted({*ALLOWED, *TEXT_TYPES}))
         self.fields["progress"].widget.attrs["data-testid"] = "progress-percent"
 
@@ -279,20 +292,27 @@ def _task_for(user: User, pk: int) -> Task:
     return access.get_for(user, queryset, pk=pk)
 
 
+def _periods(task: Task) -> list[occurrences.OccurrenceRow]:
+    return occurrences.rows(task, task_rules.deadline_of(task), task_rules.today(), task_rules.DUE_SOON_DAYS)
+
+
 def task_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     task = _task_for(request.user, pk)
     may_change = access.may(request.user, Action.CHANGE, task)
-    # Progress is recorded on the tasks of issued plans only (plans/progress.py): no form elsewhere.
-    may_record = may_change and task.plan.status == PlanStatus.ISSUED
+    # Progress is recorded on the tasks of issued plans only (plans/progress.py), and not on a task whose
+    # progress is rolled up from its sub-tasks: no form there.
+    may_record = may_change and task.plan.status == PlanStatus.ISSUED and not task_rules.is_rolled_up(task)
     status = 200
     form = None
     if request.method == "POST":
         if not may_change:
             raise Http404
         if not may_record:
-            messages.error(request, NOT_ISSUED_MESSAGE)
+            messages.error(
+                request, ROLLED_UP_MESSAGE if task_rules.is_rolled_up(task) else NOT_ISSUED_MESSAGE
+            )
             return redirect("plans:task-detail", pk=task.pk)
-        form = ProgressForm(request.POST, request.FILES)
+        form = ProgressForm(request.POST, request.FILES, periods=_periods(task))
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -304,6 +324,7 @@ def task_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     status=data["status"] or None,
                     files=data["files"],
                     expected_version=data["expected_version"],
+                    occurrence_id=data.get("occurrence"),
                 )
             except ConflictError:
                 form.add_error(None, PROGRESS_CONFLICT)
@@ -323,7 +344,10 @@ def task_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             status = 400
     elif may_record:
-        form = ProgressForm(initial={"progress": task.progress, "expected_version": task.version})
+        periods = _periods(task)
+        current = next((r.occurrence for r in periods if r.occurrence.is_open), None)
+        progress = current.progress if current is not None else (0 if periods else task.progress)
+        form = ProgressForm(initial={"progress": progress, "expected_version": task.version}, periods=periods)
     return render(request, "plans/task_detail.html", _detail_context(request, task, form), status=status)
 
 
@@ -332,8 +356,10 @@ def _detail_context(request: AuthenticatedRequest, task: Task, form: ProgressFor
     user = request.user
     children = access.filter_for(
         user,
-        task.child_tasks.select_related("plan__org_unit", "lead_agency").prefetch_related("addressed_units"),
-    ).order_by("plan__org_unit__path", "pk")
+        task.child_tasks.select_related("plan__org_unit", "lead_agency", "assigned_unit").prefetch_related(
+            "addressed_units"
+        ),
+    ).order_by("plan__org_unit__path", "assigned_unit__path", "pk")
     parent = task.parent_task if task.parent_task and access.may_view(user, task.parent_task) else None
     updates = task.updates.select_related("author", "agency").prefetch_related("attachments")
     return {
@@ -342,7 +368,11 @@ def _detail_context(request: AuthenticatedRequest, task: Task, form: ProgressFor
         "deadline": task_rules.deadline_of(task),
         "parent": parent,
         "children": task_rows(children, today),
-        "updates": updates,
+        "rolled_up": task_rules.is_rolled_up(task),
+        "roll_up_rule": task_rules.ROLL_UP_RULE,
+        "periods": _periods(task),
+        "own_plan": _own_plan_offer(user, task),
+        "updates": updates.select_related("occurrence"),
         "form": form,
         "today": today,
         "may_change": access.may(user, Action.CHANGE, task),
@@ -351,6 +381,25 @@ def _detail_context(request: AuthenticatedRequest, task: Task, form: ProgressFor
         # Evidence is read by the task's people and the units above, not by every unit below.
         "may_read_evidence": access.may_view(user, Attachment(update=ProgressUpdate(task=task))),
     }
+
+
+@dataclass(frozen=True)
+class OwnPlanOffer:
+    """On a unit's share: its own plan built from it (one click), or the one already built."""
+
+    existing: Plan | None
+    may_create: bool
+
+
+def _own_plan_offer(user: User, task: Task) -> OwnPlanOffer | None:
+    unit = task.assigned_unit
+    if unit is None or task.plan.status != PlanStatus.ISSUED:
+        return None
+    existing = cascade.existing_cascade(task.plan, unit, None)
+    if existing is not None and not access.may_view(user, existing):
+        existing = None
+    may_create = existing is None and permissions.may_write_plan_of(user, unit)
+    return OwnPlanOffer(existing, may_create) if existing or may_create else None
 
 
 def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:

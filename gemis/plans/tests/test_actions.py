@@ -76,7 +76,7 @@ def test_deleting_a_draft_rolls_up_the_task_it_came_from(world, draft):
     actions.issue_plan(draft, by=world.province_leader)
     source = make_task(draft, status="in_progress")
     kept, deleted = (
-        make_plan(world.district_a, parent_plan=draft),
+        make_plan(world.district_a, parent_plan=draft, status=PlanStatus.ISSUED),
         make_plan(world.district_b, parent_plan=draft),
     )
     make_task(kept, parent_task=source, progress=80, status="in_progress")

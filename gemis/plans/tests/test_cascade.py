@@ -204,9 +204,29 @@ def set_progress(task: Task, progress: int, status: str) -> None:
     roll_up(task.parent_task)
 
 
+def _issued_cascade(plan, unit):
+    """A unit's plan built from ``plan`` and issued: only issued plans below count in the roll-up."""
+    child, created = cascade.cascade(plan, unit, None, None)
+    Plan.objects.filter(pk=child.pk).update(
+        status=PlanStatus.ISSUED, number="5/KH-UBND", issue_date=dt.date(2026, 5, 1)
+    )
+    child.refresh_from_db()
+    return child, created
+
+
+def test_roll_up_leaves_out_plans_still_in_draft(world, issued):
+    draft, _ = cascade.cascade(issued, world.district_a, None, None)
+    counted, _ = _issued_cascade(issued, world.district_b)
+    parent = issued.tasks.get(text="Tổ chức Tháng hành động")
+    set_progress(counted.tasks.get(parent_task=parent), 60, TaskStatus.IN_PROGRESS)
+    parent.refresh_from_db()
+    assert (parent.progress, parent.status) == (60, TaskStatus.IN_PROGRESS)  # the draft's 0 % does not count
+    assert draft.tasks.get(parent_task=parent).progress == 0
+
+
 def test_roll_up_averages_children(world, issued):
-    a, _ = cascade.cascade(issued, world.district_a, None, None)
-    b, _ = cascade.cascade(issued, world.district_b, None, None)
+    a, _ = _issued_cascade(issued, world.district_a)
+    b, _ = _issued_cascade(issued, world.district_b)
     parent = issued.tasks.get(text="Tổ chức Tháng hành động")
     set_progress(a.tasks.get(parent_task=parent), 50, TaskStatus.IN_PROGRESS)
     parent.refresh_from_db()
@@ -219,8 +239,8 @@ def test_roll_up_averages_children(world, issued):
 
 
 def test_roll_up_all_done_makes_the_parent_done(world, issued):
-    a, _ = cascade.cascade(issued, world.district_a, None, None)
-    b, _ = cascade.cascade(issued, world.district_b, None, None)
+    a, _ = _issued_cascade(issued, world.district_a)
+    b, _ = _issued_cascade(issued, world.district_b)
     parent = issued.tasks.get(text="Tổ chức Tháng hành động")
     set_progress(a.tasks.get(parent_task=parent), 100, TaskStatus.DONE)
     parent.refresh_from_db()
@@ -232,8 +252,8 @@ def test_roll_up_all_done_makes_the_parent_done(world, issued):
 
 
 def test_roll_up_never_shows_100_before_everyone_is_done(world, issued):
-    a, _ = cascade.cascade(issued, world.district_a, None, None)
-    b, _ = cascade.cascade(issued, world.district_b, None, None)
+    a, _ = _issued_cascade(issued, world.district_a)
+    b, _ = _issued_cascade(issued, world.district_b)
     parent = issued.tasks.get(text="Tổ chức Tháng hành động")
     set_progress(a.tasks.get(parent_task=parent), 100, TaskStatus.DONE)
     set_progress(b.tasks.get(parent_task=parent), 99, TaskStatus.IN_PROGRESS)
@@ -242,8 +262,8 @@ def test_roll_up_never_shows_100_before_everyone_is_done(world, issued):
 
 
 def test_roll_up_ignores_cancelled_children(world, issued):
-    a, _ = cascade.cascade(issued, world.district_a, None, None)
-    b, _ = cascade.cascade(issued, world.district_b, None, None)
+    a, _ = _issued_cascade(issued, world.district_a)
+    b, _ = _issued_cascade(issued, world.district_b)
     parent = issued.tasks.get(text="Tổ chức Tháng hành động")
     set_progress(b.tasks.get(parent_task=parent), 0, TaskStatus.CANCELLED)
     set_progress(a.tasks.get(parent_task=parent), 100, TaskStatus.DONE)
@@ -252,13 +272,10 @@ def test_roll_up_ignores_cancelled_children(world, issued):
 
 
 def test_roll_up_goes_up_the_chain(world, issued):
-    district, _ = cascade.cascade(issued, world.district_a, None, None)
-    district.status = PlanStatus.ISSUED
-    district.number, district.issue_date = "5/KH-UBND", dt.date(2026, 5, 1)
-    district.save()
+    district, _ = _issued_cascade(issued, world.district_a)
     middle = district.tasks.get(text="Tổ chức Tháng hành động")
     middle.addressed_units.set([world.commune_a])
-    commune, _ = cascade.cascade(district, world.commune_a, None, None)
+    commune, _ = _issued_cascade(district, world.commune_a)
     leaf = commune.tasks.get()
     assert leaf.parent_task == middle and middle.parent_task.plan == issued
     set_progress(leaf, 80, TaskStatus.IN_PROGRESS)

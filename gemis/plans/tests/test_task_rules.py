@@ -81,8 +81,9 @@ def test_overdue_and_due_soon_filters(plan):
 
 def test_roll_up_averages_children_and_finishes_when_all_done(world, plan):
     parent = make_task(plan, deadline=Deadline.on(dt.date(2026, 12, 31)))
-    district_plan = make_plan(world.district_a)
-    other_plan = make_plan(world.district_b)
+    # Only issued plans below count (a draft has no progress yet).
+    district_plan = make_plan(world.district_a, status=PlanStatus.ISSUED)
+    other_plan = make_plan(world.district_b, status=PlanStatus.ISSUED)
     a = make_task(district_plan, parent_task=parent, progress=40, status=TaskStatus.IN_PROGRESS)
     b = make_task(other_plan, parent_task=parent, progress=80, status=TaskStatus.IN_PROGRESS)
     rules.roll_up(parent)
@@ -99,8 +100,11 @@ def test_roll_up_averages_children_and_finishes_when_all_done(world, plan):
 
 def test_cancelled_children_do_not_count(world, plan):
     parent = make_task(plan)
-    make_task(make_plan(world.district_a), parent_task=parent, progress=100, status=TaskStatus.DONE)
-    make_task(make_plan(world.district_b), parent_task=parent, status=TaskStatus.CANCELLED)
+    issued = PlanStatus.ISSUED
+    make_task(
+        make_plan(world.district_a, status=issued), parent_task=parent, progress=100, status=TaskStatus.DONE
+    )
+    make_task(make_plan(world.district_b, status=issued), parent_task=parent, status=TaskStatus.CANCELLED)
     rules.roll_up(parent)
     parent.refresh_from_db()
     assert parent.status == TaskStatus.DONE

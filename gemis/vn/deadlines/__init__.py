@@ -26,6 +26,7 @@ from gemis.vn.deadlines.schedule import (
     is_overdue,
     next_due,
     occurrence_start,
+    occurrences_between,
     previous_due,
     status_for,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "is_overdue",
     "next_due",
     "occurrence_start",
+    "occurrences_between",
     "parse_deadline",
     "previous_due",
     "status_for",

@@ -144,6 +144,23 @@ def occurrence_start(deadline: Deadline, due: date) -> date | None:
     return date.min  # pragma: no cover - every bucket has an occurrence
 
 
+def occurrences_between(deadline: Deadline, first_year: int, last_year: int) -> list[date]:
+    """Every occurrence of a recurring deadline in the years ``first_year``..``last_year`` (a plan's
+    period), within the deadline's own years; empty for one-shot deadlines and continuous work."""
+    if deadline.kind is not DeadlineKind.RECURRING or deadline.recurrence is Recurrence.CONTINUOUS:
+        return []
+    lo = max(first_year, deadline.valid_from_year or first_year)
+    hi = min(last_year, deadline.until_year or last_year)
+    days: list[date] = []
+    for year in range(lo, hi + 1):
+        if deadline.recurrence is Recurrence.MONTHLY:
+            for month in range(12):
+                days.extend(_bucket_days(deadline, year * 12 + month))
+        else:
+            days.extend(_bucket_days(deadline, year))
+    return days
+
+
 def next_due(deadline: Deadline, today: date) -> date | None:
     """The due date to chase on ``today``.
 
