@@ -10,6 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from gemis.core.forms import BootstrapFormMixin, DayMonthYearInput
+from gemis.documents.imports import as_written
 from gemis.legal.models import DocumentKind
 from gemis.orgs.models import Agency, User
 from gemis.plans.forms import check_subject, check_task_text
@@ -18,6 +19,7 @@ from gemis.plans.permissions import plan_units
 from gemis.vn.parser import MAX_BYTES
 
 ACCEPTED_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm")
+TASK_AS_WRITTEN_MAX = 300  # Task.addressed_text's length
 MAX_PASTED_CHARS = 2_000_000
 
 
@@ -53,6 +55,11 @@ def check_document_file(upload: Any) -> Any:
     return upload
 
 
+def _grouped(n: int) -> str:
+    """2000000 → "2.000.000", as Vietnamese writes thousands."""
+    return f"{n:,}".replace(",", ".")
+
+
 class UploadForm(BootstrapFormMixin, forms.Form):
     unit = forms.ModelChoiceField(label=_("Whose plan"), queryset=None, empty_label=None)
     file = forms.FileField(
@@ -61,10 +68,11 @@ class UploadForm(BootstrapFormMixin, forms.Form):
         help_text=_("Word (.docx), PDF with text, web page (.html) or text (.txt); up to 50 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_SUFFIXES)}),
     )
+    # No max_length: the browser would cut a long paste at it without a word. The length is
+    # checked here instead (clean_text), and the text comes back whole with the message.
     text = forms.CharField(
         label=_("…or paste the text"),
         required=False,
-        max_length=MAX_PASTED_CHARS,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
 
@@ -74,6 +82,21 @@ class UploadForm(BootstrapFormMixin, forms.Form):
 
     def clean_file(self):
         return check_document_file(self.cleaned_data.get("file"))
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data.get("text") or ""
+        if len(text) > MAX_PASTED_CHARS:
+            raise forms.ValidationError(
+                _(
+                    "The pasted text has %(n)s characters, more than the %(limit)s that can be pasted. "
+                    "Save it as a .txt or .docx file and upload the file instead (up to 50 MB)."
+                )
+                % {
+                    "n": f"{len(text):,}".replace(",", "."),
+                    "limit": f"{MAX_PASTED_CHARS:,}".replace(",", "."),
+                }
+            )
+        return text
 
     def clean(self):
         data = super().clean()
@@ -107,6 +130,9 @@ class PlanReviewForm(_AgencyFields, BootstrapFormMixin, forms.Form):
     issuing_agency = forms.TypedChoiceField(
         label=_("Issuing agency"), required=False, coerce=int, empty_value=None
     )
+    place = forms.CharField(label=_("Place"), required=False, max_length=100)
+    signer = forms.CharField(label=_("Signer"), required=False, max_length=150)
+    signer_title = forms.CharField(label=_("Signer's title"), required=False, max_length=150)
 
     def clean_subject(self):
         # The plan's own limit, said at review: an imported text is never cut short silently.
@@ -123,9 +149,21 @@ class PlanReviewForm(_AgencyFields, BootstrapFormMixin, forms.Form):
 class ReferenceReviewForm(BootstrapFormMixin, forms.Form):
     include = forms.BooleanField(label=_("Cite"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
-    number = forms.CharField(label=_("Number and symbol"), max_length=80)
+    number = forms.CharField(label=_("Number and symbol"), required=False, max_length=80)
     issue_date = forms.DateField(label=_("Issue date"), required=False, widget=DayMonthYearInput())
     issuer = forms.CharField(label=_("Issuer"), required=False, max_length=255)
+    # A document cited without a number ("Căn cứ Luật Bình đẳng giới năm 2006") is cited by its title.
+    title = forms.CharField(label=_("Title"), required=False, max_length=500)
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("include")
+            and not (data.get("number") or "").strip()
+            and not (data.get("title") or "").strip()
+        ):
+            self.add_error("number", _("Give the number, or the title of a document cited without one."))
+        return data
 
 
 class TaskReviewForm(_AgencyFields, BootstrapFormMixin, forms.Form):
@@ -140,11 +178,26 @@ class TaskReviewForm(_AgencyFields, BootstrapFormMixin, forms.Form):
         coerce=int,
         widget=forms.SelectMultiple(attrs={"size": 3}),
     )
+    number = forms.CharField(label=_("No."), required=False, max_length=10)
     addressed = forms.CharField(label=_("Addressed to (as written)"), required=False, max_length=300)
+    partners_text = forms.CharField(
+        label=_("Partners not in the registry (kept as text)"), required=False, max_length=300
+    )
     deadline_text = forms.CharField(label=_("Time frame"), required=False, max_length=300)
 
     def clean(self):
         data = super().clean()
+        written = as_written(data)
+        if len(written) > TASK_AS_WRITTEN_MAX:
+            # Both are kept in the task's one "as written" field: said here, never cut short.
+            self.add_error(
+                "partners_text",
+                _(
+                    "The names kept as text are %(n)d characters together, more than %(limit)d: "
+                    "create the agencies they name, or shorten them."
+                )
+                % {"n": len(written), "limit": TASK_AS_WRITTEN_MAX},
+            )
         if data.get("include") and not (data.get("text") or "").strip():
             self.add_error("text", _("A task needs its text; untick “Keep” to leave it out."))
         elif data.get("include"):

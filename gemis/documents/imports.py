@@ -23,6 +23,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from gemis.documents.models import ImportedDocument, ImportStatus
+from gemis.legal.models import LegalDocument
 from gemis.legal.register import kind_of, record_document
 from gemis.orgs.models import Agency, OrgUnit, User
 from gemis.orgs.resolver import AgencyResolver
@@ -86,6 +87,7 @@ _PLAN_KINDS = [
     ("de an", PlanKind.STRATEGY),
 ]
 _YEAR_SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–—]\s*((?:19|20)\d{2})(?!\d)")
+SECTION_TITLE_MAX = 500  # PlanSection.title's length
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
@@ -140,6 +142,8 @@ class Proposal:
     tasks: list[dict[str, Any]] = field(default_factory=list)
     reports: list[dict[str, Any]] = field(default_factory=list)
     extra_agencies: list[Agency] = field(default_factory=list)  # resolved outside agency_scope
+    # What the document says that the plan cannot hold as found: see :func:`not_carried`.
+    not_carried: list[dict[str, Any]] = field(default_factory=list)
 
 
 def propose(imported: ImportedDocument) -> Proposal:
@@ -166,6 +170,7 @@ def propose(imported: ImportedDocument) -> Proposal:
         return found
 
     start, end = period_of(meta.get("subject") or "", issue_date)
+    signature = result.get("signature") or {}
     issuer = resolve([meta.get("issuer") or ""])
     plan = {
         "kind": plan_kind_of(meta.get("kind") or ""),
@@ -175,6 +180,9 @@ def propose(imported: ImportedDocument) -> Proposal:
         "period_end": end,
         "subject": meta.get("subject") or "",
         "issuing_agency": issuer[0].pk if issuer else None,
+        "place": (result.get("place") or "")[:100],
+        "signer": (signature.get("name") or "")[:150],
+        "signer_title": (signature.get("title") or "")[:150],
     }
     references = [
         {
@@ -183,17 +191,36 @@ def propose(imported: ImportedDocument) -> Proposal:
             "number": ref.get("number") or "",
             "issue_date": parse_iso(ref.get("date")),
             "issuer": ref.get("issuer") or "",
+            "title": "",
         }
         for ref in result.get("references") or []
         if ref.get("number")
+    ] + [
+        # "Căn cứ Luật Bình đẳng giới năm 2006;": cited by its title, with no number to find it by.
+        {
+            "include": True,
+            "kind": kind_of(basis["kind"]),
+            "number": "",
+            "issue_date": parse_iso(basis.get("date")),
+            "issuer": "",
+            "title": basis.get("title") or "",
+        }
+        for basis in result.get("bases") or []
+        if basis.get("kind")
     ]
     tasks = []
+    nodes, _parents = _section_chain(result)
     for index, task in enumerate(result.get("tasks") or []):
         leads = resolve(task.get("lead") or [], task.get("lead_keys"))
         partners = [
             a for a in resolve(task.get("partners") or [], task.get("partner_keys")) if a not in leads[:1]
         ] + leads[1:]
         unresolved = [n for n in task.get("lead") or [] if resolver.resolve(n) is None]
+        lost_partners = [
+            name
+            for i, name in enumerate(task.get("partners") or [])
+            if not resolve([name], (task.get("partner_keys") or [])[i : i + 1])
+        ]
         deadline = task.get("deadline") or {}
         tasks.append(
             {
@@ -204,7 +231,10 @@ def propose(imported: ImportedDocument) -> Proposal:
                 "text": task.get("full_text") or task.get("text") or "",
                 "lead": leads[0].pk if leads else None,
                 "partners": [a.pk for a in partners],
-                "addressed": "; ".join(unresolved)[:300],
+                "number": own_number(task, nodes),
+                "addressed": "; ".join(unresolved),
+                # Partners not in the registry are kept as text until the reviewer creates them.
+                "partners_text": "; ".join(lost_partners),
                 # The plan page adds its own full stop after the time frame.
                 "deadline_text": (deadline.get("text") or "").strip().rstrip(".;,").strip(),
                 "lead_names": task.get("lead") or [],
@@ -224,34 +254,121 @@ def propose(imported: ImportedDocument) -> Proposal:
             }
         )
     scope_ids = set(agency_scope(imported.org_unit).values_list("pk", flat=True))
-    return Proposal(
+    proposal = Proposal(
         plan=plan,
         references=references,
         tasks=tasks,
         reports=reports,
         extra_agencies=[a for pk, a in extra.items() if pk not in scope_ids],
     )
+    issuer_name = meta.get("issuer") or ""
+    proposal.not_carried = not_carried(result, proposal, issuer_name if not issuer else "")
+    return proposal
+
+
+def not_carried(result: dict[str, Any], proposal: Proposal, lost_issuer: str = "") -> list[dict[str, Any]]:
+    """Everything found that the draft plan will not hold as found, each with why (``kind``).
+
+    ``agency``: a name the agency registry does not know (roles and task numbers where it is
+    written); its task keeps it as text until someone creates the agency. ``ground``: a
+    "Căn cứ …" that names no document. ``target``: a figure, set on the targets page instead.
+    """
+    found: list[dict[str, Any]] = []
+    agencies: dict[str, dict[str, Any]] = {}
+
+    def lost(name: str, role: str, row: int | None) -> None:
+        entry = agencies.setdefault(
+            agency_key(name) or name, {"kind": "agency", "name": name, "roles": [], "tasks": []}
+        )
+        if role not in entry["roles"]:
+            entry["roles"].append(role)
+        if row is not None and row not in entry["tasks"]:
+            entry["tasks"].append(row)
+
+    if lost_issuer:
+        lost(lost_issuer, "issuer", None)
+    for row, task in enumerate(proposal.tasks, start=1):
+        for name in split_names(task.get("addressed") or ""):
+            lost(name, "lead", row)
+        for name in split_names(task.get("partners_text") or ""):
+            lost(name, "partner", row)
+    found.extend(agencies.values())
+    for basis in result.get("bases") or []:
+        if not basis.get("kind"):
+            found.append({"kind": "ground", "name": basis.get("text") or ""})
+    for target in result.get("targets") or []:
+        found.append({"kind": "target", "name": f"{target.get('value')}{target.get('unit') or ''}",
+                      "text": target.get("text") or ""})  # fmt: skip
+    return found
+
+
+def split_names(text: str) -> list[str]:
+    """The names of an "as written" field: "Đoàn Thanh niên xã; Hội Nông dân xã"."""
+    return [name.strip() for name in text.split(";") if name.strip()]
+
+
+def own_number(task: dict[str, Any], nodes: dict[str, dict]) -> str:
+    """The number the task is written under when it is a numbered item itself ("1", "b"), else ""."""
+    node = nodes.get(task.get("section") or "")
+    span = task.get("span")
+    if node is not None and span and node.get("span") and node["span"][0] >= span[0] - 5:
+        return str(node.get("label") or "")[:10]
+    return ""
 
 
 def outline(result: dict[str, Any]) -> list[dict[str, Any]]:
-    """The sections the plan will get (those holding tasks, with their parents), in document order."""
+    """The sections the plan will get, in document order: every numbered part that is not a task
+    itself ("I. MỤC ĐÍCH, YÊU CẦU" too, with its text as the section's body)."""
     nodes, parents = _section_chain(result)
-    used: set[str] = set()
-    for task in result.get("tasks") or []:
-        path = _container_path(task, nodes, parents)
-        while path:
-            used.add(path)
-            path = parents.get(path)
+    carried = _carried_sections(result, nodes)
+    bodies = section_bodies(result, nodes)
     return [
         {
             "path": path,
             "label": node.get("label") or path,
             "title": node.get("title") or "",
-            "depth": path.count("."),
+            "depth": _depth(path, parents, carried),
+            "body": bodies.get(path, ""),
         }
         for path, node in nodes.items()
-        if path in used
+        if path in carried
     ]
+
+
+def _depth(path: str, parents: dict[str, str | None], carried: set[str]) -> int:
+    depth, parent = 0, parents.get(path)
+    while parent:
+        depth += parent in carried
+        parent = parents.get(parent)
+    return depth
+
+
+def _carried_sections(result: dict[str, Any], nodes: dict[str, dict]) -> set[str]:
+    """Paths of the nodes that become sections: all but the numbered items that are tasks."""
+    task_nodes = {task.get("section") for task in result.get("tasks") or [] if own_number(task, nodes)}
+    return {path for path in nodes if path not in task_nodes}
+
+
+def section_bodies(result: dict[str, Any], nodes: dict[str, dict] | None = None) -> dict[str, str]:
+    """Each section's own text (its paragraphs before its first subsection) when no task is in it."""
+    if nodes is None:
+        nodes, _parents = _section_chain(result)
+    text = result.get("text") or ""
+    spans = [task.get("span") for task in result.get("tasks") or [] if task.get("span")]
+    bodies: dict[str, str] = {}
+    for path, node in nodes.items():
+        start, end = node.get("span") or (0, 0)
+        line_end = text.find("\n", start, end)
+        if line_end == -1:
+            continue
+        children = [c["span"][0] for c in node.get("children") or [] if c.get("span")]
+        stop = min([end, *children])
+        if any(span[0] < stop and span[1] > line_end for span in spans):
+            continue  # its text is the tasks'; the tasks carry it
+        body = text[line_end:stop].strip()
+        if body:
+            bodies[path] = body
+    return bodies
 
 
 # --- 3. accept -------------------------------------------------------------------------------------
@@ -290,6 +407,44 @@ def as_proposed(proposal: Proposal) -> dict[str, Any]:
     """The proposal accepted without corrections (the demo, and tests)."""
     values = {"plan": proposal.plan, "references": proposal.references}
     return with_agencies({**values, "tasks": proposal.tasks, "reports": proposal.reports})
+
+
+def numbered_text(number: str, text: str) -> str:
+    """The task's text with the number it is written under: "1. Tổ chức …".
+
+    Task has no field for its number, so the number leads its text, as the document writes it.
+    """
+    text, number = text.strip(), number.strip().rstrip(".)")
+    if not number:
+        return text
+    label = f"{number})" if number.isalpha() and number.islower() else f"{number}."
+    return text if text.startswith(label) else f"{label} {text}"
+
+
+def as_written(task: dict[str, Any]) -> str:
+    """The task's agencies kept as text: unresolved leads, then "phối hợp với" the unresolved partners.
+
+    The words are the document's own (the plan page writes the task's line in Vietnamese).
+    """
+    parts = [task.get("addressed", "").strip()]
+    partners = task.get("partners_text", "").strip()
+    if partners:
+        parts.append(f"phối hợp với {partners}")
+    return "; ".join(part for part in parts if part)
+
+
+def _unnumbered_document(ref: dict[str, Any]) -> LegalDocument:
+    """The record of a document cited by title only ("Luật Bình đẳng giới năm 2006"), made once."""
+    title = ref["title"].strip()
+    found = LegalDocument.objects.filter(number="", kind=ref["kind"], subject__iexact=title)
+    if ref.get("issue_date"):
+        found = found.filter(issue_date=ref["issue_date"])
+    document = found.first()
+    if document is None:
+        document = LegalDocument.objects.create(
+            kind=ref["kind"], number="", issue_date=ref.get("issue_date"), subject=title
+        )
+    return document
 
 
 def _section_chain(result: dict[str, Any]) -> tuple[dict[str, dict], dict[str, str | None]]:
@@ -347,35 +502,56 @@ def accept(imported: ImportedDocument, user: User, confirmed: dict[str, Any]) ->
         period_start=values["period_start"],
         period_end=values["period_end"],
         subject=values["subject"].strip(),
+        place=(values.get("place") or "").strip(),
+        signer=(values.get("signer") or "").strip(),
+        signer_title=(values.get("signer_title") or "").strip(),
         created_by=user,
     )
     for ref in confirmed.get("references", []):
-        if ref.get("include") and ref.get("number", "").strip():
+        if not ref.get("include"):
+            continue
+        if ref.get("number", "").strip():
             document, _created = record_document(
                 kind=ref["kind"],
                 number=ref["number"],
                 issue_date=ref.get("issue_date"),
                 issuer=ref.get("issuer", ""),
+                subject=ref.get("title", ""),
             )
             plan.legal_bases.add(document)
+        elif ref.get("title", "").strip():
+            plan.legal_bases.add(_unnumbered_document(ref))
 
     nodes, parents = _section_chain(locked.result)
+    carried = _carried_sections(locked.result, nodes)
+    bodies = section_bodies(locked.result, nodes)
     sections: dict[str, PlanSection] = {}
 
     def section_for(path: str | None) -> PlanSection | None:
+        while path and path in nodes and path not in carried:
+            path = parents.get(path)  # a numbered task's own items sit in the task's section
         if not path or path not in nodes:
             return None
         if path not in sections:
             parent = section_for(parents.get(path))
             node = nodes[path]
+            title, body = node.get("title") or "", bodies.get(path, "")
+            if len(title) > SECTION_TITLE_MAX:
+                # A numbered purpose written as a paragraph: its text is the section's body, not cut.
+                title, body = "", f"{title}\n{body}".strip()
             sections[path] = PlanSection.objects.create(
                 plan=plan,
                 parent=parent,
                 number=(node.get("label") or path.rpartition(".")[2])[:20],
-                title=(node.get("title") or "")[:500],
+                title=title,
+                body=body,
                 order=len(sections) + 1,
             )
         return sections[path]
+
+    # Every part of the document, in its order, whether or not it holds tasks.
+    for path in nodes:
+        section_for(path)
 
     default_year = plan.issue_date.year if plan.issue_date else plan.period_start
     order = 0
@@ -390,9 +566,9 @@ def accept(imported: ImportedDocument, user: User, confirmed: dict[str, Any]) ->
             plan=plan,
             section=section_for(_container_path(source, nodes, parents)),
             order=order,
-            text=task_values["text"].strip(),
+            text=numbered_text(task_values.get("number", ""), task_values["text"]),
             lead_agency=task_values.get("lead"),
-            addressed_text=task_values.get("addressed", "")[:300],
+            addressed_text=as_written(task_values),
         )
         deadline_text = task_values.get("deadline_text", "").strip()
         if deadline_text:

@@ -15,3 +15,13 @@ def as_strings(value: Any) -> list[str]:
     if isinstance(value, list | tuple):
         return [str(v) for v in value]
     return [str(value)]
+
+
+@register.filter
+def as_ints(value: Any) -> set[int]:
+    """A multiple field's value(s) as a set of ids (initial ints or posted strings; junk left out)."""
+    found = set()
+    for item in as_strings(value):
+        if item.isdecimal() and len(item) < 19:
+            found.add(int(item))
+    return found

@@ -53,7 +53,7 @@ def test_upload_review_correct_and_accept(page, live_world, settings, tmp_path):
 
     plan = Plan.objects.get()
     assert plan.number == "2150/KH-SNV" and plan.tasks.count() == 9
-    assert plan.tasks.get(text__startswith="Đưa tin, bài").lead_agency == noi_vu
+    assert plan.tasks.get(text__startswith="4. Đưa tin, bài").lead_agency == noi_vu
     document = page.get_by_test_id("plan-document").inner_text()
     assert "Tổ chức lễ phát động Tháng hành động cấp tỉnh" in document
     assert "Luật" in document and "73/2006/QH11" in document

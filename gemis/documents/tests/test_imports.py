@@ -195,10 +195,15 @@ def test_a_short_name_defined_in_the_text_resolves_to_its_agency(world, settings
     assert task["lead"] == board.pk
 
 
-def test_the_outline_shows_the_sections_that_hold_tasks(imported):
+def test_the_outline_shows_every_part_of_the_document(imported):
     outline = imports.outline(imported.result)
     assert [(n["label"], n["title"]) for n in outline if n["depth"] == 0] == [
+        ("I", "MỤC ĐÍCH, YÊU CẦU"),
+        ("II", "CHỦ ĐỀ VÀ THỜI GIAN"),
         ("III", "NỘI DUNG HOẠT ĐỘNG"),
+        ("IV", "KINH PHÍ"),
         ("V", "TỔ CHỨC THỰC HIỆN"),
     ]
     assert {"V.1", "V.3"} <= {n["path"] for n in outline}
+    # A numbered task is a task, not a section of its own.
+    assert "III.1" not in {n["path"] for n in outline}
