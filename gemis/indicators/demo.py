@@ -56,6 +56,8 @@ class DemoSeries:
     end: float
     denominator: tuple[int, int]
     noise: float = 1.5
+    #: the numerator is whole though its element allows decimals (a sum of ages in whole years)
+    whole: bool = False
 
 
 # Levels chosen so that the statuses differ: some targets met, some on track, some far off.
@@ -113,12 +115,30 @@ def _reporting(province: OrgUnit, legacy: list[OrgUnit]) -> list[tuple[int, list
     return [(year, old if year < 2025 else new) for year in range(FIRST_YEAR, LAST_YEAR + 1)]
 
 
+def _cells(element: DataElement) -> list[int]:
+    """The element's cells (the single "default", or male and female), in a fixed order."""
+    return list(
+        CategoryOptionCombo.objects.filter(combo=element.category_combo)
+        .order_by("code")
+        .values_list("pk", flat=True)
+    )
+
+
+def _split(total: float, share: float, cells: list[int], whole: bool) -> list[tuple[int, float]]:
+    """A commune's number over the element's cells: all in one, or ``share`` of it in the first
+    (female, by code) and the rest in the second."""
+    if len(cells) == 1:
+        return [(cells[0], total)]
+    first = round(total * share) if whole else total * share
+    return [(cells[0], float(first)), (cells[1], float(total - first))]
+
+
 def _ratio_rows(
     indicator: Indicator, series: DemoSeries, reporting, periods: dict[int, Period], rng: random.Random
 ) -> list[tuple[int, int, int, int, float]]:
     numerator = DataElement.objects.get(code=indicator.numerator[0]["element"])
     denominator = DataElement.objects.get(code=indicator.denominator[0]["element"])
-    num_cell, den_cell = _cell(numerator), _cell(denominator)
+    num_cells, den_cells = _cells(numerator), _cells(denominator)
     multiplier = indicator.multiplier or 1
     rows = []
     sizes: dict[int, float] = {}
@@ -134,10 +154,19 @@ def _ratio_rows(
             num = max(0.0, level / multiplier * den)
             if indicator.kind == IndicatorKind.PERCENTAGE:
                 num = min(num, den)
-            if numerator.is_integer:
-                num = round(num)
-            rows.append((commune.pk, periods[year].pk, numerator.pk, num_cell, float(num)))
-            rows.append((commune.pk, periods[year].pk, denominator.pk, den_cell, float(den)))
+            # People are whole, and so is a sum of ages in whole years; hours keep one decimal.
+            num = float(round(num)) if numerator.is_integer or series.whole else round(num, 1)
+            # Elements counted by sex (victims, population) get both sexes, in one share for both
+            # sides, so that no sex has more in the numerator than in the denominator.
+            share = rng.uniform(0.46, 0.54)
+            den_split = _split(float(den), share, den_cells, True)
+            num_split = _split(num, share, num_cells, numerator.is_integer or series.whole)
+            if len(num_cells) == len(den_cells) == 2 and indicator.kind == IndicatorKind.PERCENTAGE:
+                num_split = [(c, min(v, d)) for (c, v), (_dc, d) in zip(num_split, den_split, strict=True)]
+            for cell, value in num_split:
+                rows.append((commune.pk, periods[year].pk, numerator.pk, cell, value))
+            for cell, value in den_split:
+                rows.append((commune.pk, periods[year].pk, denominator.pk, cell, value))
     return rows
 
 
@@ -205,7 +234,7 @@ def load_demo_indicators(
         first = DataElement.objects.get(code=mean_age.numerator[0]["element"])
         if not _has_values(first, every_commune):
             rows += _ratio_rows(
-                mean_age, DemoSeries("0107", *MEAN_AGE, (8, 70), 0.6), reporting, periods, rng
+                mean_age, DemoSeries("0107", *MEAN_AGE, (8, 70), 0.6, whole=True), reporting, periods, rng
             )
 
     local = _local_indicator(province)

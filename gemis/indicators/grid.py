@@ -51,9 +51,11 @@ from gemis.indicators.models import (
     Dataset,
     DataValue,
     FormCompletion,
+    Indicator,
     LockException,
     Period,
     PeriodType,
+    Target,
 )
 from gemis.indicators.rollups import RollupError, load_values
 from gemis.orgs import access
@@ -142,6 +144,12 @@ show = numbers.format_for_page  # a stored value as this page writes it
 # --------------------------------------------------------------------------- the grid
 
 
+def cell_label(element: DataElement, combo: CategoryOptionCombo) -> str:
+    """What a cell asks for, in words: "Số trẻ em trai sinh ra trong năm", or "Số người … — Nữ" for
+    one cell of a breakdown (a cell without breakdown is the element itself, not its "Tổng số")."""
+    return element.name if not combo.option_codes else f"{element.name} — {combo.name}"
+
+
 @dataclass
 class GridCell:
     element: str
@@ -153,10 +161,21 @@ class GridCell:
     has_comment: bool = False
     #: a violence count below province level the person may not see (``disclosure``)
     withheld: bool = False
+    #: the cell's own column ("Nam", "Nữ"), shown above its input where the columns' header is not
+    column: str = ""
 
     @property
     def display(self) -> str:
         return str(_("hidden")) if self.withheld else numbers.format_for_page(self.value)
+
+
+@dataclass(frozen=True)
+class Feeds:
+    """An indicator a row's number goes into, with the targets set on it: a detail of the row."""
+
+    code: str
+    name: str
+    targets: tuple[str, ...] = ()
 
 
 @dataclass
@@ -166,6 +185,18 @@ class GridRow:
     required: bool = False
     total: float | None = None
     has_total: bool = False
+    feeds: list[Feeds] = field(default_factory=list)
+
+    @property
+    def detail(self) -> str:
+        """The technical side of the row, for its tooltip: the element's code and what it feeds."""
+        parts = [str(_("Code: %(code)s") % {"code": self.element.code})]
+        for feed in self.feeds:
+            targets = f"; {', '.join(feed.targets)}" if feed.targets else ""
+            parts.append(
+                str(_("Used for: %(indicator)s") % {"indicator": f"{feed.name} ({feed.code}{targets})"})
+            )
+        return " · ".join(parts)
 
     @property
     def total_display(self) -> str:
@@ -178,6 +209,11 @@ class GridSection:
     columns: list[tuple[str, str]]  # (cell code, label)
     has_total: bool
     rows: list[GridRow] = field(default_factory=list)
+
+    @property
+    def is_split(self) -> bool:
+        """Broken down (Nam, Nữ…), not the single cell of an element entered as one number."""
+        return any(code != "default" for code, _label in self.columns)
 
 
 @dataclass
@@ -200,6 +236,35 @@ def _is_sex_split(cells: list[CategoryOptionCombo]) -> bool:
     return len(cells) > 1 and all(set(c.option_codes) == {"sex"} for c in cells)
 
 
+def element_feeds(elements: list[DataElement]) -> dict[str, list[Feeds]]:
+    """The indicators each element goes into (by element code), with their targets' codes.
+
+    A formula is a list in a JSON field, which no database searches alike: the indicators are read
+    once (the catalog holds a few hundred) and matched here."""
+    codes = {e.code for e in elements}
+    found: dict[str, list[Feeds]] = {}
+    indicators = [
+        i
+        for i in Indicator.objects.only("pk", "code", "name", "numerator", "denominator").order_by("code")
+        if i.element_codes() & codes
+    ]
+    targets: dict[int, list[str]] = {}
+    for indicator_id, code in (
+        Target.objects.filter(indicator__in=indicators, org_unit__isnull=True)
+        .exclude(code="")
+        .order_by("code")
+        .values_list("indicator_id", "code")
+        .distinct()
+    ):
+        if code not in targets.setdefault(indicator_id, []):
+            targets[indicator_id].append(code)
+    for indicator in indicators:
+        feed = Feeds(indicator.code, indicator.name, tuple(targets.get(indicator.pk, [])))
+        for code in sorted(indicator.element_codes() & codes):
+            found.setdefault(code, []).append(feed)
+    return found
+
+
 def saved_values(dataset: Dataset, period: Period, unit: OrgUnit) -> dict[tuple[str, str], DataValue]:
     """The unit's saved values of the dataset for the period, by (element code, cell code)."""
     rows = DataValue.objects.filter(
@@ -217,6 +282,7 @@ def build_grid(
     required = set(dataset.required_elements.values_list("pk", flat=True))
     layout = _layout(elements)
     saved = saved_values(dataset, period, unit)
+    feeds = element_feeds(elements)
     sections: dict[int, GridSection] = {}
     for element in elements:
         cells = layout.get(element.category_combo_id, [])
@@ -226,18 +292,21 @@ def build_grid(
             columns = [(c.code, c.name) for c in cells]
             section = GridSection(element.category_combo.name, columns, has_total)
             sections[element.category_combo_id] = section
-        row = GridRow(element, [], element.pk in required, has_total=has_total)
+        row = GridRow(
+            element, [], element.pk in required, has_total=has_total, feeds=feeds.get(element.code, [])
+        )
         for combo in cells:
             dv = None if element.code in withheld else saved.get((element.code, combo.code))
             row.cells.append(
                 GridCell(
                     element.code,
                     combo.code,
-                    f"{element.name} — {combo.name}",
+                    cell_label(element, combo),
                     dv.value if dv else None,
                     dv.version if dv else 0,
                     has_comment=bool(dv and dv.comment),
                     withheld=element.code in withheld,
+                    column=combo.name if combo.option_codes else "",
                 )
             )
         if has_total:
@@ -287,6 +356,7 @@ class CellResult:
     messages: list[str] = field(default_factory=list)
     row_total: float | None = None
     label: str = ""
+    column: str = ""
 
     @property
     def display(self) -> str:
@@ -341,7 +411,8 @@ def _labelled(save: Callable[..., CellResult]) -> Callable[..., CellResult]:
             code=cell_code, combo__in=DataElement.objects.filter(code=element_code).values("category_combo")
         ).first()
         if element is not None and combo is not None:
-            result.label = f"{element.name} — {combo.name}"
+            result.label = cell_label(element, combo)
+            result.column = combo.name if combo.option_codes else ""
         return result
 
     return wrapper
@@ -392,7 +463,7 @@ class CellDetail:
 
     @property
     def label(self) -> str:
-        return f"{self.element.name} — {self.combo.name}"
+        return cell_label(self.element, self.combo)
 
     @property
     def entered_by(self) -> str:

@@ -151,28 +151,54 @@ def _elements_for(kind: str, code: str) -> tuple[list[str], list[str]]:
     return [f"{code}.numerator"], [f"{code}.denominator"]
 
 
+ROLES = ("value", "numerator", "denominator")
+# Said after the indicator's name when the file gives an element no words of its own (an annex read
+# from a text): Vietnamese, as the data is, never the English role.
+ROLE_SUFFIX = {"numerator": "số đếm ở tử số", "denominator": "số đếm ở mẫu số"}
+
+
 def _element_name(indicator_name: str, code: str, role: str) -> str:
-    suffix = {"numerator": "tử số", "denominator": "mẫu số", "value": "giá trị"}[role]
-    return f"{indicator_name} ({suffix})" if indicator_name else f"{code} ({suffix})"
+    """The fallback name of an element the file does not describe."""
+    base = indicator_name or code
+    return f"{base} ({ROLE_SUFFIX[role]})" if role in ROLE_SUFFIX else base
+
+
+def element_specs(item: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """What the file says of each element of an indicator or target: ``numerator = { name_vi = "Số
+    trẻ em trai sinh ra trong năm", unit_vi = "trẻ", by_sex = false }`` (also ``denominator``,
+    ``value``), by role; a role the file leaves out gets the fallback name."""
+    return {role: dict(item[role]) for role in ROLES if isinstance(item.get(role), dict)}
 
 
 def _ensure_elements(
-    code: str, kind: str, names: tuple[str, str], categories: list[str], result: LoadResult
+    code: str,
+    kind: str,
+    names: tuple[str, str],
+    categories: list[str],
+    result: LoadResult,
+    specs: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     name, name_en = names
     numerator_codes, denominator_codes = _elements_for(kind, code)
-    combo = combo_for(categories)
     for element_code in [*numerator_codes, *denominator_codes]:
         role = element_code.rsplit(".", 1)[1]
+        spec = (specs or {}).get(role, {})
+        # An element that counts people of both sexes is entered by sex even where the indicator's
+        # figure is not (victims, population): the form asks for men and women, the total is theirs.
+        element_categories = [*categories, "sex"] if spec.get("by_sex") else categories
+        combo = combo_for(element_categories)
         wanted: dict[str, Any] = {
-            "name": _element_name(name, code, role)[:500],
-            "name_en": f"{name_en} ({role})"[:500] if name_en else "",
+            "name": (spec.get("name_vi") or _element_name(name, code, role))[:500],
+            "name_en": (spec.get("name_en") or (f"{name_en} ({role})" if name_en else ""))[:500],
+            "unit_label": str(spec.get("unit_vi", ""))[:60],
             "category_combo": combo,
             "time_aggregation": TimeAggregation.SUM,
             # People and cases are whole numbers; sums of ages or hours and reported values are not.
             "is_integer": kind not in (IndicatorKind.RATIO, IndicatorKind.VALUE),
             "min_value": None if kind == IndicatorKind.VALUE else 0.0,
         }
+        if "description_vi" in spec:
+            wanted["description"] = spec["description_vi"]
         existing = DataElement.objects.filter(code=element_code).first()
         if (
             existing is not None
@@ -196,12 +222,18 @@ def is_about_violence(text: str) -> bool:
 
 
 def sync_indicator(
-    code: str, wanted: dict[str, Any], categories: list[str], result: LoadResult, owner_unit: Any = None
+    code: str,
+    wanted: dict[str, Any],
+    categories: list[str],
+    result: LoadResult,
+    owner_unit: Any = None,
+    elements: dict[str, dict[str, Any]] | None = None,
 ) -> Indicator:
     """Create or update an indicator and the data elements of its default formula (national unless
-    ``owner_unit`` is given: a unit's local indicator)."""
+    ``owner_unit`` is given: a unit's local indicator); ``elements`` gives the elements' own words
+    and breakdown (:func:`element_specs`)."""
     numerator, denominator = _ensure_elements(
-        code, wanted["kind"], (wanted["name"], wanted.get("name_en", "")), categories, result
+        code, wanted["kind"], (wanted["name"], wanted.get("name_en", "")), categories, result, elements
     )
     existing = Indicator.objects.filter(code=code).first()
     wanted = {**wanted, "is_national": owner_unit is None, "owner_unit": owner_unit}
@@ -263,7 +295,7 @@ def load_catalog_data(data: dict[str, Any], result: LoadResult | None = None) ->
             "note": item.get("note", ""),
         }
         categories = [d for d in disaggregations if d in CATEGORY_DISAGGREGATIONS]
-        sync_indicator(code, wanted, categories, result)
+        sync_indicator(code, wanted, categories, result, elements=element_specs(item))
     return result
 
 
@@ -322,7 +354,9 @@ def load_targets(path: Path | None = None, result: LoadResult | None = None) -> 
                 code,
                 {
                     "group": objectives.get(int(item.get("objective", 0))),
-                    "name": item.get("text_vi", "")[:500] or code,
+                    # The indicator is named shortly ("Tỷ số giới tính khi sinh"); the sentence
+                    # with its levels and years is the target's text, kept as its definition.
+                    "name": (item.get("short_name_vi") or item.get("text_vi", ""))[:500] or code,
                     "name_en": item.get("name_en", "")[:500],
                     "definition": item.get("text_vi", ""),
                     "unit_label": unit_label[:120],
@@ -335,6 +369,7 @@ def load_targets(path: Path | None = None, result: LoadResult | None = None) -> 
                 },
                 [],
                 result,
+                elements=element_specs(item),
             )
         comparator = COMPARATOR_MAP[item["comparator"]]
         for year in TARGET_YEARS:
@@ -436,6 +471,7 @@ __all__ = [
     "Target",
     "compare_with_catalog",
     "describe_problem",
+    "element_specs",
     "load_all",
     "load_catalog",
     "load_catalog_data",

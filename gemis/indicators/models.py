@@ -222,6 +222,8 @@ class DataElement(VersionedModel):
     name = models.CharField(_("name"), max_length=500)
     name_en = models.CharField(_("name (English)"), max_length=500, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # What one is counts in, for the officer who types it ("người", "trẻ", "cơ quan", "giờ/ngày").
+    unit_label = models.CharField(_("unit of count"), max_length=60, blank=True, default="")
     category_combo = models.ForeignKey(
         CategoryCombo, verbose_name=_("disaggregation"), on_delete=models.PROTECT, related_name="+"
     )

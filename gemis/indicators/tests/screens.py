@@ -59,3 +59,26 @@ def make_form() -> Form:
 
 def yesterday() -> dt.date:
     return timezone.localdate() - dt.timedelta(days=1)
+
+
+# The targets of the bundled catalog a commune's form asks for in the tests of its words: the sex
+# ratio at birth (boys and girls, one number each), key leaders (bodies, not people) and the
+# population reached by gender-equality knowledge (people, by sex).
+CATALOG_TARGETS = ("NQ28-4.1", "NQ28-1.1", "NQ28-6.1")
+
+
+def make_catalog_form(targets: tuple[str, ...] = CATALOG_TARGETS) -> Dataset:
+    """A yearly commune form of the bundled catalog's elements (``loader.load_all``), as the demo's is."""
+    from gemis.indicators.loader import load_all
+
+    load_all()
+    codes = {
+        code
+        for indicator in Indicator.objects.filter(targets__code__in=targets).distinct()
+        for code in indicator.element_codes()
+    }
+    dataset = Dataset.objects.create(
+        code="bdg-xa-thu", name="Biểu thu thập chỉ tiêu bình đẳng giới cấp xã", open_days_after_period=45
+    )
+    dataset.data_elements.set(DataElement.objects.filter(code__in=codes))
+    return dataset

@@ -7,7 +7,9 @@ from django.utils import translation
 
 from gemis.core import numbers
 from gemis.indicators import grid, permissions
-from gemis.indicators.tests.screens import make_form
+from gemis.indicators.models import Period
+from gemis.indicators.testing import put_sexes
+from gemis.indicators.tests.screens import make_catalog_form, make_form
 
 
 @pytest.mark.parametrize(
@@ -80,3 +82,41 @@ def test_a_change_is_judged_by_what_it_brings(world):
     current = {("W.literate", "female"): 95.0}
     problems = grid.check_change(form.dataset, current, ("W.people", "female"), 90.0)
     assert [p.code for p in problems] == ["numerator_above_denominator"]
+
+
+# --------------------------------------------------------------------------- the words of a row
+
+
+def test_a_row_of_the_catalog_says_what_to_count_and_keeps_its_code_as_a_detail(world):
+    dataset = make_catalog_form()
+    sections = grid.build_grid(dataset, Period.get("2025"), world.commune_a)
+    rows = {row.element.code: row for section in sections for row in section.rows}
+    boys = rows["NQ28-4.1.numerator"]
+    assert [c.label for c in boys.cells] == ["Số trẻ em trai sinh ra trong năm"]  # no "— Tổng số"
+    assert boys.cells[0].column == "" and not boys.has_total
+    assert [(f.code, f.name, f.targets) for f in boys.feeds] == [
+        ("NQ28-4.1", "Tỷ số giới tính khi sinh", ("NQ28-4.1",))
+    ]
+    assert "NQ28-4.1.numerator" in boys.detail and "Tỷ số giới tính khi sinh" in boys.detail
+    for row in rows.values():
+        for cell in row.cells:
+            assert row.element.code not in cell.label and "numerator" not in cell.label
+            assert "denominator" not in cell.label and "Tỷ số giới tính khi sinh ở mức" not in cell.label
+
+
+def test_people_counted_by_sex_are_a_row_with_a_cell_for_men_and_women_and_their_total(world):
+    dataset = make_catalog_form()
+    element = dataset.data_elements.get(code="NQ28-6.1.numerator")
+    put_sexes(element, world.commune_a, "2025", male=120, female=135)
+    sections = grid.build_grid(dataset, Period.get("2025"), world.commune_a)
+    split = [s for s in sections if s.is_split]
+    assert len(split) == 1 and not [s for s in sections if not s.is_split][0].is_split
+    assert [label for _code, label in split[0].columns] == ["Nam", "Nữ"]
+    rows = {row.element.code: row for row in split[0].rows}
+    assert set(rows) == {"NQ28-6.1.numerator", "NQ28-6.1.denominator"}
+    reached = rows["NQ28-6.1.numerator"]
+    assert [(c.column, c.label, c.value) for c in reached.cells] == [
+        ("Nam", "Số người được tiếp cận kiến thức cơ bản về bình đẳng giới — Nam", 120),
+        ("Nữ", "Số người được tiếp cận kiến thức cơ bản về bình đẳng giới — Nữ", 135),
+    ]
+    assert reached.has_total and reached.total == 255

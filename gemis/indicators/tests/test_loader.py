@@ -9,16 +9,21 @@ import pytest
 from django.core.management import call_command
 
 from gemis.indicators import loader
+from gemis.indicators.catalog import combo_for, ensure_categories
 from gemis.indicators.models import (
     Comparator,
     DataElement,
+    DataValue,
     Indicator,
     IndicatorGroup,
     IndicatorKind,
     NationalTarget,
+    Period,
     Periodicity,
     Target,
 )
+from gemis.orgs.models import Scheme
+from gemis.orgs.testing import make_unit
 
 CATALOG = """
 [source]
@@ -299,3 +304,90 @@ def test_violence_indicators_are_marked_sensitive_once():
     assert is_about_violence("Tỷ lệ người bị bạo lực gia đình được hỗ trợ")
     assert is_about_violence("TỶ LỆ NGƯỜI GÂY BẠO LỰC được tư vấn")
     assert not is_about_violence("Tỷ lệ nữ đại biểu Quốc hội")
+
+
+# --------------------------------------------------------------------------- the words of the form
+
+# What a commune officer must never read in a row of the form: the formula's roles, in English or in
+# Vietnamese, or a target's sentence.
+JARGON = ("numerator", "denominator", "tử số", "mẫu số", "%", "năm 2025", "năm 2030")
+
+
+def test_every_bundled_element_says_in_plain_words_what_to_count_and_in_what(db):
+    loader.load_all()
+    elements = list(DataElement.objects.all())
+    assert len(elements) >= 2 * 16  # every target and indicator of the files has its elements
+    for element in elements:
+        name = element.name.lower()
+        assert not [word for word in JARGON if word in name], (element.code, element.name)
+        assert element.code.rsplit(".", 1)[0].lower() not in name, element.code
+        assert name.startswith(("số ", "tổng số ", "đã ")), (element.code, element.name)
+        assert element.unit_label, element.code
+    srb = {e.code: e for e in elements if e.code.startswith("NQ28-4.1.")}
+    assert srb["NQ28-4.1.numerator"].name == "Số trẻ em trai sinh ra trong năm"
+    assert srb["NQ28-4.1.denominator"].name == "Số trẻ em gái sinh ra trong năm"
+    assert srb["NQ28-4.1.numerator"].unit_label == "trẻ"
+    leaders = DataElement.objects.get(code="NQ28-1.1.numerator")
+    assert (leaders.name, leaders.unit_label) == ("Số cơ quan có lãnh đạo chủ chốt là nữ", "cơ quan")
+    assert DataElement.objects.get(code="NQ28-1.1.denominator").name == "Tổng số cơ quan"
+
+
+def test_elements_that_count_people_of_both_sexes_are_entered_by_sex(db):
+    loader.load_all()
+    targets = loader.read_toml(loader.DATA_DIR / loader.TARGETS_FILE)["target"]
+    by_sex = {
+        f"{t['code']}.{role}" for t in targets for role in loader.ROLES if t.get(role, {}).get("by_sex")
+    }
+    assert {"NQ28-6.1.numerator", "NQ28-6.1.denominator", "NQ28-3.2a.denominator"} <= by_sex
+    for element in DataElement.objects.filter(code__startswith="NQ28-"):
+        cells = sorted(element.category_combo.option_combos.values_list("code", flat=True))
+        assert cells == (["female", "male"] if element.code in by_sex else ["default"]), element.code
+    # A figure of the indicator is still the whole population (both sexes), not one of them.
+    assert Indicator.objects.get(code="NQ28-6.1").numerator == [{"element": "NQ28-6.1.numerator"}]
+
+
+def test_indicators_of_targets_have_short_names_and_the_sentence_is_the_targets(db):
+    loader.load_all()
+    srb = Indicator.objects.get(code="NQ28-4.1")
+    assert srb.name == "Tỷ số giới tính khi sinh"
+    target = NationalTarget.objects.get(indicator=srb, year=2030)
+    assert target.text.startswith("Tỷ số giới tính khi sinh ở mức 111 bé trai")
+    for target in NationalTarget.objects.select_related("indicator"):
+        assert len(target.indicator.name) < len(target.text), target.code
+        assert target.indicator.definition == target.text
+
+
+def test_an_element_with_values_keeps_its_cells_and_values_when_the_file_splits_it(db):
+    """An older database holds one number (no breakdown) for an element the file now splits by sex:
+    the number stays where it is, the element takes its new words, the load says what it kept."""
+    ensure_categories()
+    element = DataElement.objects.create(
+        code="NQ28-6.1.numerator", name="Tỷ lệ … (tử số)", category_combo=combo_for([])
+    )
+    unit = make_unit("Tỉnh Thử", code="99", scheme=Scheme.CURRENT)
+    cell = element.category_combo.option_combos.get(code="default")
+    value = DataValue.objects.create(
+        data_element=element, option_combo=cell, org_unit=unit, period=Period.get("2024"), value=512
+    )
+    result = loader.load_all()
+    element.refresh_from_db()
+    value.refresh_from_db()
+    assert element.name == "Số người được tiếp cận kiến thức cơ bản về bình đẳng giới"
+    assert element.category_combo.code == "default" and value.option_combo == cell and value.value == 512
+    assert any("NQ28-6.1.numerator" in warning for warning in result.warnings)
+
+
+def test_an_element_the_file_does_not_describe_is_named_after_its_indicator_in_vietnamese(db, tmp_path):
+    path = tmp_path / "catalog.toml"
+    path.write_text(
+        '[[indicator]]\ncode = "0999"\nname_vi = "Tỷ lệ thử"\nkind = "percentage"\n'
+        '[[indicator]]\ncode = "0998"\nname_vi = "Số thử"\nkind = "count"\n',
+        encoding="utf-8",
+    )
+    loader.load_catalog(path)
+    names = dict(DataElement.objects.filter(code__startswith="09").values_list("code", "name"))
+    assert names == {
+        "0999.numerator": "Tỷ lệ thử (số đếm ở tử số)",
+        "0999.denominator": "Tỷ lệ thử (số đếm ở mẫu số)",
+        "0998.value": "Số thử",
+    }

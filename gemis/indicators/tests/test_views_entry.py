@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from gemis.indicators.aggregate import indicator_value
 from gemis.indicators.models import DataValue, LockException, Period, PeriodLock, ValidationRule
 from gemis.indicators.testing import make_indicator, put
-from gemis.indicators.tests.screens import make_form, yesterday
+from gemis.indicators.tests.screens import make_catalog_form, make_form, yesterday
+from gemis.orgs.models import Role
+from gemis.orgs.testing import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -319,3 +322,83 @@ def test_a_rule_of_the_form_across_cells_is_checked_cell_by_cell(client, form, w
     assert response.status_code == 400
     assert "Số hộ gia đình không được lớn hơn số người từ 15 tuổi trở lên." in response.content.decode()
     assert post_cell(client, form, world.commune_a, "W.households", "default", "60").status_code == 200
+
+
+# --- the words of the form ---------------------------------------------------------------------------
+
+
+def this_year() -> str:
+    return str(timezone.localdate().year)
+
+
+def test_a_commune_officer_reads_what_to_count_in_plain_words_with_the_code_only_on_hover(client, world):
+    from html.parser import HTMLParser
+
+    dataset = make_catalog_form()
+    officer = make_user("xa.hoa.lac", world.commune_a_agency, Role.FOCAL_POINT)
+    client.force_login(officer)
+    response = client.get(
+        reverse("indicators:entry-grid", args=[dataset.code, world.commune_a.pk, this_year()])
+    )
+    assert response.status_code == 200
+
+    class Rows(HTMLParser):
+        """The text of each row's label, its unit, and its tooltip; the inputs' names and keyboards."""
+
+        def __init__(self):
+            super().__init__()
+            self.labels, self.units, self.titles, self.inputs, self.where = [], [], [], [], None
+
+        def handle_starttag(self, tag, attrs):
+            found = dict(attrs)
+            if found.get("data-testid") == "row-label":
+                self.where = self.labels
+            elif found.get("data-testid") == "row-unit":
+                self.where = self.units
+            elif tag == "th" and found.get("scope") == "row":
+                self.titles.append(found["title"])
+            elif tag == "input" and "grid-input" in found.get("class", ""):
+                self.inputs.append((found["aria-label"], found["inputmode"]))
+
+        def handle_endtag(self, tag):
+            self.where = None
+
+        def handle_data(self, data):
+            if self.where is not None and data.strip():
+                self.where.append(data.strip())
+
+    rows = Rows()
+    rows.feed(response.content.decode())
+    assert "Số trẻ em trai sinh ra trong năm" in rows.labels
+    assert "Số trẻ em gái sinh ra trong năm" in rows.labels
+    assert "Số cơ quan có lãnh đạo chủ chốt là nữ" in rows.labels and "Tổng số cơ quan" in rows.labels
+    assert len(rows.labels) == 6 == len(rows.units) == len(rows.titles)
+    for label in rows.labels:
+        assert "numerator" not in label and "denominator" not in label and "NQ28" not in label
+        assert "tử số" not in label and "mẫu số" not in label and "ở mức 111" not in label
+    assert any("trẻ" in unit for unit in rows.units) and any("cơ quan" in unit for unit in rows.units)
+    # The code and the indicator it feeds are in the row's tooltip.
+    assert any("NQ28-4.1.numerator" in t and "Tỷ số giới tính khi sinh" in t for t in rows.titles)
+    # Six rows, two of them by sex: 4 + 2 × 2 inputs, each named in words, each with a number keyboard.
+    assert len(rows.inputs) == 8 and {mode for _label, mode in rows.inputs} == {"decimal"}
+    assert ("Số người được tiếp cận kiến thức cơ bản về bình đẳng giới — Nữ", "decimal") in rows.inputs
+    html = response.content.decode()
+    assert html.count('class="grid-cell-label"') == 4  # "Nam", "Nữ" above their inputs on a phone
+
+
+def test_a_saved_cell_of_a_row_by_sex_keeps_its_label_above_the_input(client, world):
+    dataset = make_catalog_form()
+    officer = make_user("xa.hoa.lac", world.commune_a_agency, Role.FOCAL_POINT)
+    client.force_login(officer)
+    response = client.post(
+        reverse("indicators:entry-cell", args=[dataset.code, world.commune_a.pk, this_year()]),
+        {"element": "NQ28-6.1.numerator", "cell": "female", "value": "1.250", "version": 0},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert ">Nữ</label>" in html
+    assert 'aria-label="Số người được tiếp cận kiến thức cơ bản về bình đẳng giới — Nữ"' in html
+    assert (
+        DataValue.objects.get(data_element__code="NQ28-6.1.numerator", option_combo__code="female").value
+        == 1250
+    )

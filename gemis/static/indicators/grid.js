@@ -71,6 +71,26 @@
     }
   });
 
+  // A cell's history and note open next to it, not below the whole form: before the panel loads,
+  // it moves into a row of its own just under the cell's row (a card of its own on a phone).
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var button = event.detail.elt;
+    if (!(button instanceof Element) || !button.classList.contains("cell-info")) return;
+    var panel = document.getElementById("cell-detail");
+    var tr = button.closest("tr");
+    if (!panel || !tr) return;
+    var holder = document.getElementById("cell-detail-row");
+    if (!holder) {
+      holder = document.createElement("tr");
+      holder.id = "cell-detail-row";
+      holder.className = "grid-detail-row";
+      holder.appendChild(document.createElement("td"));
+    }
+    holder.firstElementChild.colSpan = tr.children.length;
+    if (tr.nextElementSibling !== holder) tr.after(holder);
+    holder.firstElementChild.appendChild(panel);
+  });
+
   // A value more than ten times the last period's is not saved until confirmed: the cell shows the
   // question and a "Save anyway" button (which posts again with confirm=1); the status line above
   // the grid repeats it, since the person has usually moved on to the next cell meanwhile.
