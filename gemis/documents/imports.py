@@ -87,6 +87,7 @@ _PLAN_KINDS = [
     ("de an", PlanKind.STRATEGY),
 ]
 _YEAR_SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–—]\s*((?:19|20)\d{2})(?!\d)")
+_PLURAL_RE = re.compile(r"(?:^|\s)(?:cac|nhung)\s")
 SECTION_TITLE_MAX = 500  # PlanSection.title's length
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
@@ -277,6 +278,8 @@ def not_carried(result: dict[str, Any], proposal: Proposal, lost_issuer: str = "
     agencies: dict[str, dict[str, Any]] = {}
 
     def lost(name: str, role: str, row: int | None) -> None:
+        if _PLURAL_RE.search(fold(name)):
+            return  # "các sở, ban, ngành", "UBND các xã": many bodies, rightly kept as written
         entry = agencies.setdefault(
             agency_key(name) or name, {"kind": "agency", "name": name, "roles": [], "tasks": []}
         )

@@ -51,16 +51,11 @@ def import_start(request: AuthenticatedRequest) -> HttpResponse:
         form = UploadForm(request.POST or None, request.FILES or None, user=user)
     except RequestDataTooBig:
         # Beyond what the server reads of a form: nothing of it arrived, so say what to do instead.
-        form = UploadForm(user=user)
-        form.add_error(
-            None,
-            _(
-                "What was sent is larger than the %(limit)s a form may carry. Save the text as a .txt or "
-                ".docx file and upload the file (up to 50 MB)."
-            )
-            % {"limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)},
-        )
-        return _start_page(request, form, status=413)
+        refused = _(
+            "What was sent is larger than the %(limit)s a form may carry. Save the text as a .txt or "
+            ".docx file and upload the file (up to 50 MB)."
+        ) % {"limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}
+        return _start_page(request, UploadForm(user=user), status=413, refused=refused)
     if not form.fields["unit"].queryset.exists():
         raise Http404
     status = 200
@@ -85,13 +80,16 @@ def import_start(request: AuthenticatedRequest) -> HttpResponse:
     return _start_page(request, form, status)
 
 
-def _start_page(request: AuthenticatedRequest, form: UploadForm, status: int) -> HttpResponse:
+def _start_page(
+    request: AuthenticatedRequest, form: UploadForm, status: int, refused: str = ""
+) -> HttpResponse:
     if not form.fields["unit"].queryset.exists():
         raise Http404
     recent = access.filter_for(request.user, ImportedDocument.objects.select_related("org_unit", "plan"))[
         :RECENT_IMPORTS
     ]
-    return render(request, "documents/import_form.html", {"form": form, "recent": recent}, status=status)
+    context = {"form": form, "recent": recent, "refused": refused}
+    return render(request, "documents/import_form.html", context, status=status)
 
 
 def _store(data: dict[str, Any], user: Any) -> ImportedDocument:
