@@ -213,6 +213,7 @@ FILL: dict[str, Filler] = {
     "job-detail": _job,
     "job-download": _job,
     "import-review": lambda w, c: [{"pk": w.imported.pk}],
+    "import-agency-options": lambda w, c: [{"pk": w.imported.pk}],
     "import-file": lambda w, c: [{"pk": w.imported.pk}],
     "catalog-import-preview": _token("catalog"),
     "catalog-import-toml": _token("catalog"),
