@@ -150,7 +150,7 @@ def issue_plan(plan: Plan, *, by: User, expected_version: int | None = None) -> 
         locked.issued_by = by
         locked.issued_at = timezone.now()
         locked.save_checked(locked.version)
-        _start_follow_up(locked)
+        start_follow_up(locked)
         notify.plan_issued(locked)
         if handdown.addressed_pairs(locked):
             # Every addressed unit gets its share at once, in the background (96 communes take a while).
@@ -159,9 +159,10 @@ def issue_plan(plan: Plan, *, by: User, expected_version: int | None = None) -> 
     return plan
 
 
-def _start_follow_up(plan: Plan) -> None:
+def start_follow_up(plan: Plan) -> None:
     """What issuing fixes: each recurring task's occurrences, and the roll-up of the tasks this plan's
-    tasks came from (a unit's issued plan now counts towards the province's task)."""
+    tasks came from (a unit's issued plan now counts towards the province's task). Also for plans
+    made already issued (the demo)."""
     for task in plan.tasks.select_related("plan"):
         deadline = task_rules.deadline_of(task)
         if occurrences.is_recurring(deadline) and occurrences.ensure(task, deadline):

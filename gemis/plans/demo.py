@@ -13,12 +13,16 @@ from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from gemis.legal.models import DocumentKind, LegalDocument
+from gemis.orgs import access
+from gemis.orgs.access import Action
 from gemis.orgs.demo import unit_slug
 from gemis.orgs.models import Agency, OrgUnit, Scheme, Tier, User
+from gemis.plans import actions, handdown, notify, occurrences
 from gemis.plans import cascade as cascading
-from gemis.plans import notify
 from gemis.plans.models import Plan, PlanKind, PlanSection, PlanStatus, Task, TaskStatus
 from gemis.plans.progress import record_progress
 from gemis.plans.task_rules import set_deadline
@@ -433,6 +437,40 @@ def _record(pairs: list, author: User) -> None:
         record_progress(task, author, note=item.note or "Đang triển khai.", progress=item.progress)
 
 
+def _settle_past_periods(plan: Plan) -> None:
+    """The demo's recurring tasks were reported period by period, on time, up to last month."""
+    cutoff = timezone.localdate() - dt.timedelta(days=30)
+    for task in plan.tasks.filter(occurrences__isnull=False).distinct():
+        task.occurrences.filter(due_date__lt=cutoff).update(
+            status=TaskStatus.DONE, progress=100, done_on=F("due_date")
+        )
+        occurrences.summarise(task, list(occurrences.of(task)))
+        task.save(update_fields=["due_date", "progress", "status", "last_done_on"])
+
+
+#: (commune, progress, what the commune reported) on its share of the Action Month at the grassroots
+SHARE_REPORTS = (
+    ("Cẩm Thành", 60, "Đã treo 12 băng rôn, phát thanh 8 buổi trên loa truyền thanh phường."),
+    ("Trương Quang Trọng", 100, "Đã hoàn thành: 20 băng rôn, 2 buổi nói chuyện chuyên đề tại khu dân cư."),
+    ("Nghĩa Lộ", 30, "Đang triển khai tuyên truyền tại các tổ dân phố."),
+)
+
+
+def _report_on_shares(plan: Plan, coordinator: User) -> None:
+    addressed = plan.tasks.filter(
+        assigned_unit__isnull=True, text__startswith="Hưởng ứng Tháng hành động tại cơ sở"
+    ).first()
+    if addressed is None:
+        return
+    commune_officer = User.objects.get(username="vhxh.xa")
+    for name, progress, note in SHARE_REPORTS:
+        share = addressed.child_tasks.filter(assigned_unit__short_name=name).first()
+        if share is None:
+            continue
+        author = commune_officer if access.may(commune_officer, Action.CHANGE, share) else coordinator
+        record_progress(share, author, note=note, progress=progress)
+
+
 def _report_file() -> SimpleUploadedFile:
     return SimpleUploadedFile(
         "bao-cao-ket-qua.txt", "Báo cáo kết quả thực hiện (tài liệu trình diễn).\n".encode(), "text/plain"
@@ -464,7 +502,12 @@ def build(ctx) -> None:
         created_by=coordinator,
         issued_by=User.objects.get(username="lanhdao"),
     )
+    actions.start_follow_up(plan)
+    _settle_past_periods(plan)
     _record(progress, coordinator)
+    # Issuing hands every commune its share of the tasks addressed to them; three have reported.
+    handdown.hand_down(plan)
+    _report_on_shares(plan, coordinator)
     programme, progress = _build_plan(
         province,
         WORK_PROGRAMME,
@@ -482,7 +525,10 @@ def build(ctx) -> None:
         created_by=coordinator,
         subject="Chương trình công tác năm 2026 của Ban vì sự tiến bộ của phụ nữ tỉnh",
     )
+    actions.start_follow_up(plan)
+    _settle_past_periods(plan)
     _record(progress, coordinator)
+    handdown.hand_down(plan)
     # The first progress report of the Action Month carries a file, as officers attach their reports.
     action_month = plan.tasks.get(text__startswith="Tổ chức các hoạt động hưởng ứng Tháng hành động")
     record_progress(

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from gemis.orgs import access
 from gemis.orgs.access import Action
-from gemis.plans import actions, cascade, permissions, task_rules
+from gemis.plans import actions, cascade, handdown, permissions, task_rules
 from gemis.plans.document import PlanDocument, plan_document
 from gemis.plans.models import Plan, PlanStatus, ReportObligation, Task, TaskStatus
 
@@ -51,6 +51,8 @@ class PlanPage:
     parent_plan: Plan | None
     child_plans: QuerySet[Plan]
     cascade_targets: list[CascadeRow]
+    #: addressed units still without their share (0 once handed down), for those who issue the plan
+    shares_missing: int
     missing_for_issue: list[str]
     reports: list[ReportObligation]
     source_document: Any
@@ -81,6 +83,7 @@ def plan_page(user: Any, plan: Plan) -> PlanPage:
         parent_plan=parent_plan,
         child_plans=access.filter_for(user, plan.cascaded_plans.select_related("org_unit", "issuing_agency")),
         cascade_targets=cascade_rows(user, plan) if plan.status == PlanStatus.ISSUED else [],
+        shares_missing=handdown.missing_count(plan) if access.may(user, Action.APPROVE, plan) else 0,
         missing_for_issue=actions.missing_for_issue(plan),
         reports=list(plan.reports.select_related("recipient_agency")),
         source_document=source_document(user, plan),
