@@ -157,6 +157,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "orgs:login"
 LOGIN_REDIRECT_URL = "orgs:home"
 LOGOUT_REDIRECT_URL = "orgs:login"
+# "Quên mật khẩu": a reset link works once and for this long (gemis/orgs/password_reset.py).
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 
 # Brute-force protection for 30 minutes: an account after 5 failures, whatever spelling of its
 # username or e-mail is typed (gemis.orgs.auth.axes_username), and an address after

@@ -6,12 +6,18 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from gemis.core.forms import BootstrapFormMixin
 from gemis.core.versioning import VersionedModelForm
-from gemis.orgs import access
+from gemis.orgs import access, password_reset
 from gemis.orgs.models import Agency, Membership, OrgUnit, Role, User
 
 
@@ -31,6 +37,37 @@ class LoginForm(AuthenticationForm):
 
 class GemisPasswordChangeForm(BootstrapFormMixin, PasswordChangeForm):
     pass
+
+
+class ForgotPasswordForm(BootstrapFormMixin, PasswordResetForm):
+    """The address to send a reset link to; the e-mail goes out through a background task."""
+
+    email = forms.EmailField(
+        label=_("E-mail address of your account"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        error_messages={
+            "required": _("Type the e-mail address of your GEMIS account."),
+            "invalid": _("This is not an e-mail address. Check it, e.g. ten.ho@quangngai.gov.vn."),
+        },
+    )
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        password_reset.send_reset_email.enqueue(subject, body, to_email)
+
+
+class NewPasswordForm(BootstrapFormMixin, SetPasswordForm):
+    """The new password, typed twice, on the page the e-mailed link opens."""
 
 
 class StandingAgencyForm(VersionedModelForm):

@@ -20,6 +20,25 @@ urlpatterns = [
         name="password_change",
     ),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    # "Quên mật khẩu": Django's reset by e-mail link (gemis/orgs/password_reset.py says what GEMIS adds).
+    path("password/forgot/", views_account.ForgotPasswordView.as_view(), name="password_reset"),
+    path(
+        "password/forgot/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="registration/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        views_account.NewPasswordView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="registration/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
     path("units/", views.unit_list, name="unit-list"),
     path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
     path("units/<int:pk>/standing-agency/", views.unit_standing_agency, name="unit-standing-agency"),

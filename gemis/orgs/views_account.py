@@ -1,6 +1,9 @@
-"""The person's own account: sign-in (password, then the two-factor code) and "Bảo mật tài khoản"."""
+"""The person's own account: sign-in (password, then the two-factor code), "Quên mật khẩu" (a new
+password by e-mail link) and "Bảo mật tài khoản"."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
@@ -8,17 +11,18 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.signals import user_login_failed
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView, PasswordResetView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 
-from gemis.orgs import security, twofactor
-from gemis.orgs.forms import LoginForm
+from gemis.orgs import password_reset, security, twofactor
+from gemis.orgs.forms import ForgotPasswordForm, LoginForm, NewPasswordForm
 from gemis.orgs.requests import AuthenticatedRequest
 
 
@@ -39,6 +43,49 @@ class SignInView(LoginView):
         context = super().get_context_data(**kwargs)
         context["idle_expired"] = self.request.GET.get("expired") == "idle"
         return context
+
+
+class ForgotPasswordView(PasswordResetView):
+    """“Quên mật khẩu”: a reset link to the account's address; the same answer whether it exists or not."""
+
+    form_class = ForgotPasswordForm
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("orgs:password_reset_done")
+
+    def get_extra_email_context(self) -> dict[str, Any]:
+        return {"link_base": password_reset.link_base(), "valid_hours": password_reset.valid_hours()}
+
+    def form_valid(self, form: ForgotPasswordForm) -> HttpResponse:
+        email = form.cleaned_data["email"]
+        if not password_reset.allow_request(self.request, email):
+            # Same page as a sent link: the limit says nothing about the address either.
+            security.log_event("password_reset_throttled", request=self.request, login=email)
+            return redirect(self.success_url)
+        security.log_event("password_reset_requested", request=self.request, login=email)
+        self.extra_email_context = self.get_extra_email_context()
+        return super().form_valid(form)
+
+    def form_invalid(self, form: ForgotPasswordForm) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class NewPasswordView(PasswordResetConfirmView):
+    """The page the e-mailed link opens: a new password, then the sign-in page (with the second factor)."""
+
+    form_class = NewPasswordForm
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("orgs:password_reset_complete")
+    post_reset_login = False  # never: signing in after a reset asks for the second factor as always
+
+    def form_valid(self, form: NewPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        security.log_event("password_reset_completed", user=form.user, request=self.request)
+        return response
+
+    def form_invalid(self, form: NewPasswordForm) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 @login_not_required  # the second step of signing in: the password was right, the code is asked

@@ -72,7 +72,12 @@ def targets(plan: Plan) -> list[CascadeTarget]:
 
 
 def _named_agencies(plan: Plan) -> QuerySet[Agency]:
-    return Agency.objects.filter(Q(led_tasks__plan=plan) | Q(partner_tasks__plan=plan))
+    # The agencies the plan's document names; a unit's share is led by its standing agency, which cascades
+    # as the unit, not as an agency of its own.
+    return Agency.objects.filter(
+        Q(led_tasks__plan=plan, led_tasks__assigned_unit__isnull=True)
+        | Q(partner_tasks__plan=plan, partner_tasks__assigned_unit__isnull=True)
+    )
 
 
 def existing_cascade(plan: Plan, unit: OrgUnit, agency: Agency | None) -> Plan | None:

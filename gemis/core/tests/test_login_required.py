@@ -9,6 +9,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PUBLIC = {
     "login",  # signing in
     "login-verify",  # its second step (the code)
+    "password_reset",  # "Quên mật khẩu": asking for a link by e-mail
+    "password_reset_done",  # "check your e-mail"
+    "password_reset_confirm",  # the e-mailed link: choosing the new password
+    "password_reset_complete",  # "your password has been changed", then sign in
     "set_language",  # choosing the language on the sign-in page
     "javascript-catalog",  # the sign-in page's translated scripts
     "calendar-feed",  # calendar apps follow a secret address

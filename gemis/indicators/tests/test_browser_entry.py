@@ -14,7 +14,9 @@ from playwright.sync_api import expect
 from gemis.conftest import screenshot, sign_in
 from gemis.indicators.models import DataValue
 from gemis.indicators.testing import put_sexes
-from gemis.indicators.tests.screens import make_form
+from gemis.indicators.tests.screens import make_catalog_form, make_form
+from gemis.orgs.models import Role
+from gemis.orgs.testing import make_user
 
 
 def cell(page, element: str, code: str):
@@ -215,3 +217,109 @@ def test_a_tenfold_jump_is_saved_only_once_confirmed(page, live_world):
     asked.get_by_test_id("cell-confirm").click()
     wait_saved(page, "W.people", "male")
     assert DataValue.objects.get(period__code=str(year)).value == 1201
+
+
+def _below(page, cell_locator, panel_locator) -> float:
+    """How far below the cell's bottom edge the panel begins, in CSS pixels."""
+    cell_box, panel_box = cell_locator.bounding_box(), panel_locator.bounding_box()
+    return panel_box["y"] - (cell_box["y"] + cell_box["height"])
+
+
+@pytest.mark.browser
+def test_a_commune_officer_fills_the_form_on_a_phone(chromium, live_server, live_world):
+    """A commune's focal point, on a 390 px phone, fills the catalog's form: each row a card that says
+    in words what to count, boys and girls, bodies, people by sex (a label above each number, a number
+    keyboard); the values are saved, the history opens just below its cell; then, on a laptop in
+    English, the same form."""
+    world = live_world
+    dataset = make_catalog_form()
+    officer = make_user("can.bo.xa", world.commune_a_agency, Role.FOCAL_POINT, full_name="Trần Thị Xã")
+    year = str(timezone.localdate().year)
+    url = live_server.url + reverse("indicators:entry-grid", args=[dataset.code, world.commune_a.pk, year])
+    typed = {
+        ("NQ28-4.1.numerator", "default"): ("52", 52),
+        ("NQ28-4.1.denominator", "default"): ("47", 47),
+        ("NQ28-1.1.numerator", "default"): ("3", 3),
+        ("NQ28-1.1.denominator", "default"): ("5", 5),
+        ("NQ28-6.1.numerator", "male"): ("1.120", 1120),
+        ("NQ28-6.1.numerator", "female"): ("1.305", 1305),
+        ("NQ28-6.1.denominator", "male"): ("2.400", 2400),
+        ("NQ28-6.1.denominator", "female"): ("2.510", 2510),
+    }
+
+    context = chromium.new_context(
+        locale="vi-VN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    phone = context.new_page()
+    phone.set_default_timeout(15_000)
+    phone.base_url = live_server.url
+    try:
+        sign_in(phone, officer.username)
+        phone.goto(url)
+        # Nothing wider than the phone: no sideways scrolling to reach a number.
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        labels = phone.get_by_test_id("row-label").all_inner_texts()
+        assert "Số trẻ em trai sinh ra trong năm" in labels and "Số trẻ em gái sinh ra trong năm" in labels
+        assert "Số cơ quan có lãnh đạo chủ chốt là nữ" in labels and "Tổng số cơ quan" in labels
+        assert not [t for t in labels if "numerator" in t or "denominator" in t or "NQ28" in t]
+        # A row by sex is one card: its words on top, then "Nam" and "Nữ", each above its own number.
+        reached = phone.get_by_test_id("row-NQ28-6.1.numerator")
+        women = cell(phone, "NQ28-6.1.numerator", "female")
+        label_box, input_box = women.locator("label").bounding_box(), women.locator("input").bounding_box()
+        assert women.locator("label").inner_text() == "Nữ"
+        assert label_box["y"] + label_box["height"] <= input_box["y"] + 1
+        assert reached.bounding_box()["y"] + reached.bounding_box()["height"] <= label_box["y"] + 1
+        assert input_box["x"] >= 0 and input_box["x"] + input_box["width"] <= 390
+        assert women.locator("input").get_attribute("inputmode") == "decimal"
+
+        # Tap a field, type, tap the next: each number is saved as its field is left.
+        for (element, code), (text, _value) in typed.items():
+            cell(phone, element, code).locator("input").tap()
+            phone.keyboard.type(text)
+        phone.get_by_test_id("grid-title").tap()
+        for element, code in typed:
+            wait_saved(phone, element, code)
+        assert phone.locator("#total-nq28-61numerator").inner_text() == "2.425"
+        stored = {
+            (v.data_element.code, v.option_combo.code): v.value
+            for v in DataValue.objects.filter(org_unit=world.commune_a, period__code=year).select_related(
+                "data_element", "option_combo"
+            )
+        }
+        assert stored == {key: value for key, (_text, value) in typed.items()}
+        assert all(v.entered_by == officer for v in DataValue.objects.filter(org_unit=world.commune_a))
+        screenshot(phone, "indicators-entry-phone")
+
+        # The history of the women's cell opens right under its card, not below the whole form.
+        phone.get_by_test_id("info-NQ28-6.1.numerator-female").tap()
+        card = phone.get_by_test_id("cell-detail-card")
+        expect(card).to_be_visible()
+        assert "Nữ" in card.locator("h2").inner_text()
+        assert 0 <= _below(phone, reached, card) < 40
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        screenshot(phone, "indicators-entry-phone-history")
+    finally:
+        context.close()
+
+    # On a laptop, in English: the form's own words stay Vietnamese (they are the catalog's data).
+    context = chromium.new_context(locale="en-GB", viewport={"width": 1280, "height": 800})
+    laptop = context.new_page()
+    laptop.set_default_timeout(15_000)
+    laptop.base_url = live_server.url
+    try:
+        sign_in(laptop, officer.username)
+        laptop.goto(url)
+        laptop.locator("#language-select").select_option("en")
+        laptop.locator("html[lang='en']").wait_for()
+        head = laptop.get_by_test_id("grid").locator("thead").first.inner_text()
+        assert "Total" not in head or "Male" in head  # a section by sex says Male / Female / Total
+        boys = laptop.get_by_test_id("row-NQ28-4.1.numerator")
+        assert "NQ28-4.1.numerator" in boys.get_attribute("title")
+        assert boys.get_by_test_id("row-label").inner_text() == "Số trẻ em trai sinh ra trong năm"
+        laptop.get_by_test_id("info-NQ28-4.1.numerator-default").click()
+        card = laptop.get_by_test_id("cell-detail-card")
+        expect(card).to_be_visible()
+        assert 0 <= _below(laptop, cell(laptop, "NQ28-4.1.numerator", "default"), card) < 40
+        screenshot(laptop, "indicators-entry-desktop-en")
+    finally:
+        context.close()
